@@ -1,0 +1,5 @@
+//! Subcommands of the `ordo` binary, one file each.
+
+pub mod check;
+pub mod instance;
+pub mod solve;

@@ -1,0 +1,91 @@
+//! `ordo solve`: solve one instance, print a summary, write the routes.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use clap::Args;
+use ordo_solver::model::Rounding;
+use ordo_solver::solve::ObjectiveKind;
+use ordo_solver::{checker, io::solution_text, solve, Objective, SolveParams, Stop};
+
+use super::instance::{self, Format};
+
+/// Arguments of `ordo solve`.
+#[derive(Debug, Args)]
+pub struct SolveArgs {
+    /// Instance file.
+    pub file: PathBuf,
+    /// Input format; detected from the content when omitted.
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Distance convention of benchmark files.
+    #[arg(long, default_value = "exact")]
+    pub rounding: Rounding,
+    /// Wall-clock limit in seconds.
+    #[arg(long, default_value_t = 10.0)]
+    pub time_limit: f64,
+    /// Seed of the random choices.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// distance or hierarchical (vehicles first).
+    #[arg(long, default_value = "distance")]
+    pub objective: ObjectiveKind,
+    /// Parallel searches.
+    #[arg(long, default_value_t = 1)]
+    pub threads: usize,
+    /// Where to write the solution (standard output when omitted).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+/// Runs `ordo solve`; exit code 1 when the solution is infeasible.
+pub fn run(args: SolveArgs) -> Result<ExitCode> {
+    anyhow::ensure!(
+        args.time_limit.is_finite() && args.time_limit >= 0.0,
+        "--time-limit must be a non-negative number of seconds"
+    );
+    let problem = instance::load(&args.file, args.format, args.rounding)?;
+    let params = SolveParams {
+        time_limit: Duration::from_secs_f64(args.time_limit),
+        seed: args.seed,
+        objective: Objective {
+            kind: args.objective,
+            ..Objective::default()
+        },
+        threads: args.threads.max(1),
+    };
+    let started = Instant::now();
+    let solution = solve(&problem, &params, &Stop::after(params.time_limit));
+    let seconds = started.elapsed().as_secs_f64();
+    let report = checker::check(&problem, &solution);
+    let summary = format!(
+        "instance {} vehicles {} distance {:.4} time {:.2}s feasible {}",
+        problem.name,
+        report.vehicles,
+        report.distance,
+        seconds,
+        report.is_feasible()
+    );
+    let text = solution_text::write(&problem, &solution, &summary);
+    match &args.out {
+        Some(path) => {
+            std::fs::write(path, &text)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            println!("{summary}");
+        }
+        None => {
+            eprintln!("{summary}");
+            print!("{text}");
+        }
+    }
+    for v in &report.violations {
+        eprintln!("violation: {v}");
+    }
+    Ok(if report.is_feasible() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}

@@ -1,0 +1,46 @@
+//! The `ordo` binary: a thin command-line shell over `ordo-solver` and the
+//! service. Each subcommand lives in its own file under `cli/`.
+
+use clap::{Parser, Subcommand};
+
+use ordo_service::cli;
+
+#[derive(Parser)]
+#[command(
+    name = "ordo",
+    version,
+    about = "Route optimisation and scheduling engine"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Solve one instance (Solomon text or plan JSON) and write the routes.
+    Solve(cli::solve::SolveArgs),
+    /// Check a solution file against an instance with the independent checker.
+    Check(cli::check::CheckArgs),
+}
+
+fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let result = match Cli::parse().command {
+        Command::Solve(args) => cli::solve::run(args),
+        Command::Check(args) => cli::check::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            std::process::ExitCode::from(2)
+        }
+    }
+}

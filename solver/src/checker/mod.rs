@@ -1,0 +1,255 @@
+//! The independent solution checker.
+//!
+//! Re-simulates every route naively from the [`Problem`] and the
+//! [`Solution`] alone, following the schedule semantics documented in
+//! [`crate::solution`], and recomputes the cost from scratch. It imports
+//! nothing from construction or search, so a bug in the search's incremental
+//! evaluation cannot hide itself here.
+
+mod violation;
+
+pub use violation::Violation;
+
+use crate::model::{Problem, Time, EPS};
+use crate::solution::Solution;
+
+/// What the checker found: every violation, and the recomputed cost.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CheckReport {
+    /// Every broken rule; empty means feasible.
+    pub violations: Vec<Violation>,
+    /// Routes that serve at least one visit.
+    pub vehicles: usize,
+    /// Total travel distance.
+    pub distance: f64,
+    /// Total travel time.
+    pub travel_time: f64,
+    /// Sum over used routes of end time minus just-in-time departure.
+    pub working_time: f64,
+    /// Total waiting before service.
+    pub waiting: f64,
+    /// Unserved visits per priority: index 0 is priority 1.
+    pub unserved_by_priority: [usize; 10],
+}
+
+impl CheckReport {
+    /// Whether no rule is broken.
+    pub fn is_feasible(&self) -> bool {
+        self.violations.is_empty()
+    }
+}
+
+/// Checks `solution` against every rule of `problem` and recomputes its cost.
+pub fn check(problem: &Problem, solution: &Solution) -> CheckReport {
+    let mut report = CheckReport::default();
+    let n = problem.visits.len();
+    let mut served_by: Vec<Option<usize>> = vec![None; n];
+    let mut vehicle_used = vec![false; problem.vehicles.len()];
+
+    for (r, route) in solution.routes.iter().enumerate() {
+        if route.vehicle >= problem.vehicles.len() {
+            report.violations.push(Violation::UnknownVehicle {
+                route: r,
+                vehicle: route.vehicle,
+            });
+            continue;
+        }
+        if std::mem::replace(&mut vehicle_used[route.vehicle], true) {
+            report.violations.push(Violation::VehicleUsedTwice {
+                vehicle: route.vehicle,
+            });
+        }
+        let mut valid = true;
+        for &v in &route.visits {
+            if v >= n {
+                report
+                    .violations
+                    .push(Violation::UnknownVisit { route: r, visit: v });
+                valid = false;
+                continue;
+            }
+            if served_by[v].is_some() {
+                report.violations.push(Violation::ServedTwice { visit: v });
+            }
+            served_by[v] = Some(r);
+        }
+        if valid && !route.visits.is_empty() {
+            check_route(problem, solution, r, &mut report);
+        }
+    }
+    for &v in &solution.unassigned {
+        if v < n && served_by[v].is_some() {
+            report
+                .violations
+                .push(Violation::ServedAndUnassigned { visit: v });
+        }
+    }
+    for (v, visit) in problem.visits.iter().enumerate() {
+        if served_by[v].is_none() {
+            report.unserved_by_priority[usize::from(visit.priority.clamp(1, 10)) - 1] += 1;
+            if visit.required {
+                report
+                    .violations
+                    .push(Violation::RequiredNotServed { visit: v });
+            }
+            if !solution.unassigned.contains(&v) {
+                report
+                    .violations
+                    .push(Violation::MissingFromOutput { visit: v });
+            }
+        }
+    }
+    report
+}
+
+/// Simulates one non-empty route and adds its cost and violations.
+fn check_route(problem: &Problem, solution: &Solution, r: usize, report: &mut CheckReport) {
+    let route = &solution.routes[r];
+    let vehicle = &problem.vehicles[route.vehicle];
+    let k = route.vehicle;
+    report.vehicles += 1;
+
+    let mut load = 0i64;
+    let mut location = vehicle.start;
+    let mut time: Time = vehicle.shift.earliest;
+    let mut departure: Option<Time> = None;
+    let break_at = route.break_position;
+    if let (Some(_), Some(pos)) = (vehicle.lunch_break, break_at) {
+        if pos > route.visits.len() {
+            report.violations.push(Violation::BreakMisplaced {
+                route: r,
+                position: pos,
+            });
+        }
+    }
+    if vehicle.lunch_break.is_some() && break_at.is_none() {
+        report.violations.push(Violation::BreakMissing { route: r });
+    }
+    let take_break = |time: &mut Time, report: &mut CheckReport| {
+        if let Some(b) = vehicle.lunch_break {
+            let start = time.max(b.window.earliest);
+            if start > b.window.latest + EPS {
+                report
+                    .violations
+                    .push(Violation::BreakWindow { route: r, start });
+            }
+            *time = start + b.duration;
+        }
+    };
+
+    let mut seen_regular = false;
+    let mut last_rank: Option<u32> = None;
+    for (pos, &v) in route.visits.iter().enumerate() {
+        let visit = &problem.visits[v];
+        if break_at == Some(pos) {
+            take_break(&mut time, report);
+        }
+        let travel = problem.duration(location, visit.location);
+        report.distance += problem.distance(location, visit.location);
+        report.travel_time += travel;
+        let arrival = time + travel;
+        let start = match visit.windows.iter().find(|w| arrival <= w.latest + EPS) {
+            Some(w) => arrival.max(w.earliest),
+            None => {
+                report
+                    .violations
+                    .push(Violation::TimeWindow { visit: v, arrival });
+                arrival
+            }
+        };
+        report.waiting += start - arrival;
+        if departure.is_none() {
+            // Just in time: leave so as to arrive when service can start,
+            // unless the break sits before the first visit.
+            departure = Some(if break_at == Some(0) {
+                vehicle.shift.earliest
+            } else {
+                (start - travel).max(vehicle.shift.earliest)
+            });
+        }
+        time = start + visit.service;
+        location = visit.location;
+        load += visit.demand;
+
+        if !problem.vehicles[k].skills.contains_all(&visit.skills) {
+            report.violations.push(Violation::MissingSkills {
+                visit: v,
+                vehicle: k,
+            });
+        }
+        if visit
+            .allowed_vehicles
+            .as_ref()
+            .is_some_and(|a| !a.contains(&k))
+        {
+            report.violations.push(Violation::VehicleNotAllowed {
+                visit: v,
+                vehicle: k,
+            });
+        }
+        if visit.vehicle_lock.is_some_and(|lock| lock != k) {
+            report.violations.push(Violation::VehicleLockBroken {
+                visit: v,
+                vehicle: k,
+            });
+        }
+        if visit.must_be_first && pos != 0 {
+            report.violations.push(Violation::NotFirst {
+                visit: v,
+                position: pos,
+            });
+        }
+        if visit.precedence && seen_regular {
+            report
+                .violations
+                .push(Violation::PrecedenceBroken { visit: v });
+        }
+        seen_regular |= !visit.precedence && !visit.must_be_first;
+        if let Some(rank) = visit.sequence_lock {
+            if last_rank.is_some_and(|last| last > rank) {
+                report
+                    .violations
+                    .push(Violation::SequenceLockBroken { visit: v });
+            }
+            last_rank = Some(rank);
+        }
+    }
+    if break_at == Some(route.visits.len()) {
+        take_break(&mut time, report);
+    }
+    let end_time = match vehicle.end {
+        Some(end) => {
+            let travel = problem.duration(location, end);
+            report.distance += problem.distance(location, end);
+            report.travel_time += travel;
+            time + travel
+        }
+        None => time,
+    };
+    if end_time > vehicle.shift.latest + EPS {
+        report.violations.push(Violation::ShiftEnd {
+            route: r,
+            end: end_time,
+        });
+    }
+    let working = end_time - departure.unwrap_or(vehicle.shift.earliest);
+    report.working_time += working;
+    if vehicle
+        .max_working_time
+        .is_some_and(|max| working > max + EPS)
+    {
+        report
+            .violations
+            .push(Violation::WorkingTime { route: r, working });
+    }
+    if load > vehicle.capacity {
+        report.violations.push(Violation::Capacity {
+            route: r,
+            load,
+            capacity: vehicle.capacity,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,209 @@
+//! Regret-2 parallel insertion, by priority tier (Potvin & Rousseau 1993).
+//!
+//! Within a tier, the visit whose best and second-best insertion (over
+//! open routes) differ most goes first: it has the most to lose by
+//! waiting. Only when no remaining visit of the tier fits any open route is
+//! a new route opened, seeded with the remaining visit farthest from its
+//! vehicle's start, which keeps the fleet small.
+
+use super::InsertionRoute;
+use crate::model::Problem;
+use crate::solution::{Route, Solution};
+use crate::solve::Objective;
+
+/// Best and second-best insertion of one visit into one route.
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    cost: f64,
+    position: usize,
+}
+
+/// Builds a first solution; visits that fit nowhere are left unassigned.
+pub fn regret_insertion(problem: &Problem, objective: &Objective) -> Solution {
+    let n = problem.n_visits();
+    let mut routes: Vec<InsertionRoute> = Vec::new();
+    let mut vehicle_open = vec![false; problem.vehicles.len()];
+    let mut unassigned = Vec::new();
+
+    let mut tiers: Vec<u8> = problem.visits.iter().map(|v| v.priority).collect();
+    tiers.sort_unstable();
+    tiers.dedup();
+    // best[r][v]: cheapest insertion of visit v into route r.
+    let mut best: Vec<Vec<Option<Candidate>>> = Vec::new();
+    let (wd, wt) = (objective.distance_weight, objective.travel_time_weight);
+
+    for tier in tiers {
+        let mut pending: Vec<usize> = (0..n)
+            .filter(|&v| problem.visits[v].priority == tier)
+            .collect();
+        // Visits in progress first: they pin the start of their routes.
+        pending.sort_by_key(|&v| !problem.visits[v].must_be_first);
+        for r in 0..routes.len() {
+            for &v in &pending {
+                best[r][v] = cheapest(problem, &routes[r], v, wd, wt);
+            }
+        }
+        while !pending.is_empty() {
+            if let Some(&v) = pending.iter().find(|&&v| problem.visits[v].must_be_first) {
+                pending.retain(|&w| w != v);
+                match open_route(problem, &mut vehicle_open, v) {
+                    Some(route) => {
+                        routes.push(route);
+                        best.push(vec![None; n]);
+                        let r = routes.len() - 1;
+                        for &w in &pending {
+                            best[r][w] = cheapest(problem, &routes[r], w, wd, wt);
+                        }
+                    }
+                    None => unassigned.push(v),
+                }
+                continue;
+            }
+            let chosen = pending
+                .iter()
+                .enumerate()
+                .filter_map(|(i, &v)| {
+                    let mut first: Option<(f64, usize, usize)> = None;
+                    let mut second = f64::INFINITY;
+                    for (r, row) in best.iter().enumerate() {
+                        if let Some(c) = row[v] {
+                            match first {
+                                Some((f, _, _)) if c.cost >= f => second = second.min(c.cost),
+                                _ => {
+                                    if let Some((f, _, _)) = first {
+                                        second = second.min(f);
+                                    }
+                                    first = Some((c.cost, r, c.position));
+                                }
+                            }
+                        }
+                    }
+                    // A visit with one option left has infinite regret.
+                    first.map(|(f, r, p)| {
+                        (
+                            i,
+                            r,
+                            p,
+                            if second.is_finite() {
+                                second - f
+                            } else {
+                                1e15 - f
+                            },
+                        )
+                    })
+                })
+                .max_by(|a, b| a.3.total_cmp(&b.3).then(b.0.cmp(&a.0)));
+            match chosen {
+                Some((i, r, p, _)) => {
+                    let v = pending.swap_remove(i);
+                    routes[r].insert(problem, v, p);
+                    for &w in &pending {
+                        best[r][w] = cheapest(problem, &routes[r], w, wd, wt);
+                    }
+                }
+                None => {
+                    // Nothing fits an open route: seed a new one with the
+                    // visit farthest from the depot, or give up on visits
+                    // that no free vehicle can serve alone.
+                    let (i, &seed) = pending
+                        .iter()
+                        .enumerate()
+                        .max_by(|a, b| {
+                            seed_score(problem, *a.1).total_cmp(&seed_score(problem, *b.1))
+                        })
+                        .expect("pending is not empty");
+                    pending.swap_remove(i);
+                    match open_route(problem, &mut vehicle_open, seed) {
+                        Some(route) => {
+                            routes.push(route);
+                            best.push(vec![None; n]);
+                            let r = routes.len() - 1;
+                            for &w in &pending {
+                                best[r][w] = cheapest(problem, &routes[r], w, wd, wt);
+                            }
+                        }
+                        None => unassigned.push(seed),
+                    }
+                }
+            }
+        }
+    }
+    unassigned.sort_unstable();
+    Solution {
+        routes: routes
+            .into_iter()
+            .map(|r| Route::new(r.vehicle, r.visits))
+            .collect(),
+        unassigned,
+    }
+}
+
+/// Seeds far from every start first (Solomon's I1 rule).
+fn seed_score(problem: &Problem, visit: usize) -> f64 {
+    let loc = problem.visits[visit].location;
+    problem
+        .vehicles
+        .iter()
+        .map(|k| problem.distance(k.start, loc))
+        .fold(f64::INFINITY, f64::min)
+}
+
+/// Cheapest feasible position of `visit` in `route`, if any.
+fn cheapest(
+    problem: &Problem,
+    route: &InsertionRoute,
+    visit: usize,
+    wd: f64,
+    wt: f64,
+) -> Option<Candidate> {
+    if !problem.compatible(route.vehicle, visit)
+        || problem.visits[visit]
+            .vehicle_lock
+            .is_some_and(|k| k != route.vehicle)
+    {
+        return None;
+    }
+    (0..=route.visits.len())
+        .filter_map(|p| {
+            route
+                .insertion_delta(problem, visit, p, wd, wt)
+                .map(|cost| Candidate { cost, position: p })
+        })
+        .min_by(|a, b| a.cost.total_cmp(&b.cost))
+}
+
+/// Opens a route on the cheapest free vehicle that can serve `seed` alone.
+fn open_route(problem: &Problem, vehicle_open: &mut [bool], seed: usize) -> Option<InsertionRoute> {
+    let lock = problem.visits[seed].vehicle_lock;
+    let mut chosen: Option<(f64, InsertionRoute)> = None;
+    let mut seen_classes: Vec<(usize, Option<usize>, i64, u64, u64, u64)> = Vec::new();
+    for (k, vehicle) in problem.vehicles.iter().enumerate() {
+        if vehicle_open[k] || lock.is_some_and(|l| l != k) || !problem.compatible(k, seed) {
+            continue;
+        }
+        // Identical vehicles (benchmark fleets) need only one try.
+        let class = (
+            vehicle.start,
+            vehicle.end,
+            vehicle.capacity,
+            vehicle.shift.earliest.to_bits(),
+            vehicle.shift.latest.to_bits(),
+            vehicle.fixed_cost.to_bits(),
+        );
+        if vehicle.skills.is_empty() && seen_classes.contains(&class) {
+            continue;
+        }
+        seen_classes.push(class);
+        let empty = InsertionRoute::new(problem, k);
+        if let Some(cost) = empty.insertion_delta(problem, seed, 0, 1.0, 0.0) {
+            let cost = cost + vehicle.fixed_cost;
+            if chosen.as_ref().is_none_or(|(c, _)| cost < *c) {
+                chosen = Some((cost, empty));
+            }
+        }
+    }
+    let (_, mut route) = chosen?;
+    vehicle_open[route.vehicle] = true;
+    route.insert(problem, seed, 0);
+    Some(route)
+}

@@ -1,0 +1,19 @@
+//! # ordo-solver
+//!
+//! Ordo's route optimisation engine: pure computation, no I/O beyond
+//! reading instance files.
+//!
+//! ## Pipeline
+//! input (benchmark text via [`io`], or field-service JSON) → [`model::Problem`]
+//! → [`construction`] → search → [`solution::Solution`] → output. The
+//! [`checker`] reads only a `Problem` and a `Solution` and shares no code
+//! with the search.
+
+pub mod checker;
+pub mod construction;
+pub mod io;
+pub mod model;
+pub mod solution;
+pub mod solve;
+
+pub use solve::{solve, Objective, SolveParams, Stop};

@@ -1,0 +1,182 @@
+//! The problem model: visits, vehicles, time windows, skills and travel.
+//!
+//! A [`Problem`] is immutable once built. Every reader (benchmark text,
+//! field-service JSON) produces one through [`ProblemBuilder`], which checks
+//! the invariants once so the search can rely on them without re-checking.
+
+mod builder;
+mod skills;
+mod time_window;
+mod travel;
+
+pub use builder::{ModelError, ProblemBuilder};
+pub use skills::SkillSet;
+pub use time_window::TimeWindow;
+pub use travel::{DenseMatrix, Euclidean, Geodesic, Rounding, TravelModel};
+
+/// Seconds (field service) or benchmark time units.
+pub type Time = f64;
+/// Metres (field service) or benchmark distance units.
+pub type Distance = f64;
+
+/// Numerical tolerance used when comparing times and distances.
+pub const EPS: f64 = 1e-6;
+
+/// A visit (customer, job) that may be served by one vehicle.
+#[derive(Debug, Clone)]
+pub struct Visit {
+    /// External identifier, echoed in every output.
+    pub id: String,
+    /// Index into the problem's locations.
+    pub location: usize,
+    /// Service duration.
+    pub service: Time,
+    /// Load taken on by the vehicle.
+    pub demand: i64,
+    /// Service must start inside one of these (sorted, disjoint, non-empty).
+    pub windows: Vec<TimeWindow>,
+    /// Skills the serving driver must all hold.
+    pub skills: SkillSet,
+    /// Vehicles allowed to serve it; `None` means any vehicle.
+    pub allowed_vehicles: Option<Vec<usize>>,
+    /// 1 (highest) .. 10 (lowest).
+    pub priority: u8,
+    /// Must be served (benchmarks); otherwise leaving it out costs its
+    /// priority penalty.
+    pub required: bool,
+    /// Only this vehicle may serve it (in progress, or locked by a dispatcher).
+    pub vehicle_lock: Option<usize>,
+    /// Must be the first visit of its route (a visit in progress).
+    pub must_be_first: bool,
+    /// Must come before every visit of its route that lacks this flag
+    /// (`precedencePriorityVisit`).
+    pub precedence: bool,
+    /// Locked sequence: visits with a rank on the same vehicle keep the
+    /// ascending order of their ranks.
+    pub sequence_lock: Option<u32>,
+}
+
+impl Visit {
+    /// A required, unrestricted visit of priority 1 (the benchmark kind).
+    pub fn new(
+        id: impl Into<String>,
+        location: usize,
+        service: Time,
+        demand: i64,
+        window: TimeWindow,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            location,
+            service,
+            demand,
+            windows: vec![window],
+            skills: SkillSet::new(),
+            allowed_vehicles: None,
+            priority: 1,
+            required: true,
+            vehicle_lock: None,
+            must_be_first: false,
+            precedence: false,
+            sequence_lock: None,
+        }
+    }
+
+    /// Earliest opening of any window.
+    pub fn earliest(&self) -> Time {
+        self.windows.first().map_or(0.0, |w| w.earliest)
+    }
+
+    /// Latest closing of any window.
+    pub fn latest(&self) -> Time {
+        self.windows.last().map_or(Time::INFINITY, |w| w.latest)
+    }
+
+    /// Earliest feasible service start at or after `arrival`, if any window allows it.
+    pub fn service_start(&self, arrival: Time) -> Option<Time> {
+        self.windows
+            .iter()
+            .find(|w| arrival <= w.latest + EPS)
+            .map(|w| arrival.max(w.earliest))
+    }
+}
+
+/// A lunch or rest break taken inside its window, wherever the route is.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Break {
+    /// The break must start inside this window.
+    pub window: TimeWindow,
+    /// Length of the break.
+    pub duration: Time,
+}
+
+/// A vehicle with its driver: one route per vehicle.
+#[derive(Debug, Clone)]
+pub struct Vehicle {
+    /// External identifier.
+    pub id: String,
+    /// Location where the route starts.
+    pub start: usize,
+    /// Location where the route ends; `None` is an open route.
+    pub end: Option<usize>,
+    /// Earliest departure and latest return (or latest end of work).
+    pub shift: TimeWindow,
+    /// Maximum load.
+    pub capacity: i64,
+    /// Skills held by the driver.
+    pub skills: SkillSet,
+    /// Cost of using this vehicle at all.
+    pub fixed_cost: f64,
+    /// Upper bound on end time minus start time of the route.
+    pub max_working_time: Option<Time>,
+    /// Optional break inside the shift.
+    pub lunch_break: Option<Break>,
+}
+
+/// A complete, validated routing problem.
+#[derive(Debug, Clone)]
+pub struct Problem {
+    /// Instance name.
+    pub name: String,
+    /// Visits, indexed `0..visits.len()`.
+    pub visits: Vec<Visit>,
+    /// Vehicles, indexed `0..vehicles.len()`.
+    pub vehicles: Vec<Vehicle>,
+    /// Travel distance and duration between locations.
+    pub travel: DenseMatrix,
+    /// `compatible[v * n_visits + i]`: vehicle `v` may serve visit `i`
+    /// (skills and allowed vehicles), precomputed once.
+    compatible: Vec<bool>,
+}
+
+impl Problem {
+    /// Number of visits.
+    pub fn n_visits(&self) -> usize {
+        self.visits.len()
+    }
+
+    /// Travel distance between two locations.
+    #[inline]
+    pub fn distance(&self, from: usize, to: usize) -> Distance {
+        self.travel.distance(from, to)
+    }
+
+    /// Travel duration between two locations.
+    #[inline]
+    pub fn duration(&self, from: usize, to: usize) -> Time {
+        self.travel.duration(from, to)
+    }
+
+    /// Whether vehicle `vehicle` may serve visit `visit` (skills, allowed vehicles).
+    #[inline]
+    pub fn compatible(&self, vehicle: usize, visit: usize) -> bool {
+        self.compatible[vehicle * self.visits.len() + visit]
+    }
+
+    /// True when every visit has exactly one window and no vehicle has a
+    /// break: the classic VRPTW, where O(1) segment algebra applies.
+    pub fn is_single_window(&self) -> bool {
+        self.visits.iter().all(|v| v.windows.len() == 1)
+            && self.vehicles.iter().all(|v| v.lunch_break.is_none())
+    }
+}

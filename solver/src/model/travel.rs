@@ -1,0 +1,252 @@
+//! Travel distance and duration between locations.
+//!
+//! A [`TravelModel`] is any source of distances and durations: Euclidean
+//! coordinates (benchmarks), great-circle distance on lat/lng with a detour
+//! factor and an average speed (field service), or a supplied matrix. The
+//! search only ever reads a [`DenseMatrix`] built once from a model, so a
+//! sparse or road-routed model can be added without touching the search.
+
+use rayon::prelude::*;
+
+use super::{Distance, Time};
+
+/// A source of travel distances and durations between location indices.
+pub trait TravelModel: Sync {
+    /// Number of locations.
+    fn len(&self) -> usize;
+    /// Whether there are no locations.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// Distance from `from` to `to`.
+    fn distance(&self, from: usize, to: usize) -> Distance;
+    /// Duration from `from` to `to`.
+    fn duration(&self, from: usize, to: usize) -> Time;
+    /// When every duration equals `distance / speed`, the speed: lets the
+    /// dense matrix store one table instead of two.
+    fn uniform_speed(&self) -> Option<f64> {
+        None
+    }
+}
+
+/// How benchmark Euclidean distances are rounded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Rounding {
+    /// Double precision, no rounding (the classic hierarchical convention).
+    #[default]
+    Exact,
+    /// Truncated to one decimal, `floor(10 d) / 10` (DIMACS 2021 / CVRPLIB).
+    Dimacs,
+}
+
+impl std::str::FromStr for Rounding {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "exact" => Ok(Self::Exact),
+            "dimacs" => Ok(Self::Dimacs),
+            other => Err(format!("unknown rounding '{other}': use exact or dimacs")),
+        }
+    }
+}
+
+/// Planar coordinates; travel time equals distance (benchmarks).
+#[derive(Debug, Clone)]
+pub struct Euclidean {
+    /// `(x, y)` of each location.
+    pub coords: Vec<(f64, f64)>,
+    /// Rounding convention.
+    pub rounding: Rounding,
+}
+
+impl TravelModel for Euclidean {
+    fn len(&self) -> usize {
+        self.coords.len()
+    }
+    fn distance(&self, from: usize, to: usize) -> Distance {
+        let (ax, ay) = self.coords[from];
+        let (bx, by) = self.coords[to];
+        let d = (ax - bx).hypot(ay - by);
+        match self.rounding {
+            Rounding::Exact => d,
+            // Work on the integer tenths so the stored value is the exact
+            // decimal the convention means (sums stay reproducible).
+            Rounding::Dimacs => (10.0 * d + 1e-9).floor() / 10.0,
+        }
+    }
+    fn duration(&self, from: usize, to: usize) -> Time {
+        self.distance(from, to)
+    }
+    fn uniform_speed(&self) -> Option<f64> {
+        Some(1.0)
+    }
+}
+
+/// Great-circle distance on `(lat, lng)` in metres, times a detour factor
+/// for roads, driven at an average speed in metres per second.
+#[derive(Debug, Clone)]
+pub struct Geodesic {
+    /// `(lat, lng)` in degrees of each location.
+    pub coords: Vec<(f64, f64)>,
+    /// Road distance over straight-line distance, typically 1.2-1.4.
+    pub detour_factor: f64,
+    /// Average driving speed in metres per second.
+    pub speed_mps: f64,
+}
+
+impl TravelModel for Geodesic {
+    fn len(&self) -> usize {
+        self.coords.len()
+    }
+    fn distance(&self, from: usize, to: usize) -> Distance {
+        use geo::{Distance as _, Haversine, Point};
+        let (alat, alng) = self.coords[from];
+        let (blat, blng) = self.coords[to];
+        let metres = Haversine::distance(Point::new(alng, alat), Point::new(blng, blat));
+        // Whole metres: stable output and exact sums.
+        (metres * self.detour_factor).round()
+    }
+    fn duration(&self, from: usize, to: usize) -> Time {
+        (self.distance(from, to) / self.speed_mps).round()
+    }
+}
+
+/// Row-major distance and duration tables over all locations.
+#[derive(Debug, Clone)]
+pub struct DenseMatrix {
+    n: usize,
+    distance: Vec<Distance>,
+    /// `None` when durations equal distances (benchmarks).
+    duration: Option<Vec<Time>>,
+}
+
+impl DenseMatrix {
+    /// Tables from explicit rows; `duration` `None` means equal to distance.
+    /// Callers check that the tables are `n * n`.
+    pub fn from_tables(n: usize, distance: Vec<Distance>, duration: Option<Vec<Time>>) -> Self {
+        debug_assert_eq!(distance.len(), n * n);
+        Self {
+            n,
+            distance,
+            duration,
+        }
+    }
+
+    /// Evaluates `model` on every pair of locations, rows in parallel.
+    pub fn from_model(model: &dyn TravelModel) -> Self {
+        let n = model.len();
+        let mut distance = vec![0.0; n * n];
+        distance
+            .par_chunks_mut(n.max(1))
+            .enumerate()
+            .for_each(|(i, row)| {
+                for (j, cell) in row.iter_mut().enumerate() {
+                    *cell = model.distance(i, j);
+                }
+            });
+        let duration = if model.uniform_speed() == Some(1.0) {
+            None
+        } else {
+            let mut duration = vec![0.0; n * n];
+            duration
+                .par_chunks_mut(n.max(1))
+                .enumerate()
+                .for_each(|(i, row)| {
+                    for (j, cell) in row.iter_mut().enumerate() {
+                        *cell = model.duration(i, j);
+                    }
+                });
+            Some(duration)
+        };
+        Self {
+            n,
+            distance,
+            duration,
+        }
+    }
+
+    /// Number of locations.
+    pub fn len(&self) -> usize {
+        self.n
+    }
+
+    /// Whether there are no locations.
+    pub fn is_empty(&self) -> bool {
+        self.n == 0
+    }
+
+    /// Distance from `from` to `to`.
+    #[inline]
+    pub fn distance(&self, from: usize, to: usize) -> Distance {
+        self.distance[from * self.n + to]
+    }
+
+    /// Duration from `from` to `to`.
+    #[inline]
+    pub fn duration(&self, from: usize, to: usize) -> Time {
+        match &self.duration {
+            None => self.distance[from * self.n + to],
+            Some(d) => d[from * self.n + to],
+        }
+    }
+}
+
+impl TravelModel for DenseMatrix {
+    fn len(&self) -> usize {
+        self.n
+    }
+    fn distance(&self, from: usize, to: usize) -> Distance {
+        DenseMatrix::distance(self, from, to)
+    }
+    fn duration(&self, from: usize, to: usize) -> Time {
+        DenseMatrix::duration(self, from, to)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dimacs_truncates_to_one_decimal() {
+        let m = Euclidean {
+            coords: vec![(0.0, 0.0), (1.0, 1.0), (3.0, 4.0)],
+            rounding: Rounding::Dimacs,
+        };
+        assert_eq!(m.distance(0, 1), 1.4);
+        assert_eq!(m.distance(0, 2), 5.0);
+        let exact = Euclidean {
+            rounding: Rounding::Exact,
+            ..m
+        };
+        assert!((exact.distance(0, 1) - 2f64.sqrt()).abs() < 1e-12);
+    }
+
+    #[test]
+    fn geodesic_is_plausible() {
+        // Aberdeen to Inverurie is about 22 km in a straight line.
+        let m = Geodesic {
+            coords: vec![(57.1497, -2.0943), (57.2836, -2.3740)],
+            detour_factor: 1.0,
+            speed_mps: 10.0,
+        };
+        let d = m.distance(0, 1);
+        assert!((20_000.0..24_000.0).contains(&d), "{d}");
+        assert_eq!(m.duration(0, 1), (d / 10.0).round());
+    }
+
+    #[test]
+    fn dense_matrix_matches_model() {
+        let m = Euclidean {
+            coords: vec![(0.0, 0.0), (1.0, 1.0), (3.0, 4.0)],
+            rounding: Rounding::Dimacs,
+        };
+        let dense = DenseMatrix::from_model(&m);
+        for i in 0..3 {
+            for j in 0..3 {
+                assert_eq!(dense.distance(i, j), m.distance(i, j));
+                assert_eq!(dense.duration(i, j), m.duration(i, j));
+            }
+        }
+    }
+}
