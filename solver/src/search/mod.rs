@@ -184,3 +184,6 @@ fn report(
         best: best.clone(),
     });
 }
+
+#[cfg(test)]
+mod tests;

@@ -140,6 +140,33 @@ impl RouteState {
             && self.load <= problem.vehicles[self.vehicle].capacity
     }
 
+    /// Whether the route keeps every rule: bounds, capacity, eligibility,
+    /// order rules, and the exact schedule where the vehicle needs it.
+    pub fn is_feasible(&self, problem: &Problem) -> bool {
+        let k = self.vehicle;
+        let eligible = self.visits.iter().all(|&v| {
+            problem.compatible(k, v) && problem.visits[v].vehicle_lock.is_none_or(|l| l == k)
+        });
+        let ordered = self.visits.iter().enumerate().all(|(p, &v)| {
+            let visit = &problem.visits[v];
+            (!visit.must_be_first || p == 0) && (!visit.precedence || p < self.leading)
+        }) && self.ranks_ascending(problem);
+        eligible
+            && ordered
+            && self.bounds_feasible(problem)
+            && (!Self::needs_exact_check(problem, k)
+                || schedule::simulate(problem, k, &self.visits).is_some())
+    }
+
+    fn ranks_ascending(&self, problem: &Problem) -> bool {
+        let ranks: Vec<u32> = self
+            .visits
+            .iter()
+            .filter_map(|&v| problem.visits[v].sequence_lock)
+            .collect();
+        ranks.windows(2).all(|w| w[0] <= w[1])
+    }
+
     /// Order rules for putting `visit` at position `p` (before the visit now
     /// at `p`): in-progress first, precedence visits before regular ones,
     /// locked sequences by rank.

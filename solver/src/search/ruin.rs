@@ -12,6 +12,7 @@ use rand::Rng;
 
 use super::cost::ArcCost;
 use super::neighbours::Neighbours;
+use super::route_state::RouteState;
 use super::state::SearchState;
 use crate::model::Problem;
 
@@ -101,7 +102,17 @@ pub fn string_removal(
         }
     }
     for &r in &ruined {
-        state.routes[r].refresh(problem, arcs);
+        let route = &mut state.routes[r];
+        route.refresh(problem, arcs);
+        // With several windows or a working-time limit, taking visits out
+        // can make a route worse (an earlier window opens, and the day
+        // starts earlier); such a route loses more visits until it holds.
+        if RouteState::needs_exact_check(problem, route.vehicle) {
+            while !route.visits.is_empty() && !route.is_feasible(problem) {
+                removed.extend(route.visits.pop());
+                route.refresh(problem, arcs);
+            }
+        }
     }
     state.drop_empty_routes();
     removed

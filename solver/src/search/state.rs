@@ -19,21 +19,34 @@ pub struct SearchState {
 }
 
 impl SearchState {
-    /// Loads a [`Solution`].
+    /// Loads a [`Solution`], repairing routes that break a rule (a warm
+    /// start from an outdated plan, or a construction that ignored a rule):
+    /// visits are taken off the route's end until it is feasible, and go to
+    /// the unassigned pool for the search to re-insert.
     pub fn from_solution(problem: &Problem, arcs: &ArcCost, solution: &Solution) -> Self {
         let mut vehicle_used = vec![false; problem.vehicles.len()];
-        let routes: Vec<RouteState> = solution
-            .routes
-            .iter()
-            .filter(|r| !r.visits.is_empty())
-            .map(|r| {
+        let mut unassigned = solution.unassigned.clone();
+        let mut routes = Vec::new();
+        for r in solution.routes.iter().filter(|r| !r.visits.is_empty()) {
+            if vehicle_used[r.vehicle] {
+                unassigned.extend_from_slice(&r.visits);
+                continue;
+            }
+            let mut route = RouteState::new(problem, arcs, r.vehicle, r.visits.clone());
+            while !route.visits.is_empty() && !route.is_feasible(problem) {
+                if let Some(v) = route.visits.pop() {
+                    unassigned.push(v);
+                }
+                route.refresh(problem, arcs);
+            }
+            if !route.visits.is_empty() {
                 vehicle_used[r.vehicle] = true;
-                RouteState::new(problem, arcs, r.vehicle, r.visits.clone())
-            })
-            .collect();
+                routes.push(route);
+            }
+        }
         Self {
             routes,
-            unassigned: solution.unassigned.clone(),
+            unassigned,
             vehicle_used,
         }
     }
