@@ -11,12 +11,18 @@ use std::time::Instant;
 use rand::Rng;
 
 use super::cost::{ArcCost, Cost};
+use super::local_search::local_search;
 use super::neighbours::Neighbours;
 use super::recreate::{greedy_insert, RecreateParams};
 use super::ruin::{string_removal, RuinParams};
 use super::state::SearchState;
 use crate::model::Problem;
 use crate::solve::Objective;
+
+/// Candidates within this fraction of the best travel get a local search.
+const PROMISING: f64 = 0.01;
+/// Neighbours tried per visit in the local search.
+const GRANULARITY: usize = 20;
 
 /// Everything a search phase reads.
 pub struct SearchContext<'a> {
@@ -56,8 +62,16 @@ pub fn anneal(
     let problem = ctx.problem;
     let mean_arc = mean_arc_cost(&start);
     let (t0, tf) = (13.0 * mean_arc, 0.13 * mean_arc);
-    let mut current_cost = start.cost(problem, &ctx.arcs, ctx.objective);
     let mut current = start;
+    local_search(
+        problem,
+        &ctx.arcs,
+        &ctx.neighbours,
+        GRANULARITY,
+        &mut current,
+        rng,
+    );
+    let mut current_cost = current.cost(problem, &ctx.arcs, ctx.objective);
     let mut best = current.clone();
     let mut best_cost = current_cost;
     let mut iteration: u64 = 0;
@@ -90,7 +104,22 @@ pub fn anneal(
             removed,
             rng,
         );
-        let cost = candidate.cost(problem, &ctx.arcs, ctx.objective);
+        let mut cost = candidate.cost(problem, &ctx.arcs, ctx.objective);
+        // Local search only on promising candidates: it is far costlier than
+        // one ruin-and-recreate step.
+        if cost.cmp_before_travel(&best_cost) != Ordering::Greater
+            && cost.travel < best_cost.travel * (1.0 + PROMISING)
+        {
+            local_search(
+                problem,
+                &ctx.arcs,
+                &ctx.neighbours,
+                GRANULARITY,
+                &mut candidate,
+                rng,
+            );
+            cost = candidate.cost(problem, &ctx.arcs, ctx.objective);
+        }
         let accept = match cost.cmp_before_travel(&current_cost) {
             Ordering::Less => true,
             Ordering::Greater => false,

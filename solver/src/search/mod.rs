@@ -10,6 +10,8 @@
 mod annealing;
 mod cost;
 mod fleet;
+mod local_search;
+mod moves;
 mod neighbours;
 mod recreate;
 mod route_state;

@@ -30,6 +30,8 @@ pub struct RouteState {
     pub break_position: Option<usize>,
     departure: Vec<Time>,
     latest_arrival: Vec<Time>,
+    /// `prefix_travel[p]`: weighted travel from the start to node `p`.
+    prefix_travel: Vec<f64>,
     /// Number of leading visits that are in progress or precedence visits.
     leading: usize,
     has_sequence_lock: bool,
@@ -46,6 +48,7 @@ impl RouteState {
             break_position: None,
             departure: Vec::new(),
             latest_arrival: Vec::new(),
+            prefix_travel: Vec::new(),
             leading: 0,
             has_sequence_lock: false,
         };
@@ -59,10 +62,21 @@ impl RouteState {
         v.lunch_break.is_some() || v.max_working_time.is_some()
     }
 
+    /// Weighted travel along the visits `from..to` (visit indices), i.e.
+    /// the arcs inside that stretch.
+    #[inline]
+    pub fn inner_travel(&self, from: usize, to: usize) -> f64 {
+        if to <= from + 1 {
+            0.0
+        } else {
+            self.prefix_travel[to] - self.prefix_travel[from + 1]
+        }
+    }
+
     /// Location of node `p` (0 = start, `m + 1` = end; an open route ends
     /// where its last visit is).
     #[inline]
-    fn location(&self, problem: &Problem, p: usize) -> usize {
+    pub fn location(&self, problem: &Problem, p: usize) -> usize {
         let vehicle = &problem.vehicles[self.vehicle];
         if p == 0 {
             vehicle.start
@@ -82,12 +96,15 @@ impl RouteState {
         let vehicle = &problem.vehicles[self.vehicle];
         self.departure.clear();
         self.departure.push(vehicle.shift.earliest);
+        self.prefix_travel.clear();
+        self.prefix_travel.push(0.0);
         self.travel = 0.0;
         self.load = 0;
         for p in 1..=m {
             let visit = &problem.visits[self.visits[p - 1]];
             let from = self.location(problem, p - 1);
             self.travel += arcs.arc(problem, from, visit.location);
+            self.prefix_travel.push(self.travel);
             self.load += visit.demand;
             let arrival = self.departure[p - 1] + problem.duration(from, visit.location);
             let start = visit.service_start(arrival).unwrap_or(Time::INFINITY);
