@@ -17,10 +17,10 @@ use super::recreate::{greedy_insert, RecreateParams};
 use super::ruin::{string_removal, RuinParams};
 use super::state::SearchState;
 use crate::model::Problem;
-use crate::solve::Objective;
+use crate::solve::{Objective, Stop};
 
-/// Candidates within this fraction of the best travel get a local search.
-const PROMISING: f64 = 0.01;
+/// Candidates within this fraction above the current travel get a local search.
+const PROMISING: f64 = 0.0;
 /// Neighbours tried per visit in the local search.
 const GRANULARITY: usize = 20;
 
@@ -36,6 +36,8 @@ pub struct SearchContext<'a> {
     pub neighbours: Neighbours,
     /// Ruin parameters.
     pub ruin: RuinParams,
+    /// The overall stop, checked inside long local searches.
+    pub stop: Stop,
 }
 
 /// A time window of the overall budget, as fractions `[from, to)` of it,
@@ -70,6 +72,8 @@ pub fn anneal(
         GRANULARITY,
         &mut current,
         rng,
+        &ctx.stop,
+        None,
     );
     let mut current_cost = current.cost(problem, &ctx.arcs, ctx.objective);
     let mut best = current.clone();
@@ -105,11 +109,12 @@ pub fn anneal(
             rng,
         );
         let mut cost = candidate.cost(problem, &ctx.arcs, ctx.objective);
-        // Local search only on promising candidates: it is far costlier than
-        // one ruin-and-recreate step.
-        if cost.cmp_before_travel(&best_cost) != Ordering::Greater
-            && cost.travel < best_cost.travel * (1.0 + PROMISING)
+        // Local search only on candidates that already improve the current
+        // solution, and only around the routes this step changed.
+        if cost.cmp_before_travel(&current_cost) != Ordering::Greater
+            && cost.travel < current_cost.travel * (1.0 + PROMISING)
         {
+            let dirty = changed_routes(&current, &candidate);
             local_search(
                 problem,
                 &ctx.arcs,
@@ -117,6 +122,8 @@ pub fn anneal(
                 GRANULARITY,
                 &mut candidate,
                 rng,
+                &ctx.stop,
+                Some(&dirty),
             );
             cost = candidate.cost(problem, &ctx.arcs, ctx.objective);
         }
@@ -139,6 +146,20 @@ pub fn anneal(
         }
     }
     best
+}
+
+/// Flags the routes of `candidate` whose visits differ from the same
+/// vehicle's route in `current`.
+fn changed_routes(current: &SearchState, candidate: &SearchState) -> Vec<bool> {
+    let mut by_vehicle: Vec<Option<&[usize]>> = vec![None; current.vehicle_used.len()];
+    for r in &current.routes {
+        by_vehicle[r.vehicle] = Some(&r.visits);
+    }
+    candidate
+        .routes
+        .iter()
+        .map(|r| by_vehicle[r.vehicle] != Some(&r.visits[..]))
+        .collect()
 }
 
 /// Mean weighted arc cost of a state's routes (1.0 when empty).

@@ -11,8 +11,13 @@ use super::moves::{self, relocate, swap, two_opt, two_opt_star, Position, Propos
 use super::neighbours::Neighbours;
 use super::state::SearchState;
 use crate::model::Problem;
+use crate::solve::Stop;
 
-/// Improves `state` to a local optimum of the granular neighbourhood.
+/// Improves `state` to a local optimum of the granular neighbourhood,
+/// scanning the visits of the routes flagged in `dirty` (all routes when
+/// `None`); routes changed by a move are flagged in turn, so untouched
+/// parts of a large solution are not re-scanned.
+#[allow(clippy::too_many_arguments)]
 pub fn local_search(
     problem: &Problem,
     arcs: &ArcCost,
@@ -20,38 +25,58 @@ pub fn local_search(
     granularity: usize,
     state: &mut SearchState,
     rng: &mut impl Rng,
+    stop: &Stop,
+    dirty: Option<&[bool]>,
 ) {
     let mut position = positions(problem, state);
-    let mut order: Vec<usize> = (0..problem.n_visits())
-        .filter(|&v| position[v].is_some())
-        .collect();
+    let mut dirty: Vec<bool> = match dirty {
+        Some(d) => d.to_vec(),
+        None => vec![true; state.routes.len()],
+    };
+    dirty.resize(state.routes.len(), true);
     let mut improved = true;
     while improved {
         improved = false;
+        let mut order: Vec<usize> = state
+            .routes
+            .iter()
+            .zip(&dirty)
+            .filter(|(_, &d)| d)
+            .flat_map(|(route, _)| route.visits.iter().copied())
+            .collect();
+        dirty.iter_mut().for_each(|d| *d = false);
         order.shuffle(rng);
-        for &u in &order {
+        for (step, &u) in order.iter().enumerate() {
+            if step % 128 == 0 && stop.should_stop() {
+                state.drop_empty_routes();
+                return;
+            }
             let Some(pu) = position[u] else { continue };
             let applied = neighbours
                 .of(u)
                 .take(granularity)
-                .any(|v| position[v].is_some_and(|pv| try_pair(problem, arcs, state, pu, pv)));
-            if applied {
+                .find_map(|v| position[v].and_then(|pv| try_pair(problem, arcs, state, pu, pv)));
+            if let Some(changed) = applied {
                 improved = true;
                 position = positions(problem, state);
+                for r in changed {
+                    dirty[r] = true;
+                }
             }
         }
     }
     state.drop_empty_routes();
 }
 
-/// Tries every operator on `(u, v)`; applies the first improving, valid one.
+/// Tries every operator on `(u, v)`; applies the first improving, valid
+/// one and returns the routes it changed.
 fn try_pair(
     problem: &Problem,
     arcs: &ArcCost,
     state: &mut SearchState,
     u: Position,
     v: Position,
-) -> bool {
+) -> Option<Vec<usize>> {
     let route_len = |r: usize| state.routes[r].visits.len();
     let mut candidates: Vec<Vec<Proposal>> = Vec::with_capacity(16);
     for len in 1..=3 {
@@ -87,12 +112,13 @@ fn try_pair(
         if delta < -1e-7 {
             let mv = moves::Move { proposals, delta };
             if let Some(routes) = moves::verify(problem, arcs, state, &mv) {
+                let changed = routes.iter().map(|(r, _)| *r).collect();
                 moves::apply(state, routes);
-                return true;
+                return Some(changed);
             }
         }
     }
-    false
+    None
 }
 
 /// Route and index of every served visit.

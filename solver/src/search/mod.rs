@@ -110,6 +110,7 @@ fn run_one(
         objective: &params.objective,
         neighbours: neighbours.clone(),
         ruin: RuinParams::default(),
+        stop: stop.clone(),
     };
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let started = Instant::now();

@@ -40,12 +40,15 @@ pub fn greedy_insert(
 ) {
     removed.append(&mut state.unassigned);
     sort_removed(problem, &mut removed, rng);
+    let mut route_of = state.route_index(problem.n_visits());
     for v in removed {
-        match best_insertion(problem, arcs, neighbours, params, state, v, rng) {
+        match best_insertion(problem, arcs, neighbours, params, state, &route_of, v, rng) {
             Some(Choice::Existing { route, position }) => {
                 state.routes[route].insert(problem, arcs, v, position);
+                route_of[v] = route;
             }
             Some(Choice::NewRoute { vehicle }) => {
+                route_of[v] = state.routes.len();
                 state.vehicle_used[vehicle] = true;
                 state
                     .routes
@@ -72,6 +75,56 @@ fn sort_removed(problem: &Problem, removed: &mut [usize], rng: &mut impl Rng) {
     removed.sort_by_key(|&v| problem.visits[v].priority);
 }
 
+/// Above this many routes, recreate looks at neighbouring routes first.
+const GRANULAR_ROUTES: usize = 12;
+/// Nearest visits whose routes are tried first.
+const GRANULAR_VISITS: usize = 30;
+
+/// Cheapest feasible position of `v` in `route` below `bound`, with blinks.
+#[allow(clippy::too_many_arguments)]
+fn best_in_route(
+    problem: &Problem,
+    arcs: &ArcCost,
+    route: &RouteState,
+    v: usize,
+    blink_rate: f64,
+    bound: f64,
+    candidates: &mut Vec<(f64, usize)>,
+    rng: &mut dyn rand::RngCore,
+) -> Option<(f64, usize)> {
+    if !problem.compatible(route.vehicle, v)
+        || problem.visits[v]
+            .vehicle_lock
+            .is_some_and(|k| k != route.vehicle)
+        || route.load + problem.visits[v].demand > problem.vehicles[route.vehicle].capacity
+    {
+        return None;
+    }
+    candidates.clear();
+    for p in 0..=route.visits.len() {
+        if blink_rate > 0.0 && rng.gen_bool(blink_rate) {
+            continue;
+        }
+        if let Some(delta) = route.insertion_delta(problem, arcs, v, p) {
+            if delta < bound {
+                candidates.push((delta, p));
+            }
+        }
+    }
+    if RouteState::needs_exact_check(problem, route.vehicle) {
+        candidates.sort_by(|a, b| a.0.total_cmp(&b.0));
+        candidates
+            .iter()
+            .copied()
+            .find(|&(_, p)| route.exact_insertion_ok(problem, v, p))
+    } else {
+        candidates
+            .iter()
+            .copied()
+            .min_by(|a, b| a.0.total_cmp(&b.0))
+    }
+}
+
 enum Choice {
     Existing { route: usize, position: usize },
     NewRoute { vehicle: usize },
@@ -84,45 +137,49 @@ fn best_insertion(
     neighbours: &Neighbours,
     params: &RecreateParams,
     state: &SearchState,
+    route_of: &[usize],
     v: usize,
     rng: &mut impl Rng,
 ) -> Option<Choice> {
     let mut best: Option<(f64, usize, usize)> = None;
-    let mut candidates: Vec<(f64, usize)> = Vec::new();
-    for (r, route) in state.routes.iter().enumerate() {
-        if !problem.compatible(route.vehicle, v)
-            || problem.visits[v]
-                .vehicle_lock
-                .is_some_and(|k| k != route.vehicle)
-            || route.load + problem.visits[v].demand > problem.vehicles[route.vehicle].capacity
-        {
-            continue;
+    let mut scratch: Vec<(f64, usize)> = Vec::new();
+    let mut consider =
+        |r: usize, best: &mut Option<(f64, usize, usize)>, rng: &mut dyn rand::RngCore| {
+            let bound = best.map_or(f64::INFINITY, |(b, _, _)| b);
+            if let Some((delta, p)) = best_in_route(
+                problem,
+                arcs,
+                &state.routes[r],
+                v,
+                params.blink_rate,
+                bound,
+                &mut scratch,
+                rng,
+            ) {
+                *best = Some((delta, r, p));
+            }
+        };
+    // Granular first: only routes serving one of v's nearest visits; all
+    // routes only when none of those can take it.
+    if state.routes.len() > GRANULAR_ROUTES {
+        let mut tried: Vec<usize> = Vec::with_capacity(GRANULAR_VISITS);
+        for w in neighbours.of(v).take(GRANULAR_VISITS) {
+            let r = route_of[w];
+            if r != usize::MAX && !tried.contains(&r) {
+                tried.push(r);
+                consider(r, &mut best, rng);
+            }
         }
-        let exact = RouteState::needs_exact_check(problem, route.vehicle);
-        candidates.clear();
-        for p in 0..=route.visits.len() {
-            if params.blink_rate > 0.0 && rng.gen_bool(params.blink_rate) {
-                continue;
-            }
-            if let Some(delta) = route.insertion_delta(problem, arcs, v, p) {
-                if best.is_none_or(|(b, _, _)| delta < b) {
-                    candidates.push((delta, p));
-                }
+        if best.is_none() {
+            for r in (0..state.routes.len()).filter(|r| !tried.contains(r)) {
+                consider(r, &mut best, rng);
             }
         }
-        if exact {
-            candidates.sort_by(|a, b| a.0.total_cmp(&b.0));
-            if let Some(&(delta, p)) = candidates
-                .iter()
-                .find(|&&(_, p)| route.exact_insertion_ok(problem, v, p))
-            {
-                best = Some((delta, r, p));
-            }
-        } else if let Some(&(delta, p)) = candidates.iter().min_by(|a, b| a.0.total_cmp(&b.0)) {
-            best = Some((delta, r, p));
+    } else {
+        for r in 0..state.routes.len() {
+            consider(r, &mut best, rng);
         }
     }
-    let _ = neighbours;
     let existing = best.map(|(cost, route, position)| (cost, Choice::Existing { route, position }));
     if state.routes.len() >= params.max_routes || (params.prefer_existing && existing.is_some()) {
         return existing.map(|(_, c)| c);
