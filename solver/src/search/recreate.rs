@@ -131,6 +131,7 @@ enum Choice {
 }
 
 /// The cheapest feasible insertion of `v`, with blinks.
+#[allow(clippy::too_many_arguments)]
 fn best_insertion(
     problem: &Problem,
     arcs: &ArcCost,
