@@ -8,16 +8,16 @@
 //! searches with derived seeds run under rayon and the best is kept.
 
 mod annealing;
-mod cost;
+pub mod cost;
 mod fleet;
-mod local_search;
+pub mod local_search;
 mod moves;
-mod neighbours;
-mod recreate;
-mod route_state;
-mod ruin;
+pub mod neighbours;
+pub mod recreate;
+pub mod route_state;
+pub mod ruin;
 mod schedule;
-mod state;
+pub mod state;
 
 use std::time::Instant;
 
