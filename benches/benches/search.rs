@@ -36,28 +36,48 @@ fn large_instance() -> Option<Problem> {
 }
 
 fn bench_search(c: &mut Criterion) {
-    let Some(problem) = large_instance() else { return };
+    let Some(problem) = large_instance() else {
+        return;
+    };
     let objective = Objective::default();
     let arcs = ArcCost::new(&objective);
-    let start = SearchState::from_solution(&problem, &arcs, &regret_insertion(&problem, &objective));
+    let start =
+        SearchState::from_solution(&problem, &arcs, &regret_insertion(&problem, &objective));
     let neighbours = Neighbours::new(&problem, 40);
     let stop = Stop::after(std::time::Duration::from_secs(3600));
 
-    c.bench_function("insertion_delta/all positions of one route (RC1_10_1)", |b| {
-        let route = &start.routes[0];
-        b.iter(|| {
-            (0..problem.n_visits())
-                .filter_map(|v| (0..=route.visits.len()).find_map(|p| route.insertion_delta(&problem, &arcs, v, p)))
-                .count()
-        })
-    });
+    c.bench_function(
+        "insertion_delta/all positions of one route (RC1_10_1)",
+        |b| {
+            let route = &start.routes[0];
+            b.iter(|| {
+                (0..problem.n_visits())
+                    .filter_map(|v| {
+                        (0..=route.visits.len())
+                            .find_map(|p| route.insertion_delta(&problem, &arcs, v, p))
+                    })
+                    .count()
+            })
+        },
+    );
 
     let mut group = c.benchmark_group("1000 customers");
     group.sample_size(10);
     group.bench_function("local_search/full pass from construction (RC1_10_1)", |b| {
         b.iter_batched(
             || (start.clone(), ChaCha8Rng::seed_from_u64(1)),
-            |(mut state, mut rng)| local_search(&problem, &arcs, &neighbours, 20, &mut state, &mut rng, &stop, None),
+            |(mut state, mut rng)| {
+                local_search(
+                    &problem,
+                    &arcs,
+                    &neighbours,
+                    20,
+                    &mut state,
+                    &mut rng,
+                    &stop,
+                    None,
+                )
+            },
             BatchSize::LargeInput,
         )
     });
@@ -71,8 +91,23 @@ fn bench_search(c: &mut Criterion) {
         b.iter_batched(
             || start.clone(),
             |mut state| {
-                let removed = string_removal(&problem, &arcs, &neighbours, &RuinParams::default(), &mut state, &mut rng);
-                greedy_insert(&problem, &arcs, &neighbours, &recreate, &mut state, removed, &mut rng);
+                let removed = string_removal(
+                    &problem,
+                    &arcs,
+                    &neighbours,
+                    &RuinParams::default(),
+                    &mut state,
+                    &mut rng,
+                );
+                greedy_insert(
+                    &problem,
+                    &arcs,
+                    &neighbours,
+                    &recreate,
+                    &mut state,
+                    removed,
+                    &mut rng,
+                );
                 state
             },
             BatchSize::LargeInput,
