@@ -12,6 +12,7 @@
 pub mod checker;
 pub mod construction;
 pub mod io;
+pub mod milp;
 pub mod model;
 pub mod random_instance;
 pub mod search;
