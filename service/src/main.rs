@@ -22,6 +22,8 @@ enum Command {
     Solve(cli::solve::SolveArgs),
     /// Check a solution file against an instance with the independent checker.
     Check(cli::check::CheckArgs),
+    /// Write a realistic field-service plan request (JSON).
+    Generate(cli::generate::GenerateArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -35,6 +37,7 @@ fn main() -> std::process::ExitCode {
     let result = match Cli::parse().command {
         Command::Solve(args) => cli::solve::run(args),
         Command::Check(args) => cli::check::run(args),
+        Command::Generate(args) => cli::generate::run(args),
     };
     match result {
         Ok(code) => code,

@@ -13,6 +13,7 @@ pub mod checker;
 pub mod construction;
 pub mod io;
 pub mod model;
+pub mod plan;
 pub mod solution;
 pub mod solve;
 

@@ -1,5 +1,7 @@
 //! Subcommands of the `ordo` binary, one file each.
 
 pub mod check;
+pub mod generate;
 pub mod instance;
 pub mod solve;
+pub mod solve_plan;
