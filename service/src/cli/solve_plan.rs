@@ -23,11 +23,11 @@ pub fn run(args: &SolveArgs) -> Result<ExitCode> {
     request.options.threads = Some((args.threads.max(1) as f64).into());
     let stop = Stop::after(Duration::from_secs_f64(args.time_limit));
     let started = Instant::now();
-    let result = plan::plan(&request, &stop, &mut |_| {})
+    let (result, report) = plan::plan_and_check(&request, &stop, &mut |_| {})
         .with_context(|| format!("{}", args.file.display()))?;
     let s = &result.summary;
     let summary = format!(
-        "plan {} visits {} served {} unassigned {} drivers {} travel {:.0}s distance {:.1}km time {:.2}s",
+        "plan {} visits {} served {} unassigned {} drivers {} travel {:.0}s distance {:.1}km time {:.2}s feasible {}",
         args.file.display(),
         s.visits,
         s.served,
@@ -35,7 +35,8 @@ pub fn run(args: &SolveArgs) -> Result<ExitCode> {
         s.drivers_used,
         s.travel_time,
         s.distance / 1000.0,
-        started.elapsed().as_secs_f64()
+        started.elapsed().as_secs_f64(),
+        report.is_feasible()
     );
     let json = serde_json::to_string_pretty(&result)?;
     match &args.out {
@@ -49,5 +50,12 @@ pub fn run(args: &SolveArgs) -> Result<ExitCode> {
             println!("{json}");
         }
     }
-    Ok(ExitCode::SUCCESS)
+    for v in &report.violations {
+        eprintln!("violation: {v}");
+    }
+    Ok(if report.is_feasible() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }

@@ -31,6 +31,7 @@ pub use translate::{translate, Eligibility, Translation};
 
 use std::time::Duration;
 
+use crate::checker::{check, CheckReport};
 use crate::solve::{solve_with_progress, Objective, ObjectiveKind, SolveParams, Stop};
 
 /// Default search budget when the request does not set one.
@@ -113,6 +114,16 @@ pub fn plan(
     stop: &Stop,
     progress: &mut dyn FnMut(&PlanProgress),
 ) -> Result<PlanResult, PlanError> {
+    plan_and_check(request, stop, progress).map(|(result, _)| result)
+}
+
+/// Like [`plan`], also returning the independent checker's report on the
+/// solution behind the result (for command-line and test use).
+pub fn plan_and_check(
+    request: &PlanRequest,
+    stop: &Stop,
+    progress: &mut dyn FnMut(&PlanProgress),
+) -> Result<(PlanResult, CheckReport), PlanError> {
     let params = request.options.solve_params(stop)?;
     let translation = translate(request)?;
     let solution = solve_with_progress(&translation.problem, &params, stop, &mut |p| {
@@ -123,5 +134,6 @@ pub fn plan(
             distance: p.distance,
         })
     });
-    report::build_result(request, &translation, &solution)
+    let result = report::build_result(request, &translation, &solution)?;
+    Ok((result, check(&translation.problem, &solution)))
 }
