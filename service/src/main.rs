@@ -20,6 +20,8 @@ struct Cli {
 enum Command {
     /// Solve one instance (Solomon text or plan JSON) and write the routes.
     Solve(cli::solve::SolveArgs),
+    /// Solve benchmark instances, check them, and compare with best-known solutions.
+    Bench(cli::bench::BenchArgs),
     /// Check a solution file against an instance with the independent checker.
     Check(cli::check::CheckArgs),
     /// Write a realistic field-service plan request (JSON).
@@ -38,6 +40,7 @@ fn main() -> std::process::ExitCode {
         Command::Solve(args) => cli::solve::run(args),
         Command::Check(args) => cli::check::run(args),
         Command::Generate(args) => cli::generate::run(args),
+        Command::Bench(args) => cli::bench::run(args),
     };
     match result {
         Ok(code) => code,

@@ -14,6 +14,8 @@ pub mod construction;
 pub mod io;
 pub mod model;
 pub mod plan;
+pub mod random_instance;
+pub mod search;
 pub mod solution;
 pub mod solve;
 

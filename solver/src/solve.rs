@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use crate::construction;
 use crate::model::Problem;
+use crate::search;
 use crate::solution::Solution;
 
 /// What the search minimises, after serving visits by priority.
@@ -67,6 +68,9 @@ pub struct SolveParams {
     pub objective: Objective,
     /// Number of parallel searches.
     pub threads: usize,
+    /// Stop after this many search iterations per thread instead of by the
+    /// clock: with it, results depend only on the seed and thread count.
+    pub iterations: Option<u64>,
 }
 
 impl Default for SolveParams {
@@ -76,6 +80,7 @@ impl Default for SolveParams {
             seed: 1,
             objective: Objective::default(),
             threads: 1,
+            iterations: None,
         }
     }
 }
@@ -134,17 +139,17 @@ pub fn solve(problem: &Problem, params: &SolveParams, stop: &Stop) -> Solution {
 pub fn solve_with_progress(
     problem: &Problem,
     params: &SolveParams,
-    _stop: &Stop,
+    stop: &Stop,
     progress: &mut dyn FnMut(&Progress),
 ) -> Solution {
-    let solution = construction::regret_insertion(problem, &params.objective);
+    let start = construction::regret_insertion(problem, &params.objective);
     progress(&Progress {
-        fraction: 1.0,
-        vehicles: solution.vehicles_used(),
-        distance: total_distance(problem, &solution),
-        best: solution.clone(),
+        fraction: 0.0,
+        vehicles: start.vehicles_used(),
+        distance: total_distance(problem, &start),
+        best: start.clone(),
     });
-    solution
+    search::improve(problem, params, stop, &start, progress)
 }
 
 /// Total travel distance of a solution.

@@ -16,7 +16,8 @@ fn base(visits: Value) -> Value {
              "end": {"lat": 57.15, "lng": -2.10}, "shift": {"earliest": 28800, "latest": 61200}},
             {"id": "d2", "skills": ["Plumber"], "start": {"lat": "57.2", "lng": "-2.2"},
              "shift": {"earliest": "28800", "latest": "61200"}, "maxWorkingTime": "30000"}
-        ]
+        ],
+        "options": {"iterations": "200"}
     })
 }
 
@@ -156,7 +157,7 @@ fn supplied_matrix_is_used() {
     for (i, r) in durations.iter_mut().enumerate() {
         r[i] = 0.0;
     }
-    request["options"] = json!({"travel": {"model": "matrix", "durations": durations}});
+    request["options"]["travel"] = json!({"model": "matrix", "durations": durations});
     let result = run(&request).expect("valid");
     let route = &result.routes[0];
     assert_eq!(

@@ -67,12 +67,15 @@ fn with_exact_matrix(mut request: PlanRequest) -> PlanRequest {
     request
 }
 
+/// A generated day with a short, iteration-bounded search.
 fn instance(visits: usize, drivers: usize, seed: u64) -> PlanRequest {
-    generate(GenerateParams {
+    let mut request = generate(GenerateParams {
         visits,
         drivers,
         seed,
-    })
+    });
+    request.options.iterations = Some(300.0.into());
+    request
 }
 
 proptest! {

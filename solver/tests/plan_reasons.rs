@@ -18,7 +18,7 @@ fn request(visits: Vec<Value>) -> PlanRequest {
             "shift": {"earliest": 28800, "latest": 61200},
             "break": {"earliest": 43200, "latest": 46800, "duration": 1800}
         }],
-        "options": {"timeLimitSeconds": 1}
+        "options": {"timeLimitSeconds": 1, "iterations": 200}
     }))
     .expect("test request is valid JSON")
 }

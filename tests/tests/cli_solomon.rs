@@ -98,7 +98,7 @@ fn every_public_instance_parses() {
             for rounding in [Rounding::Exact, Rounding::Dimacs] {
                 let p = solomon::read_file(&file, rounding)
                     .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
-                assert!(p.n_visits() >= 100 && p.n_visits() % 100 == 0);
+                assert!(p.n_visits() >= 100 && p.n_visits().is_multiple_of(100));
             }
             count += 1;
         }

@@ -1,5 +1,6 @@
 //! Subcommands of the `ordo` binary, one file each.
 
+pub mod bench;
 pub mod check;
 pub mod generate;
 pub mod instance;

@@ -35,6 +35,10 @@ pub struct SolveArgs {
     /// Parallel searches.
     #[arg(long, default_value_t = 1)]
     pub threads: usize,
+    /// Stop after this many search iterations (per thread) instead of by
+    /// the clock, for results that depend only on the seed.
+    #[arg(long)]
+    pub iterations: Option<u64>,
     /// Where to write the solution (standard output when omitted).
     #[arg(long)]
     pub out: Option<PathBuf>,
@@ -58,6 +62,7 @@ pub fn run(args: SolveArgs) -> Result<ExitCode> {
             ..Objective::default()
         },
         threads: args.threads.max(1),
+        iterations: args.iterations,
     };
     let started = Instant::now();
     let solution = solve(&problem, &params, &Stop::after(params.time_limit));

@@ -118,6 +118,9 @@ pub struct DenseMatrix {
     distance: Vec<Distance>,
     /// `None` when durations equal distances (benchmarks).
     duration: Option<Vec<Time>>,
+    /// Whether `distance(a, b) == distance(b, a)` and likewise durations:
+    /// reversing a stretch of a route then keeps its inner cost.
+    symmetric: bool,
 }
 
 impl DenseMatrix {
@@ -125,11 +128,25 @@ impl DenseMatrix {
     /// Callers check that the tables are `n * n`.
     pub fn from_tables(n: usize, distance: Vec<Distance>, duration: Option<Vec<Time>>) -> Self {
         debug_assert_eq!(distance.len(), n * n);
+        Self::with_symmetry(n, distance, duration)
+    }
+
+    fn with_symmetry(n: usize, distance: Vec<Distance>, duration: Option<Vec<Time>>) -> Self {
+        let symmetric_table =
+            |t: &[f64]| (0..n).all(|i| (0..i).all(|j| t[i * n + j] == t[j * n + i]));
+        let symmetric =
+            symmetric_table(&distance) && duration.as_deref().is_none_or(symmetric_table);
         Self {
             n,
             distance,
             duration,
+            symmetric,
         }
+    }
+
+    /// Whether both tables are symmetric.
+    pub fn is_symmetric(&self) -> bool {
+        self.symmetric
     }
 
     /// Evaluates `model` on every pair of locations, rows in parallel.
@@ -158,11 +175,7 @@ impl DenseMatrix {
                 });
             Some(duration)
         };
-        Self {
-            n,
-            distance,
-            duration,
-        }
+        Self::with_symmetry(n, distance, duration)
     }
 
     /// Number of locations.

@@ -222,6 +222,7 @@ pub fn generate(params: GenerateParams) -> PlanRequest {
             time_limit_seconds: Some(5.0.into()),
             seed: Some(1.0.into()),
             threads: Some(1.0.into()),
+            iterations: None,
             distance_weight: None,
             travel: Some(TravelRequest::Geodesic {
                 detour_factor: Some(1.3.into()),

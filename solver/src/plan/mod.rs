@@ -104,6 +104,10 @@ impl PlanOptions {
                 travel_time_weight: 1.0,
             },
             threads: whole("threads", &self.threads, 1)?.max(1) as usize,
+            iterations: match &self.iterations {
+                Some(_) => Some(whole("iterations", &self.iterations, 0)?),
+                None => None,
+            },
         })
     }
 }

@@ -176,6 +176,10 @@ pub struct PlanOptions {
     /// Parallel searches; default 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub threads: Option<NumberLike>,
+    /// Search iterations per thread; when set, the result depends only on
+    /// the seed and thread count (the time limit still applies).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iterations: Option<NumberLike>,
     /// Weight of one metre against one second of travel; default 0.001.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub distance_weight: Option<NumberLike>,

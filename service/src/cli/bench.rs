@@ -1,0 +1,177 @@
+//! `ordo bench`: solve a set of benchmark instances, check every solution,
+//! and compare with best-known solutions.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+use clap::Args;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use ordo_solver::model::Rounding;
+use ordo_solver::solve::{solve_with_progress, ObjectiveKind};
+use ordo_solver::{checker, Objective, SolveParams, Stop};
+
+use super::instance;
+use crate::bench::bks::{self, BksTable};
+use crate::bench::report::{self, RunResult};
+
+/// Arguments of `ordo bench`.
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Instance files, or folders whose `*.txt` files are all run.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Wall-clock limit per instance, in seconds.
+    #[arg(long, default_value_t = 10.0)]
+    pub time_limit: f64,
+    /// Distance convention.
+    #[arg(long, default_value = "exact")]
+    pub rounding: Rounding,
+    /// distance or hierarchical.
+    #[arg(long, default_value = "distance")]
+    pub objective: ObjectiveKind,
+    /// Seed of every run.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Parallel searches per instance.
+    #[arg(long, default_value_t = 1)]
+    pub threads: usize,
+    /// Stop each run after this many iterations instead of by the clock.
+    #[arg(long)]
+    pub iterations: Option<u64>,
+    /// Best-known solutions; default: `bks.csv` beside the instances or one
+    /// folder up.
+    #[arg(long)]
+    pub bks: Option<PathBuf>,
+    /// Also write the per-instance results as CSV.
+    #[arg(long)]
+    pub csv: Option<PathBuf>,
+}
+
+/// Runs `ordo bench`; exit code 1 when any solution is infeasible.
+pub fn run(args: BenchArgs) -> Result<ExitCode> {
+    anyhow::ensure!(
+        args.time_limit.is_finite() && args.time_limit > 0.0,
+        "--time-limit must be a positive number of seconds"
+    );
+    let files = collect_files(&args.paths)?;
+    let convention = match (args.objective, args.rounding) {
+        (ObjectiveKind::Hierarchical, _) => Some("hierarchical"),
+        (ObjectiveKind::Distance, Rounding::Dimacs) => Some("dimacs"),
+        (ObjectiveKind::Distance, Rounding::Exact) => None,
+    };
+    let bks_path = args
+        .bks
+        .clone()
+        .or_else(|| files.first().and_then(|f| bks::find_beside(f)));
+    let table = match (convention, &bks_path) {
+        (Some(c), Some(p)) => BksTable::read(p, c)?,
+        _ => BksTable::default(),
+    };
+    if convention.is_none() {
+        eprintln!("note: no BKS convention matches --objective distance --rounding exact; gaps are not shown");
+    }
+
+    let bar = ProgressBar::new(files.len() as u64);
+    if std::io::stderr().is_terminal() {
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{bar:30} {pos}/{len} {msg} [{elapsed_precise}, eta {eta}]",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+    } else {
+        bar.set_draw_target(ProgressDrawTarget::hidden());
+    }
+    let mut runs = Vec::with_capacity(files.len());
+    for file in &files {
+        let name = file
+            .file_stem()
+            .map(|s| s.to_string_lossy().to_string())
+            .unwrap_or_default();
+        bar.set_message(name.clone());
+        let problem = instance::load(file, None, args.rounding)?;
+        let params = SolveParams {
+            time_limit: Duration::from_secs_f64(args.time_limit),
+            seed: args.seed,
+            objective: Objective {
+                kind: args.objective,
+                ..Objective::default()
+            },
+            threads: args.threads.max(1),
+            iterations: args.iterations,
+        };
+        let started = Instant::now();
+        let mut first_solution: Option<f64> = None;
+        let solution = solve_with_progress(
+            &problem,
+            &params,
+            &Stop::after(params.time_limit),
+            &mut |p| {
+                if first_solution.is_none() && p.best.unassigned.is_empty() {
+                    first_solution = Some(started.elapsed().as_secs_f64());
+                }
+            },
+        );
+        let seconds = started.elapsed().as_secs_f64();
+        let check = checker::check(&problem, &solution);
+        runs.push(RunResult {
+            customers: problem.n_visits(),
+            vehicles: check.vehicles,
+            distance: check.distance,
+            bks: table.get(&name),
+            seconds,
+            first_solution: first_solution.unwrap_or(seconds),
+            feasible: check.is_feasible(),
+            instance: name,
+        });
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+
+    print!("{}", report::instance_table(&runs));
+    println!();
+    print!("{}", report::summary_table(&report::summaries(&runs)));
+    if let Some(path) = &args.csv {
+        std::fs::write(path, report::csv(&runs))
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    Ok(if runs.iter().all(|r| r.feasible) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// The instance files named by `paths` (folders expand to their `*.txt`).
+fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let mut found: Vec<PathBuf> = std::fs::read_dir(path)
+                .with_context(|| format!("cannot list {}", path.display()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| is_instance(p))
+                .collect();
+            found.sort();
+            if found.is_empty() {
+                bail!(
+                    "{}: no instance files (*.txt, *.json) in this folder",
+                    path.display()
+                );
+            }
+            files.extend(found);
+        } else if path.is_file() {
+            files.push(path.clone());
+        } else {
+            bail!("{}: no such file or folder", path.display());
+        }
+    }
+    Ok(files)
+}
+
+fn is_instance(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "txt" || e == "json")
+}

@@ -1,0 +1,174 @@
+//! The SISR search loop: ruin, recreate, accept by simulated annealing on
+//! the travel part of the lexicographic cost.
+//!
+//! The temperature falls geometrically from `T0` to `Tf` over the time
+//! budget. Both are scaled by the mean arc cost of the start solution, so
+//! the same schedule suits benchmark units and seconds of driving alike.
+
+use std::cmp::Ordering;
+use std::time::Instant;
+
+use rand::Rng;
+
+use super::cost::{ArcCost, Cost};
+use super::local_search::local_search;
+use super::neighbours::Neighbours;
+use super::recreate::{greedy_insert, RecreateParams};
+use super::ruin::{string_removal, RuinParams};
+use super::state::SearchState;
+use crate::model::Problem;
+use crate::solve::{Objective, Stop};
+
+/// Candidates within this fraction above the current travel get a local search.
+const PROMISING: f64 = 0.0;
+/// Neighbours tried per visit in the local search.
+const GRANULARITY: usize = 20;
+
+/// Everything a search phase reads.
+pub struct SearchContext<'a> {
+    /// The problem.
+    pub problem: &'a Problem,
+    /// Arc and vehicle costs.
+    pub arcs: ArcCost,
+    /// The objective.
+    pub objective: &'a Objective,
+    /// Nearest-visit lists.
+    pub neighbours: Neighbours,
+    /// Ruin parameters.
+    pub ruin: RuinParams,
+    /// The overall stop, checked inside long local searches.
+    pub stop: Stop,
+}
+
+/// A time window of the overall budget, as fractions `[from, to)` of it,
+/// used to place the temperature of one phase in the global schedule.
+#[derive(Debug, Clone, Copy)]
+pub struct Phase {
+    /// When the phase started.
+    pub started: Instant,
+    /// Seconds the phase may run.
+    pub seconds: f64,
+}
+
+/// Runs SISR with annealing from `start` until `should_stop`; returns the
+/// best state found. `on_best` sees every new best.
+pub fn anneal(
+    ctx: &SearchContext,
+    start: SearchState,
+    recreate: &RecreateParams,
+    phase: Phase,
+    rng: &mut impl Rng,
+    should_stop: &mut dyn FnMut() -> bool,
+    on_best: &mut dyn FnMut(&SearchState, &Cost),
+) -> SearchState {
+    let problem = ctx.problem;
+    let mean_arc = mean_arc_cost(&start);
+    let (t0, tf) = (13.0 * mean_arc, 0.13 * mean_arc);
+    let mut current = start;
+    local_search(
+        problem,
+        &ctx.arcs,
+        &ctx.neighbours,
+        GRANULARITY,
+        &mut current,
+        rng,
+        &ctx.stop,
+        None,
+    );
+    let mut current_cost = current.cost(problem, &ctx.arcs, ctx.objective);
+    let mut best = current.clone();
+    let mut best_cost = current_cost;
+    let mut iteration: u64 = 0;
+    let mut temperature = t0;
+    loop {
+        if iteration.is_multiple_of(32) {
+            if should_stop() {
+                break;
+            }
+            let fraction =
+                (phase.started.elapsed().as_secs_f64() / phase.seconds.max(1e-9)).min(1.0);
+            temperature = t0 * (tf / t0).powf(fraction);
+        }
+        iteration += 1;
+        let mut candidate = current.clone();
+        let removed = string_removal(
+            problem,
+            &ctx.arcs,
+            &ctx.neighbours,
+            &ctx.ruin,
+            &mut candidate,
+            rng,
+        );
+        greedy_insert(
+            problem,
+            &ctx.arcs,
+            &ctx.neighbours,
+            recreate,
+            &mut candidate,
+            removed,
+            rng,
+        );
+        let mut cost = candidate.cost(problem, &ctx.arcs, ctx.objective);
+        // Local search only on candidates that already improve the current
+        // solution, and only around the routes this step changed.
+        if cost.cmp_before_travel(&current_cost) != Ordering::Greater
+            && cost.travel < current_cost.travel * (1.0 + PROMISING)
+        {
+            let dirty = changed_routes(&current, &candidate);
+            local_search(
+                problem,
+                &ctx.arcs,
+                &ctx.neighbours,
+                GRANULARITY,
+                &mut candidate,
+                rng,
+                &ctx.stop,
+                Some(&dirty),
+            );
+            cost = candidate.cost(problem, &ctx.arcs, ctx.objective);
+        }
+        let accept = match cost.cmp_before_travel(&current_cost) {
+            Ordering::Less => true,
+            Ordering::Greater => false,
+            Ordering::Equal => {
+                let threshold = -temperature * rng.gen::<f64>().max(1e-300).ln();
+                cost.travel < current_cost.travel + threshold
+            }
+        };
+        if accept {
+            if cost.better_than(&best_cost) {
+                best = candidate.clone();
+                best_cost = cost;
+                on_best(&best, &best_cost);
+            }
+            current = candidate;
+            current_cost = cost;
+        }
+    }
+    best
+}
+
+/// Flags the routes of `candidate` whose visits differ from the same
+/// vehicle's route in `current`.
+fn changed_routes(current: &SearchState, candidate: &SearchState) -> Vec<bool> {
+    let mut by_vehicle: Vec<Option<&[usize]>> = vec![None; current.vehicle_used.len()];
+    for r in &current.routes {
+        by_vehicle[r.vehicle] = Some(&r.visits);
+    }
+    candidate
+        .routes
+        .iter()
+        .map(|r| by_vehicle[r.vehicle] != Some(&r.visits[..]))
+        .collect()
+}
+
+/// Mean weighted arc cost of a state's routes (1.0 when empty).
+fn mean_arc_cost(state: &SearchState) -> f64 {
+    let arcs: usize = state.routes.iter().map(|r| r.visits.len() + 1).sum();
+    let travel: f64 = state.routes.iter().map(|r| r.travel).sum();
+    if arcs == 0 || travel <= 0.0 {
+        1.0
+    } else {
+        travel / arcs as f64
+    }
+}

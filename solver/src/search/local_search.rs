@@ -1,0 +1,133 @@
+//! The local-search loop: for each visit `u` in random order and each of
+//! its nearest neighbours `v` (granular neighbourhood), try every operator
+//! of [`super::moves`]; apply the first improving move that keeps every
+//! rule, and repeat until no move improves.
+
+use rand::seq::SliceRandom;
+use rand::Rng;
+
+use super::cost::ArcCost;
+use super::moves::{self, relocate, swap, two_opt, two_opt_star, Position, Proposal};
+use super::neighbours::Neighbours;
+use super::state::SearchState;
+use crate::model::Problem;
+use crate::solve::Stop;
+
+/// Improves `state` to a local optimum of the granular neighbourhood,
+/// scanning the visits of the routes flagged in `dirty` (all routes when
+/// `None`); routes changed by a move are flagged in turn, so untouched
+/// parts of a large solution are not re-scanned.
+#[allow(clippy::too_many_arguments)]
+pub fn local_search(
+    problem: &Problem,
+    arcs: &ArcCost,
+    neighbours: &Neighbours,
+    granularity: usize,
+    state: &mut SearchState,
+    rng: &mut impl Rng,
+    stop: &Stop,
+    dirty: Option<&[bool]>,
+) {
+    let mut position = positions(problem, state);
+    let mut dirty: Vec<bool> = match dirty {
+        Some(d) => d.to_vec(),
+        None => vec![true; state.routes.len()],
+    };
+    dirty.resize(state.routes.len(), true);
+    let mut improved = true;
+    while improved {
+        improved = false;
+        let mut order: Vec<usize> = state
+            .routes
+            .iter()
+            .zip(&dirty)
+            .filter(|(_, &d)| d)
+            .flat_map(|(route, _)| route.visits.iter().copied())
+            .collect();
+        dirty.iter_mut().for_each(|d| *d = false);
+        order.shuffle(rng);
+        for (step, &u) in order.iter().enumerate() {
+            if step % 128 == 0 && stop.should_stop() {
+                state.drop_empty_routes();
+                return;
+            }
+            let Some(pu) = position[u] else { continue };
+            let applied = neighbours
+                .of(u)
+                .take(granularity)
+                .find_map(|v| position[v].and_then(|pv| try_pair(problem, arcs, state, pu, pv)));
+            if let Some(changed) = applied {
+                improved = true;
+                position = positions(problem, state);
+                for r in changed {
+                    dirty[r] = true;
+                }
+            }
+        }
+    }
+    state.drop_empty_routes();
+}
+
+/// Tries every operator on `(u, v)`; applies the first improving, valid
+/// one and returns the routes it changed.
+fn try_pair(
+    problem: &Problem,
+    arcs: &ArcCost,
+    state: &mut SearchState,
+    u: Position,
+    v: Position,
+) -> Option<Vec<usize>> {
+    let route_len = |r: usize| state.routes[r].visits.len();
+    let mut candidates: Vec<Vec<Proposal>> = Vec::with_capacity(16);
+    for len in 1..=3 {
+        for reversed in [false, true] {
+            if reversed && len == 1 {
+                continue;
+            }
+            candidates.extend(relocate::proposals(u, v, len, reversed, route_len));
+            let before_v = if v.index == 0 {
+                relocate::to_front(u, v.route, len, reversed, route_len)
+            } else {
+                relocate::proposals(
+                    u,
+                    Position {
+                        route: v.route,
+                        index: v.index - 1,
+                    },
+                    len,
+                    reversed,
+                    route_len,
+                )
+            };
+            candidates.extend(before_v);
+        }
+    }
+    for (a, b) in [(1, 1), (2, 1), (1, 2), (2, 2)] {
+        candidates.extend(swap::proposals(u, v, a, b, route_len));
+    }
+    candidates.extend(two_opt_star::proposals(u, v, route_len));
+    candidates.extend(two_opt::proposals(u, v, route_len));
+    for proposals in candidates {
+        let delta = moves::delta(problem, arcs, state, &proposals);
+        if delta < -1e-7 {
+            let mv = moves::Move { proposals, delta };
+            if let Some(routes) = moves::verify(problem, arcs, state, &mv) {
+                let changed = routes.iter().map(|(r, _)| *r).collect();
+                moves::apply(state, routes);
+                return Some(changed);
+            }
+        }
+    }
+    None
+}
+
+/// Route and index of every served visit.
+fn positions(problem: &Problem, state: &SearchState) -> Vec<Option<Position>> {
+    let mut at = vec![None; problem.n_visits()];
+    for (route, r) in state.routes.iter().enumerate() {
+        for (index, &v) in r.visits.iter().enumerate() {
+            at[v] = Some(Position { route, index });
+        }
+    }
+    at
+}

@@ -1,0 +1,192 @@
+//! The search: SISR ruin-and-recreate with simulated annealing, and route
+//! minimisation for the hierarchical objective.
+//!
+//! Flow: a start solution (construction) is loaded into a [`SearchState`];
+//! under the hierarchical objective, [`fleet::minimise_fleet`] first takes
+//! part of the budget to remove routes; then [`annealing::anneal`] improves
+//! the travel cost with the fleet capped. With several threads, independent
+//! searches with derived seeds run under rayon and the best is kept.
+
+mod annealing;
+pub mod cost;
+mod fleet;
+pub mod local_search;
+mod moves;
+pub mod neighbours;
+pub mod recreate;
+pub mod route_state;
+pub mod ruin;
+mod schedule;
+pub mod state;
+
+use std::time::Instant;
+
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
+
+pub use cost::{ArcCost, Cost};
+pub use state::SearchState;
+
+use annealing::{anneal, Phase, SearchContext};
+use neighbours::Neighbours;
+use recreate::RecreateParams;
+use ruin::RuinParams;
+
+use crate::model::Problem;
+use crate::solution::Solution;
+use crate::solve::{ObjectiveKind, Progress, SolveParams, Stop};
+
+/// Share of the budget given to route minimisation (hierarchical only).
+const FLEET_SHARE: f64 = 0.4;
+/// SISR's blink rate.
+const BLINK_RATE: f64 = 0.01;
+/// Nearest visits kept per visit.
+const NEIGHBOURS: usize = 40;
+
+/// Improves `start` until `stop` (or the iteration budget) and returns the
+/// best solution found, reporting each new best through `progress`.
+pub fn improve(
+    problem: &Problem,
+    params: &SolveParams,
+    stop: &Stop,
+    start: &Solution,
+    progress: &mut dyn FnMut(&Progress),
+) -> Solution {
+    if problem.n_visits() == 0 {
+        return start.clone();
+    }
+    let neighbours = Neighbours::new(problem, NEIGHBOURS);
+    let threads = params.threads.max(1);
+    if threads == 1 {
+        return run_one(
+            problem,
+            params,
+            stop,
+            start,
+            &neighbours,
+            params.seed,
+            progress,
+        );
+    }
+    let results: Vec<Solution> = (0..threads)
+        .into_par_iter()
+        .map(|t| {
+            let seed = params.seed.wrapping_add(0x9E37_79B9 * t as u64);
+            run_one(problem, params, stop, start, &neighbours, seed, &mut |_| {})
+        })
+        .collect();
+    let arcs = ArcCost::new(&params.objective);
+    let best = results
+        .into_iter()
+        .map(|s| {
+            let cost = SearchState::from_solution(problem, &arcs, &s).cost(
+                problem,
+                &arcs,
+                &params.objective,
+            );
+            (cost, s)
+        })
+        .reduce(|a, b| if b.0.better_than(&a.0) { b } else { a })
+        .map(|(_, s)| s)
+        .unwrap_or_else(|| start.clone());
+    report(problem, params, stop, &best, progress);
+    best
+}
+
+fn run_one(
+    problem: &Problem,
+    params: &SolveParams,
+    stop: &Stop,
+    start: &Solution,
+    neighbours: &Neighbours,
+    seed: u64,
+    progress: &mut dyn FnMut(&Progress),
+) -> Solution {
+    let arcs = ArcCost::new(&params.objective);
+    let ctx = SearchContext {
+        problem,
+        arcs,
+        objective: &params.objective,
+        neighbours: neighbours.clone(),
+        ruin: RuinParams::default(),
+        stop: stop.clone(),
+    };
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let started = Instant::now();
+    let total = params.time_limit.as_secs_f64();
+    let mut iterations_left = params.iterations;
+    let budget_stop = |until: f64| {
+        let stop = stop.clone();
+        move |left: &mut Option<u64>| {
+            if let Some(n) = left {
+                if *n == 0 {
+                    return true;
+                }
+                *n -= 1;
+                return false;
+            }
+            stop.should_stop() || started.elapsed().as_secs_f64() >= until
+        }
+    };
+    let mut state = SearchState::from_solution(problem, &arcs, start);
+    let hierarchical = params.objective.kind == ObjectiveKind::Hierarchical;
+    if hierarchical {
+        let mut fleet_left = iterations_left.map(|n| (n as f64 * FLEET_SHARE) as u64);
+        let check = budget_stop(total * FLEET_SHARE);
+        state = fleet::minimise_fleet(
+            &ctx,
+            state,
+            BLINK_RATE,
+            &mut rng,
+            &mut || check(&mut fleet_left),
+            &mut |best| report(problem, params, stop, &best.to_solution(), progress),
+        );
+        iterations_left = iterations_left.map(|n| n - (n as f64 * FLEET_SHARE) as u64);
+    }
+    let max_routes = if hierarchical {
+        state.routes.len().max(1)
+    } else {
+        problem.vehicles.len()
+    };
+    let recreate = RecreateParams {
+        blink_rate: BLINK_RATE,
+        max_routes,
+        prefer_existing: hierarchical,
+    };
+    let phase = Phase {
+        started: Instant::now(),
+        seconds: (total - started.elapsed().as_secs_f64()).max(1e-3),
+    };
+    let check = budget_stop(total);
+    let best = anneal(
+        &ctx,
+        state,
+        &recreate,
+        phase,
+        &mut rng,
+        &mut || check(&mut iterations_left),
+        &mut |best, _| report(problem, params, stop, &best.to_solution(), progress),
+    );
+    best.to_solution()
+}
+
+fn report(
+    problem: &Problem,
+    params: &SolveParams,
+    stop: &Stop,
+    best: &Solution,
+    progress: &mut dyn FnMut(&Progress),
+) {
+    let total = params.time_limit.as_secs_f64().max(1e-9);
+    let used = total - stop.remaining().as_secs_f64();
+    progress(&Progress {
+        fraction: (used / total).clamp(0.0, 1.0),
+        vehicles: best.vehicles_used(),
+        distance: crate::solve::total_distance(problem, best),
+        best: best.clone(),
+    });
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,201 @@
+//! Local-search moves, one operator per file, all described the same way:
+//! each changed route becomes a concatenation of pieces of current routes
+//! ([`Piece`]), so a move's cost change is computed in O(number of pieces)
+//! from cached prefix travel, whatever the operator (PyVRP's "proposal"
+//! idea). Only moves that improve are then materialised and checked
+//! exactly, so the rare check may cost O(route) without slowing the scan.
+
+pub mod relocate;
+pub mod swap;
+pub mod two_opt;
+pub mod two_opt_star;
+
+use super::cost::ArcCost;
+use super::route_state::RouteState;
+use super::state::SearchState;
+use crate::model::Problem;
+
+/// Visits `start..end` of route `route`, possibly reversed.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Piece {
+    /// Index of the source route in the state.
+    pub route: usize,
+    /// First visit index.
+    pub start: usize,
+    /// One past the last visit index.
+    pub end: usize,
+    /// Whether the piece is traversed backwards.
+    pub reversed: bool,
+}
+
+impl Piece {
+    /// A forward piece.
+    pub fn forward(route: usize, start: usize, end: usize) -> Self {
+        Self {
+            route,
+            start,
+            end,
+            reversed: false,
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.end <= self.start
+    }
+
+    fn first(&self, state: &SearchState) -> usize {
+        let visits = &state.routes[self.route].visits;
+        if self.reversed {
+            visits[self.end - 1]
+        } else {
+            visits[self.start]
+        }
+    }
+
+    fn last(&self, state: &SearchState) -> usize {
+        let visits = &state.routes[self.route].visits;
+        if self.reversed {
+            visits[self.start]
+        } else {
+            visits[self.end - 1]
+        }
+    }
+}
+
+/// A changed route: route `target`'s vehicle drives the pieces in order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Proposal {
+    /// Route whose vehicle drives it (and whose slot it replaces).
+    pub target: usize,
+    /// The pieces, in driving order.
+    pub pieces: Vec<Piece>,
+}
+
+/// A move: one or two changed routes and the travel change.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Move {
+    /// The changed routes.
+    pub proposals: Vec<Proposal>,
+    /// New travel minus old travel (vehicle fixed costs included when a
+    /// route empties).
+    pub delta: f64,
+}
+
+/// Weighted travel of a proposal, in O(pieces) (O(length) for reversed
+/// pieces on an asymmetric matrix).
+pub fn proposal_travel(
+    problem: &Problem,
+    arcs: &ArcCost,
+    state: &SearchState,
+    proposal: &Proposal,
+) -> f64 {
+    let route = &state.routes[proposal.target];
+    let vehicle = &problem.vehicles[route.vehicle];
+    let mut at = vehicle.start;
+    let mut travel = 0.0;
+    let mut any = false;
+    for piece in proposal.pieces.iter().filter(|p| !p.is_empty()) {
+        let first = problem.visits[piece.first(state)].location;
+        travel += arcs.arc(problem, at, first);
+        let source = &state.routes[piece.route];
+        travel += if piece.reversed && !problem.travel.is_symmetric() {
+            let visits = &source.visits[piece.start..piece.end];
+            visits
+                .windows(2)
+                .map(|w| {
+                    arcs.arc(
+                        problem,
+                        problem.visits[w[1]].location,
+                        problem.visits[w[0]].location,
+                    )
+                })
+                .sum()
+        } else {
+            source.inner_travel(piece.start, piece.end)
+        };
+        at = problem.visits[piece.last(state)].location;
+        any = true;
+    }
+    if !any {
+        return 0.0;
+    }
+    if let Some(end) = vehicle.end {
+        travel += arcs.arc(problem, at, end);
+    }
+    travel
+}
+
+/// Travel change of replacing the target routes by the proposals; an
+/// emptied route also saves its vehicle's fixed cost.
+pub fn delta(
+    problem: &Problem,
+    arcs: &ArcCost,
+    state: &SearchState,
+    proposals: &[Proposal],
+) -> f64 {
+    proposals
+        .iter()
+        .map(|p| {
+            let old = &state.routes[p.target];
+            let new = proposal_travel(problem, arcs, state, p);
+            let emptied = p.pieces.iter().all(Piece::is_empty);
+            new - old.travel
+                - if emptied {
+                    arcs.vehicle(problem, old.vehicle)
+                } else {
+                    0.0
+                }
+        })
+        .sum()
+}
+
+/// The visit list a proposal describes.
+pub fn materialise(state: &SearchState, proposal: &Proposal) -> Vec<usize> {
+    let mut visits = Vec::new();
+    for piece in &proposal.pieces {
+        let slice = &state.routes[piece.route].visits[piece.start..piece.end.max(piece.start)];
+        if piece.reversed {
+            visits.extend(slice.iter().rev());
+        } else {
+            visits.extend_from_slice(slice);
+        }
+    }
+    visits
+}
+
+/// Materialises and checks every proposal; returns the new routes when all
+/// of them keep every rule.
+pub fn verify(
+    problem: &Problem,
+    arcs: &ArcCost,
+    state: &SearchState,
+    mv: &Move,
+) -> Option<Vec<(usize, RouteState)>> {
+    mv.proposals
+        .iter()
+        .map(|p| {
+            let vehicle = state.routes[p.target].vehicle;
+            let route = RouteState::new(problem, arcs, vehicle, materialise(state, p));
+            route.is_feasible(problem).then_some((p.target, route))
+        })
+        .collect()
+}
+
+/// Applies verified routes; emptied routes are dropped by the caller.
+pub fn apply(state: &mut SearchState, routes: Vec<(usize, RouteState)>) {
+    for (target, route) in routes {
+        state.routes[target] = route;
+    }
+}
+
+/// Where a visit is: route index and position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Position {
+    /// Route index.
+    pub route: usize,
+    /// Index in the route's visits.
+    pub index: usize,
+}
+
+#[cfg(test)]
+mod tests;

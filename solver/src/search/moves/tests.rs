@@ -1,0 +1,68 @@
+//! Property tests: every operator's O(1) delta equals the travel recomputed
+//! by the checker after applying the move.
+
+use proptest::prelude::*;
+
+use super::*;
+use crate::checker::check;
+use crate::construction::regret_insertion;
+use crate::random_instance::{random_problem, Features};
+use crate::solve::Objective;
+
+fn all_moves(state: &SearchState, u: Position, v: Position) -> Vec<Vec<Proposal>> {
+    let len = |r: usize| state.routes[r].visits.len();
+    let mut out = Vec::new();
+    for l in 1..=3 {
+        for rev in [false, true] {
+            out.extend(relocate::proposals(u, v, l, rev, len));
+            out.extend(relocate::to_front(u, v.route, l, rev, len));
+        }
+    }
+    for (a, b) in [(1, 1), (2, 1), (1, 2), (2, 2)] {
+        out.extend(swap::proposals(u, v, a, b, len));
+    }
+    out.extend(two_opt_star::proposals(u, v, len));
+    out.extend(two_opt::proposals(u, v, len));
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn deltas_match_recomputed_travel(seed in any::<u64>(), n in 6usize..20) {
+        let problem = random_problem(seed, n, 3, Features::ALL);
+        let objective = Objective::default();
+        let arcs = ArcCost::new(&objective);
+        let state = SearchState::from_solution(&problem, &arcs, &regret_insertion(&problem, &objective));
+        let before = check(&problem, &state.to_solution()).distance;
+        let mut pos = Vec::new();
+        for (route, r) in state.routes.iter().enumerate() {
+            for index in 0..r.visits.len() {
+                pos.push(Position { route, index });
+            }
+        }
+        for &u in &pos {
+            for &v in &pos {
+                for proposals in all_moves(&state, u, v) {
+                    let d = delta(&problem, &arcs, &state, &proposals);
+                    let mut after = state.clone();
+                    let routes: Vec<(usize, RouteState)> = proposals
+                        .iter()
+                        .map(|p| (p.target, RouteState::new(&problem, &arcs, state.routes[p.target].vehicle, materialise(&state, p))))
+                        .collect();
+                    // Every visit appears exactly once after the move.
+                    let mut seen: Vec<usize> = routes.iter().flat_map(|(_, r)| r.visits.clone()).collect();
+                    let mut expected: Vec<usize> = proposals.iter().flat_map(|p| state.routes[p.target].visits.clone()).collect();
+                    seen.sort_unstable();
+                    expected.sort_unstable();
+                    prop_assert_eq!(seen, expected);
+                    apply(&mut after, routes);
+                    after.drop_empty_routes();
+                    let recomputed = check(&problem, &after.to_solution()).distance - before;
+                    prop_assert!((d - recomputed).abs() < 1e-6, "{:?}: delta {} vs {}", proposals, d, recomputed);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,227 @@
+//! Greedy recreate with blinks (SISR): re-insert removed visits one by one,
+//! each at its cheapest feasible position, skipping each candidate position
+//! with a small probability so that repeated runs explore.
+//!
+//! Visits go in by priority tier (most important first, so they get the
+//! room), and within a tier in a random, far-first, close-first or
+//! largest-demand-first order. A visit that fits no open route opens a new
+//! route on a free vehicle if the route cap allows, else stays unassigned.
+
+use rand::seq::SliceRandom;
+use rand::Rng;
+
+use super::cost::ArcCost;
+use super::neighbours::Neighbours;
+use super::route_state::RouteState;
+use super::state::SearchState;
+use crate::model::Problem;
+
+/// Recreate parameters.
+#[derive(Debug, Clone, Copy)]
+pub struct RecreateParams {
+    /// Probability of skipping a candidate position.
+    pub blink_rate: f64,
+    /// Maximum number of routes (the fleet size, or a hierarchical cap).
+    pub max_routes: usize,
+    /// Open a new route only when no open route can take the visit
+    /// (hierarchical objective: vehicles before distance).
+    pub prefer_existing: bool,
+}
+
+/// Inserts `removed` (and tries the unassigned pool) into `state`.
+pub fn greedy_insert(
+    problem: &Problem,
+    arcs: &ArcCost,
+    neighbours: &Neighbours,
+    params: &RecreateParams,
+    state: &mut SearchState,
+    mut removed: Vec<usize>,
+    rng: &mut impl Rng,
+) {
+    removed.append(&mut state.unassigned);
+    sort_removed(problem, &mut removed, rng);
+    let mut route_of = state.route_index(problem.n_visits());
+    for v in removed {
+        match best_insertion(problem, arcs, neighbours, params, state, &route_of, v, rng) {
+            Some(Choice::Existing { route, position }) => {
+                state.routes[route].insert(problem, arcs, v, position);
+                route_of[v] = route;
+            }
+            Some(Choice::NewRoute { vehicle }) => {
+                route_of[v] = state.routes.len();
+                state.vehicle_used[vehicle] = true;
+                state
+                    .routes
+                    .push(RouteState::new(problem, arcs, vehicle, vec![v]));
+            }
+            None => state.unassigned.push(v),
+        }
+    }
+}
+
+/// Priority tiers first; within a tier one of SISR's orders.
+fn sort_removed(problem: &Problem, removed: &mut [usize], rng: &mut impl Rng) {
+    removed.shuffle(rng);
+    let depot_distance = |v: usize| {
+        let k = &problem.vehicles[0];
+        problem.distance(k.start, problem.visits[v].location)
+    };
+    match rng.gen_range(0..11) {
+        0..=3 => {}
+        4..=7 => removed.sort_by_key(|&v| std::cmp::Reverse(problem.visits[v].demand)),
+        8..=9 => removed.sort_by(|&a, &b| depot_distance(b).total_cmp(&depot_distance(a))),
+        _ => removed.sort_by(|&a, &b| depot_distance(a).total_cmp(&depot_distance(b))),
+    }
+    removed.sort_by_key(|&v| problem.visits[v].priority);
+}
+
+/// Above this many routes, recreate looks at neighbouring routes first.
+const GRANULAR_ROUTES: usize = 12;
+/// Nearest visits whose routes are tried first.
+const GRANULAR_VISITS: usize = 30;
+
+/// Cheapest feasible position of `v` in `route` below `bound`, with blinks.
+#[allow(clippy::too_many_arguments)]
+fn best_in_route(
+    problem: &Problem,
+    arcs: &ArcCost,
+    route: &RouteState,
+    v: usize,
+    blink_rate: f64,
+    bound: f64,
+    candidates: &mut Vec<(f64, usize)>,
+    rng: &mut dyn rand::RngCore,
+) -> Option<(f64, usize)> {
+    if !problem.compatible(route.vehicle, v)
+        || problem.visits[v]
+            .vehicle_lock
+            .is_some_and(|k| k != route.vehicle)
+        || route.load + problem.visits[v].demand > problem.vehicles[route.vehicle].capacity
+    {
+        return None;
+    }
+    candidates.clear();
+    for p in 0..=route.visits.len() {
+        if blink_rate > 0.0 && rng.gen_bool(blink_rate) {
+            continue;
+        }
+        if let Some(delta) = route.insertion_delta(problem, arcs, v, p) {
+            if delta < bound {
+                candidates.push((delta, p));
+            }
+        }
+    }
+    if RouteState::needs_exact_check(problem, route.vehicle) {
+        candidates.sort_by(|a, b| a.0.total_cmp(&b.0));
+        candidates
+            .iter()
+            .copied()
+            .find(|&(_, p)| route.exact_insertion_ok(problem, v, p))
+    } else {
+        candidates
+            .iter()
+            .copied()
+            .min_by(|a, b| a.0.total_cmp(&b.0))
+    }
+}
+
+enum Choice {
+    Existing { route: usize, position: usize },
+    NewRoute { vehicle: usize },
+}
+
+/// The cheapest feasible insertion of `v`, with blinks.
+#[allow(clippy::too_many_arguments)]
+fn best_insertion(
+    problem: &Problem,
+    arcs: &ArcCost,
+    neighbours: &Neighbours,
+    params: &RecreateParams,
+    state: &SearchState,
+    route_of: &[usize],
+    v: usize,
+    rng: &mut impl Rng,
+) -> Option<Choice> {
+    let mut best: Option<(f64, usize, usize)> = None;
+    let mut scratch: Vec<(f64, usize)> = Vec::new();
+    let mut consider =
+        |r: usize, best: &mut Option<(f64, usize, usize)>, rng: &mut dyn rand::RngCore| {
+            let bound = best.map_or(f64::INFINITY, |(b, _, _)| b);
+            if let Some((delta, p)) = best_in_route(
+                problem,
+                arcs,
+                &state.routes[r],
+                v,
+                params.blink_rate,
+                bound,
+                &mut scratch,
+                rng,
+            ) {
+                *best = Some((delta, r, p));
+            }
+        };
+    // Granular first: only routes serving one of v's nearest visits; all
+    // routes only when none of those can take it.
+    if state.routes.len() > GRANULAR_ROUTES {
+        let mut tried: Vec<usize> = Vec::with_capacity(GRANULAR_VISITS);
+        for w in neighbours.of(v).take(GRANULAR_VISITS) {
+            let r = route_of[w];
+            if r != usize::MAX && !tried.contains(&r) {
+                tried.push(r);
+                consider(r, &mut best, rng);
+            }
+        }
+        if best.is_none() {
+            for r in (0..state.routes.len()).filter(|r| !tried.contains(r)) {
+                consider(r, &mut best, rng);
+            }
+        }
+    } else {
+        for r in 0..state.routes.len() {
+            consider(r, &mut best, rng);
+        }
+    }
+    let existing = best.map(|(cost, route, position)| (cost, Choice::Existing { route, position }));
+    if state.routes.len() >= params.max_routes || (params.prefer_existing && existing.is_some()) {
+        return existing.map(|(_, c)| c);
+    }
+    // A new route competes on cost; identical vehicles are tried once.
+    let mut new_best: Option<(f64, usize)> = None;
+    let mut tried: Vec<(usize, Option<usize>, i64, u64, u64)> = Vec::new();
+    for (k, vehicle) in problem.vehicles.iter().enumerate() {
+        if state.vehicle_used[k]
+            || !problem.compatible(k, v)
+            || problem.visits[v].vehicle_lock.is_some_and(|l| l != k)
+        {
+            continue;
+        }
+        let class = (
+            vehicle.start,
+            vehicle.end,
+            vehicle.capacity,
+            vehicle.shift.earliest.to_bits(),
+            vehicle.shift.latest.to_bits(),
+        );
+        if vehicle.skills.is_empty() && vehicle.lunch_break.is_none() && tried.contains(&class) {
+            continue;
+        }
+        tried.push(class);
+        let empty = RouteState::new(problem, arcs, k, Vec::new());
+        if let Some(delta) = empty.insertion_delta(problem, arcs, v, 0) {
+            if RouteState::needs_exact_check(problem, k) && !empty.exact_insertion_ok(problem, v, 0)
+            {
+                continue;
+            }
+            let cost = delta + arcs.vehicle(problem, k);
+            if new_best.is_none_or(|(c, _)| cost < c) {
+                new_best = Some((cost, k));
+            }
+        }
+    }
+    match (existing, new_best) {
+        (Some((c, choice)), Some((n, _))) if c <= n => Some(choice),
+        (Some((_, choice)), None) => Some(choice),
+        (_, Some((_, vehicle))) => Some(Choice::NewRoute { vehicle }),
+        (None, None) => None,
+    }
+}

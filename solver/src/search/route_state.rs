@@ -1,0 +1,277 @@
+//! A route during search, with cached time bounds for O(1) insertion checks.
+//!
+//! `departure[p]` is the earliest departure from node `p` (node 0 is the
+//! vehicle's start, nodes `1..=m` the visits); `latest_arrival[p]` is the
+//! latest arrival at node `p` that keeps the rest of the route feasible
+//! (node `m + 1` is the end). Both handle several windows per visit
+//! (solver-notes, section 2): inserting a visit is feasible for windows,
+//! shift and capacity iff its service fits between `departure[p]` and
+//! `latest_arrival[p + 1]`. Breaks and maximum working time are not in the
+//! bounds (they only make times later, so the bounds stay a valid filter);
+//! routes of vehicles with either get an exact re-simulation
+//! ([`super::schedule`]) before a move is accepted.
+
+use super::cost::ArcCost;
+use super::schedule;
+use crate::model::{Problem, Time, EPS};
+
+/// One route of the search state.
+#[derive(Debug, Clone)]
+pub struct RouteState {
+    /// Vehicle index.
+    pub vehicle: usize,
+    /// Visits in service order.
+    pub visits: Vec<usize>,
+    /// Sum of demands.
+    pub load: i64,
+    /// Weighted travel cost of the route (without the vehicle's fixed cost).
+    pub travel: f64,
+    /// Break position chosen by the exact schedule, when the vehicle has one.
+    pub break_position: Option<usize>,
+    departure: Vec<Time>,
+    latest_arrival: Vec<Time>,
+    /// `prefix_travel[p]`: weighted travel from the start to node `p`.
+    prefix_travel: Vec<f64>,
+    /// Number of leading visits that are in progress or precedence visits.
+    leading: usize,
+    has_sequence_lock: bool,
+}
+
+impl RouteState {
+    /// A route of `vehicle` serving `visits` in order.
+    pub fn new(problem: &Problem, arcs: &ArcCost, vehicle: usize, visits: Vec<usize>) -> Self {
+        let mut route = Self {
+            vehicle,
+            visits,
+            load: 0,
+            travel: 0.0,
+            break_position: None,
+            departure: Vec::new(),
+            latest_arrival: Vec::new(),
+            prefix_travel: Vec::new(),
+            leading: 0,
+            has_sequence_lock: false,
+        };
+        route.refresh(problem, arcs);
+        route
+    }
+
+    /// Whether the vehicle's routes need the exact schedule check.
+    pub fn needs_exact_check(problem: &Problem, vehicle: usize) -> bool {
+        let v = &problem.vehicles[vehicle];
+        v.lunch_break.is_some() || v.max_working_time.is_some()
+    }
+
+    /// Weighted travel along the visits `from..to` (visit indices), i.e.
+    /// the arcs inside that stretch.
+    #[inline]
+    pub fn inner_travel(&self, from: usize, to: usize) -> f64 {
+        if to <= from + 1 {
+            0.0
+        } else {
+            self.prefix_travel[to] - self.prefix_travel[from + 1]
+        }
+    }
+
+    /// Location of node `p` (0 = start, `m + 1` = end; an open route ends
+    /// where its last visit is).
+    #[inline]
+    pub fn location(&self, problem: &Problem, p: usize) -> usize {
+        let vehicle = &problem.vehicles[self.vehicle];
+        if p == 0 {
+            vehicle.start
+        } else if p <= self.visits.len() {
+            problem.visits[self.visits[p - 1]].location
+        } else {
+            match vehicle.end {
+                Some(end) => end,
+                None => self.location(problem, p - 1),
+            }
+        }
+    }
+
+    /// Recomputes every cached value after the visit list changed.
+    pub fn refresh(&mut self, problem: &Problem, arcs: &ArcCost) {
+        let m = self.visits.len();
+        let vehicle = &problem.vehicles[self.vehicle];
+        self.departure.clear();
+        self.departure.push(vehicle.shift.earliest);
+        self.prefix_travel.clear();
+        self.prefix_travel.push(0.0);
+        self.travel = 0.0;
+        self.load = 0;
+        for p in 1..=m {
+            let visit = &problem.visits[self.visits[p - 1]];
+            let from = self.location(problem, p - 1);
+            self.travel += arcs.arc(problem, from, visit.location);
+            self.prefix_travel.push(self.travel);
+            self.load += visit.demand;
+            let arrival = self.departure[p - 1] + problem.duration(from, visit.location);
+            let start = visit.service_start(arrival).unwrap_or(Time::INFINITY);
+            self.departure.push(start + visit.service);
+        }
+        if m > 0 {
+            if let Some(end) = vehicle.end {
+                self.travel += arcs.arc(problem, self.location(problem, m), end);
+            }
+        }
+        self.latest_arrival.clear();
+        self.latest_arrival.resize(m + 2, Time::NEG_INFINITY);
+        self.latest_arrival[m + 1] = vehicle.shift.latest;
+        for p in (1..=m).rev() {
+            let visit = &problem.visits[self.visits[p - 1]];
+            let to = self.location(problem, p + 1);
+            let tail = problem.duration(visit.location, to) + visit.service;
+            let next = self.latest_arrival[p + 1];
+            self.latest_arrival[p] = visit
+                .windows
+                .iter()
+                .filter(|w| w.earliest + tail <= next + EPS)
+                .map(|w| w.latest.min(next - tail))
+                .fold(Time::NEG_INFINITY, Time::max);
+        }
+        self.latest_arrival[0] = vehicle.shift.earliest;
+        self.leading = self
+            .visits
+            .iter()
+            .take_while(|&&v| problem.visits[v].precedence || problem.visits[v].must_be_first)
+            .count();
+        self.has_sequence_lock = self
+            .visits
+            .iter()
+            .any(|&v| problem.visits[v].sequence_lock.is_some());
+        self.break_position = if Self::needs_exact_check(problem, self.vehicle) && m > 0 {
+            schedule::simulate(problem, self.vehicle, &self.visits).and_then(|s| s.break_position)
+        } else {
+            None
+        };
+    }
+
+    /// Whether the cached bounds say the route is feasible (exact for
+    /// vehicles without breaks or working-time limits).
+    pub fn bounds_feasible(&self, problem: &Problem) -> bool {
+        self.departure.iter().all(|d| d.is_finite())
+            && self.latest_arrival[1..]
+                .iter()
+                .all(|&l| l > Time::NEG_INFINITY)
+            && self.load <= problem.vehicles[self.vehicle].capacity
+    }
+
+    /// Whether the route keeps every rule: bounds, capacity, eligibility,
+    /// order rules, and the exact schedule where the vehicle needs it.
+    pub fn is_feasible(&self, problem: &Problem) -> bool {
+        let k = self.vehicle;
+        let eligible = self.visits.iter().all(|&v| {
+            problem.compatible(k, v) && problem.visits[v].vehicle_lock.is_none_or(|l| l == k)
+        });
+        let ordered = self.visits.iter().enumerate().all(|(p, &v)| {
+            let visit = &problem.visits[v];
+            (!visit.must_be_first || p == 0) && (!visit.precedence || p < self.leading)
+        }) && self.ranks_ascending(problem);
+        eligible
+            && ordered
+            && self.bounds_feasible(problem)
+            && (!Self::needs_exact_check(problem, k)
+                || schedule::simulate(problem, k, &self.visits).is_some())
+    }
+
+    fn ranks_ascending(&self, problem: &Problem) -> bool {
+        let ranks: Vec<u32> = self
+            .visits
+            .iter()
+            .filter_map(|&v| problem.visits[v].sequence_lock)
+            .collect();
+        ranks.windows(2).all(|w| w[0] <= w[1])
+    }
+
+    /// Order rules for putting `visit` at position `p` (before the visit now
+    /// at `p`): in-progress first, precedence visits before regular ones,
+    /// locked sequences by rank.
+    #[inline]
+    fn position_allowed(&self, problem: &Problem, visit: usize, p: usize) -> bool {
+        let v = &problem.visits[visit];
+        let first_pinned = self
+            .visits
+            .first()
+            .is_some_and(|&f| problem.visits[f].must_be_first);
+        if v.must_be_first {
+            return p == 0 && !first_pinned;
+        }
+        if first_pinned && p == 0 {
+            return false;
+        }
+        if (v.precedence && p > self.leading) || (!v.precedence && p < self.leading) {
+            return false;
+        }
+        if let (Some(rank), true) = (v.sequence_lock, self.has_sequence_lock) {
+            let rank_of = |&w: &usize| problem.visits[w].sequence_lock;
+            return self.visits[..p]
+                .iter()
+                .filter_map(rank_of)
+                .all(|r| r <= rank)
+                && self.visits[p..]
+                    .iter()
+                    .filter_map(rank_of)
+                    .all(|r| r >= rank);
+        }
+        true
+    }
+
+    /// Travel-cost change of inserting `visit` at position `p` (between
+    /// node `p` and node `p + 1`), or `None` when the bounds, capacity or
+    /// order rules forbid it. Vehicle eligibility is the caller's check.
+    #[inline]
+    pub fn insertion_delta(
+        &self,
+        problem: &Problem,
+        arcs: &ArcCost,
+        visit: usize,
+        p: usize,
+    ) -> Option<f64> {
+        let v = &problem.visits[visit];
+        let prev = self.location(problem, p);
+        let arrival = self.departure[p] + problem.duration(prev, v.location);
+        if arrival > v.latest() + EPS {
+            return None;
+        }
+        let start = v.service_start(arrival)?;
+        let open_tail = p == self.visits.len() && problem.vehicles[self.vehicle].end.is_none();
+        let (delta, next_travel) = if open_tail {
+            (arcs.arc(problem, prev, v.location), 0.0)
+        } else {
+            let next = self.location(problem, p + 1);
+            let removed = if self.visits.is_empty() {
+                0.0
+            } else {
+                arcs.arc(problem, prev, next)
+            };
+            (
+                arcs.arc(problem, prev, v.location) + arcs.arc(problem, v.location, next) - removed,
+                problem.duration(v.location, next),
+            )
+        };
+        if start + v.service + next_travel > self.latest_arrival[p + 1] + EPS {
+            return None;
+        }
+        if !self.position_allowed(problem, visit, p) {
+            return None;
+        }
+        Some(delta)
+    }
+
+    /// Whether the route with `visit` inserted at `p` passes the exact
+    /// schedule (breaks, working time). Only called for vehicles that need it.
+    pub fn exact_insertion_ok(&self, problem: &Problem, visit: usize, p: usize) -> bool {
+        let mut visits = Vec::with_capacity(self.visits.len() + 1);
+        visits.extend_from_slice(&self.visits[..p]);
+        visits.push(visit);
+        visits.extend_from_slice(&self.visits[p..]);
+        schedule::simulate(problem, self.vehicle, &visits).is_some()
+    }
+
+    /// Inserts `visit` at position `p` and refreshes the caches.
+    pub fn insert(&mut self, problem: &Problem, arcs: &ArcCost, visit: usize, p: usize) {
+        self.visits.insert(p, visit);
+        self.refresh(problem, arcs);
+    }
+}

@@ -1,0 +1,113 @@
+//! The mutable solution the search works on: routes with cached bounds,
+//! the unassigned pool, and a visit-to-route index.
+
+use super::cost::{ArcCost, Cost};
+use super::route_state::RouteState;
+use crate::model::Problem;
+use crate::solution::{Route, Solution};
+use crate::solve::Objective;
+
+/// Search-side solution.
+#[derive(Debug, Clone)]
+pub struct SearchState {
+    /// Non-empty routes (emptied routes are dropped and free their vehicle).
+    pub routes: Vec<RouteState>,
+    /// Visits served by no route.
+    pub unassigned: Vec<usize>,
+    /// Whether each vehicle has a route.
+    pub vehicle_used: Vec<bool>,
+}
+
+impl SearchState {
+    /// Loads a [`Solution`], repairing routes that break a rule (a warm
+    /// start from an outdated plan, or a construction that ignored a rule):
+    /// visits are taken off the route's end until it is feasible, and go to
+    /// the unassigned pool for the search to re-insert.
+    pub fn from_solution(problem: &Problem, arcs: &ArcCost, solution: &Solution) -> Self {
+        let mut vehicle_used = vec![false; problem.vehicles.len()];
+        let mut unassigned = solution.unassigned.clone();
+        let mut routes = Vec::new();
+        for r in solution.routes.iter().filter(|r| !r.visits.is_empty()) {
+            if vehicle_used[r.vehicle] {
+                unassigned.extend_from_slice(&r.visits);
+                continue;
+            }
+            let mut route = RouteState::new(problem, arcs, r.vehicle, r.visits.clone());
+            while !route.visits.is_empty() && !route.is_feasible(problem) {
+                if let Some(v) = route.visits.pop() {
+                    unassigned.push(v);
+                }
+                route.refresh(problem, arcs);
+            }
+            if !route.visits.is_empty() {
+                vehicle_used[r.vehicle] = true;
+                routes.push(route);
+            }
+        }
+        Self {
+            routes,
+            unassigned,
+            vehicle_used,
+        }
+    }
+
+    /// The public solution.
+    pub fn to_solution(&self) -> Solution {
+        let mut unassigned = self.unassigned.clone();
+        unassigned.sort_unstable();
+        Solution {
+            routes: self
+                .routes
+                .iter()
+                .map(|r| Route {
+                    vehicle: r.vehicle,
+                    visits: r.visits.clone(),
+                    break_position: r.break_position,
+                })
+                .collect(),
+            unassigned,
+        }
+    }
+
+    /// The lexicographic cost, recomputed from the routes' cached travel.
+    pub fn cost(&self, problem: &Problem, arcs: &ArcCost, objective: &Objective) -> Cost {
+        let mut cost = Cost::zero(objective);
+        for &v in &self.unassigned {
+            cost.unserved[usize::from(problem.visits[v].priority.clamp(1, 10)) - 1] += 1;
+        }
+        for r in &self.routes {
+            cost.vehicles += 1;
+            cost.travel += r.travel + arcs.vehicle(problem, r.vehicle);
+        }
+        cost
+    }
+
+    /// Number of served visits.
+    pub fn served(&self) -> usize {
+        self.routes.iter().map(|r| r.visits.len()).sum()
+    }
+
+    /// Index of the route serving each visit (`usize::MAX` when unassigned).
+    pub fn route_index(&self, n_visits: usize) -> Vec<usize> {
+        let mut of = vec![usize::MAX; n_visits];
+        for (r, route) in self.routes.iter().enumerate() {
+            for &v in &route.visits {
+                of[v] = r;
+            }
+        }
+        of
+    }
+
+    /// Drops emptied routes and frees their vehicles.
+    pub fn drop_empty_routes(&mut self) {
+        let used = &mut self.vehicle_used;
+        self.routes.retain(|r| {
+            if r.visits.is_empty() {
+                used[r.vehicle] = false;
+                false
+            } else {
+                true
+            }
+        });
+    }
+}

@@ -1,0 +1,138 @@
+//! Property tests: the search's incremental evaluations against the
+//! independent checker's full re-simulation.
+
+use proptest::prelude::*;
+
+use super::cost::ArcCost;
+use super::route_state::RouteState;
+use super::schedule;
+use crate::checker::check;
+use crate::construction::regret_insertion;
+use crate::model::Problem;
+use crate::random_instance::{random_problem, Features};
+use crate::solution::{Route, Solution};
+use crate::solve::{Objective, ObjectiveKind, SolveParams, Stop};
+
+const NO_BREAKS: Features = Features {
+    multi_window: true,
+    rules: true,
+    breaks: false,
+    optional: true,
+};
+
+/// A solution holding only `route`; every other visit is unassigned.
+fn lone_route(
+    problem: &Problem,
+    vehicle: usize,
+    visits: Vec<usize>,
+    break_position: Option<usize>,
+) -> Solution {
+    let unassigned = (0..problem.n_visits())
+        .filter(|v| !visits.contains(v))
+        .collect();
+    Solution {
+        routes: vec![Route {
+            vehicle,
+            visits,
+            break_position,
+        }],
+        unassigned,
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// For every route, visit and position: the O(1) insertion check says
+    /// feasible exactly when the checker accepts the new route, and its
+    /// delta equals the recomputed distance difference.
+    #[test]
+    fn insertion_delta_matches_checker(seed in any::<u64>(), n in 6usize..16, m in 2usize..4) {
+        let problem = random_problem(seed, n, m, NO_BREAKS);
+        let objective = Objective::default();
+        let arcs = ArcCost::new(&objective);
+        let start = regret_insertion(&problem, &objective);
+        for route in &start.routes {
+            let state = RouteState::new(&problem, &arcs, route.vehicle, route.visits.clone());
+            let before = check(&problem, &lone_route(&problem, route.vehicle, route.visits.clone(), None));
+            prop_assert!(before.is_feasible(), "{:?}", before.violations);
+            for v in 0..n {
+                if route.visits.contains(&v)
+                    || !problem.compatible(route.vehicle, v)
+                    || problem.visits[v].vehicle_lock.is_some_and(|k| k != route.vehicle)
+                {
+                    continue;
+                }
+                for p in 0..=route.visits.len() {
+                    let mut visits = route.visits.clone();
+                    visits.insert(p, v);
+                    let after = check(&problem, &lone_route(&problem, route.vehicle, visits, None));
+                    let delta = state.insertion_delta(&problem, &arcs, v, p);
+                    let fits = delta.is_some() && state.load + problem.visits[v].demand <= problem.vehicles[route.vehicle].capacity;
+                    prop_assert_eq!(fits, after.is_feasible(), "visit {} at {}: {:?}", v, p, after.violations);
+                    if let Some(d) = delta {
+                        prop_assert!((d - (after.distance - before.distance)).abs() < 1e-6);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Whenever the exact schedule accepts a route, the checker accepts it
+    /// with the break where the schedule put it.
+    #[test]
+    fn exact_schedule_is_checker_valid(seed in any::<u64>(), n in 4usize..12) {
+        let problem = random_problem(seed, n, 2, Features::ALL);
+        let order: Vec<usize> = (0..n).collect();
+        for vehicle in 0..2 {
+            for len in 1..=n.min(6) {
+                for window in order.windows(len) {
+                    if let Some(s) = schedule::simulate(&problem, vehicle, window) {
+                        let visits = window.to_vec();
+                        let report = check(&problem, &lone_route(&problem, vehicle, visits, s.break_position));
+                        let ignored = |v: &crate::checker::Violation| matches!(v,
+                            crate::checker::Violation::MissingSkills { .. }
+                            | crate::checker::Violation::VehicleNotAllowed { .. }
+                            | crate::checker::Violation::VehicleLockBroken { .. }
+                            | crate::checker::Violation::PrecedenceBroken { .. });
+                        let real: Vec<_> = report.violations.iter().filter(|v| !ignored(v)).collect();
+                        prop_assert!(real.is_empty(), "{:?}", real);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The whole search on instances with every rule: always checker-valid.
+    #[test]
+    fn search_results_pass_the_checker(seed in any::<u64>(), n in 5usize..25, m in 1usize..4, hierarchical in any::<bool>()) {
+        let problem = random_problem(seed, n, m, Features::ALL);
+        let params = SolveParams {
+            iterations: Some(300),
+            seed,
+            objective: Objective {
+                kind: if hierarchical { ObjectiveKind::Hierarchical } else { ObjectiveKind::Distance },
+                ..Objective::default()
+            },
+            ..SolveParams::default()
+        };
+        let solution = crate::solve(&problem, &params, &Stop::after(std::time::Duration::from_secs(60)));
+        let report = check(&problem, &solution);
+        prop_assert!(report.is_feasible(), "{:?}", report.violations);
+    }
+}
+
+/// Same seed and iteration budget: same solution, even with threads.
+#[test]
+fn deterministic_for_seed_and_threads() {
+    let problem = random_problem(7, 30, 4, Features::ALL);
+    let params = SolveParams {
+        iterations: Some(500),
+        threads: 2,
+        ..SolveParams::default()
+    };
+    let stop = || Stop::after(std::time::Duration::from_secs(60));
+    let a = crate::solve(&problem, &params, &stop());
+    let b = crate::solve(&problem, &params, &stop());
+    assert_eq!(a, b);
+}

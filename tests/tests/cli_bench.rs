@@ -1,0 +1,64 @@
+//! `ordo bench` end to end: tables, summary rows and CSV on real files.
+
+use std::process::Command;
+
+use ordo_e2e::{datasets_dir, ordo_bin};
+
+#[test]
+fn bench_prints_tables_and_writes_csv() {
+    let Some(data) = datasets_dir() else { return };
+    let csv = std::env::temp_dir().join(format!("ordo-bench-{}.csv", std::process::id()));
+    let files = ["C101", "R201", "RC105"].map(|n| data.join("solomon").join(format!("{n}.txt")));
+    let run = Command::new(ordo_bin())
+        .arg("bench")
+        .args(files.iter().map(|f| f.to_str().unwrap()))
+        .args([
+            "--time-limit",
+            "0.3",
+            "--rounding",
+            "dimacs",
+            "--csv",
+            csv.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        run.status.success(),
+        "{out}\n{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    for name in ["C101", "R201", "RC105"] {
+        let row = out
+            .lines()
+            .find(|l| l.starts_with(name))
+            .unwrap_or_default();
+        assert!(row.ends_with("true"), "{row}");
+    }
+    for group in ["C1 ", "R2 ", "RC1 ", "all "] {
+        assert!(
+            out.lines().any(|l| l.starts_with(group)),
+            "missing {group}: {out}"
+        );
+    }
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 4);
+    // C101's DIMACS BKS is 827.3; the search reaches it within 0.3 s or comes close.
+    let c101: Vec<&str> = lines[1].split(',').collect();
+    assert_eq!(c101[0], "C101");
+    assert_eq!(c101[6], "827.3");
+    let gap: f64 = c101[7].parse().unwrap();
+    assert!((0.0..3.0).contains(&gap), "gap {gap}");
+    let _ = std::fs::remove_file(&csv);
+}
+
+#[test]
+fn bench_rejects_missing_paths() {
+    let run = Command::new(ordo_bin())
+        .args(["bench", "/nonexistent/folder", "--time-limit", "1"])
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("no such file or folder"));
+}
