@@ -49,7 +49,7 @@ fn strings_for_numbers_and_booleans() {
     let result = run(&base(json!([
         {"_id": "a", "id": 1, "lat": "57.16", "lng": "-2.12", "duration": "1800", "priority": "3",
          "time_windows": [{"earliest": "30600", "latest": "43200"}], "closed": "0"},
-        {"_id": "b", "id": "2", "lat": 57.17, "lng": -2.13, "priority": 1, "closed": "1"},
+        {"_id": "b", "id": "2", "lat": 57.17, "lng": -2.13, "priority": "not checked", "closed": "1"},
         {"id": 3, "lat": 57.17, "lng": -2.14, "skipped": 1},
         {"id": 4, "lat": 57.18, "lng": -2.15, "precedencePriorityVisit": "1"}
     ])))
@@ -141,6 +141,8 @@ fn bad_drivers_options_and_shapes_are_errors_not_panics() {
 
     let mut request = base(json!([]));
     request["options"] = json!({"timeLimitSeconds": "-1"});
+    assert!(error_text(&request).contains("timeLimitSeconds"));
+    request["options"] = json!({"timeLimitSeconds": 1e300});
     assert!(error_text(&request).contains("timeLimitSeconds"));
 
     let request = json!({"date": "2026-11-23", "visits": "none"});

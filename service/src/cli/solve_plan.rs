@@ -3,7 +3,7 @@
 //! the result goes to `--out`).
 
 use std::process::ExitCode;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use anyhow::{Context, Result};
 use ordo_solver::plan::{self, PlanRequest};
@@ -21,7 +21,11 @@ pub fn run(args: &SolveArgs) -> Result<ExitCode> {
     request.options.time_limit_seconds = Some(args.time_limit.into());
     request.options.seed = Some((args.seed as f64).into());
     request.options.threads = Some((args.threads.max(1) as f64).into());
-    let stop = Stop::after(Duration::from_secs_f64(args.time_limit));
+    let limit = request
+        .options
+        .time_limit()
+        .with_context(|| format!("--time-limit {}", args.time_limit))?;
+    let stop = Stop::after(limit);
     let started = Instant::now();
     let (result, report) = plan::plan_and_check(&request, &stop, &mut |_| {})
         .with_context(|| format!("{}", args.file.display()))?;

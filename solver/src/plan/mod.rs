@@ -62,14 +62,13 @@ impl PlanOptions {
                 .map_err(|p| PlanError::field("options", "timeLimitSeconds", p))?,
             None => DEFAULT_TIME_LIMIT,
         };
-        if seconds < 0.0 {
-            return Err(PlanError::field(
+        Duration::try_from_secs_f64(seconds).map_err(|_| {
+            PlanError::field(
                 "options",
                 "timeLimitSeconds",
-                format!("must be >= 0, got {seconds}"),
-            ));
-        }
-        Ok(Duration::from_secs_f64(seconds))
+                format!("must be a non-negative number of seconds, got {seconds}"),
+            )
+        })
     }
 
     /// Solver parameters from the options.

@@ -355,8 +355,14 @@ pub fn translate(request: &PlanRequest) -> Result<Translation, PlanError> {
                 format!("duplicate visit id {identity}"),
             ));
         }
+        // Closed and skipped visits are ignored before their other fields
+        // are validated: a stale record should not sink the whole request.
         let closed = flag(&record, "closed", &v.closed)?;
         let skipped = flag(&record, "skipped", &v.skipped)?;
+        if closed || skipped {
+            excluded += 1;
+            continue;
+        }
         let in_progress = flag(&record, "inProgress", &v.in_progress)?;
         let precedence = flag(
             &record,
@@ -404,10 +410,6 @@ pub fn translate(request: &PlanRequest) -> Result<Translation, PlanError> {
         } else {
             None
         };
-        if closed || skipped {
-            excluded += 1;
-            continue;
-        }
         let location = 2 * n_drivers + i;
         if !matrix {
             match point(v.lat.as_ref(), v.lng.as_ref()) {
