@@ -139,3 +139,80 @@ pub fn best_timeline(problem: &Problem, vehicle: usize, visits: &[usize]) -> Opt
                 .then(a.working_time().total_cmp(&b.working_time()))
         })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checker;
+    use crate::model::{Break, DenseMatrix, ProblemBuilder, SkillSet, TimeWindow, Vehicle, Visit};
+    use crate::solution::{Route, Solution};
+
+    /// Depot 0 and two visits 10 minutes apart from everything; a driver
+    /// 08:00-12:00 with a 30-minute break starting 10:00-10:30.
+    fn problem(max_working_time: Option<f64>) -> crate::model::Problem {
+        let n = 3;
+        let table: Vec<f64> = (0..n * n)
+            .map(|k| if k / n == k % n { 0.0 } else { 600.0 })
+            .collect();
+        let mut b = ProblemBuilder::new("t", DenseMatrix::from_tables(n, table, None));
+        b.visit(Visit::new(
+            "a",
+            1,
+            3600.0,
+            0,
+            TimeWindow::new(28_800.0, 36_000.0),
+        ));
+        b.visit(Visit::new(
+            "b",
+            2,
+            3600.0,
+            0,
+            TimeWindow::new(36_000.0, 39_600.0),
+        ));
+        b.vehicle(Vehicle {
+            id: "k".into(),
+            start: 0,
+            end: Some(0),
+            shift: TimeWindow::new(28_800.0, 43_200.0),
+            capacity: 10,
+            skills: SkillSet::new(),
+            fixed_cost: 0.0,
+            max_working_time,
+            lunch_break: Some(Break {
+                window: TimeWindow::new(36_000.0, 37_800.0),
+                duration: 1800.0,
+            }),
+        });
+        b.build().unwrap()
+    }
+
+    #[test]
+    fn break_goes_where_the_route_stays_feasible_and_the_checker_agrees() {
+        let p = problem(None);
+        let t = best_timeline(&p, 0, &[0, 1]).expect("feasible");
+        // a: 08:10-09:10; break can start no earlier than 10:00: after a,
+        // then b from 10:40. Breaking after b would start at 11:10, too late.
+        assert_eq!(t.break_at, Some((1, 36_000.0)));
+        assert_eq!(t.stops[1].service_start, 38_400.0);
+        assert_eq!(t.end, 38_400.0 + 3600.0 + 600.0);
+        assert!(simulate(&p, 0, &[0, 1], Some(2)).is_none());
+        let solution = Solution {
+            routes: vec![Route {
+                vehicle: 0,
+                visits: vec![0, 1],
+                break_position: Some(1),
+            }],
+            unassigned: vec![],
+        };
+        let report = checker::check(&p, &solution);
+        assert!(report.is_feasible(), "{:?}", report.violations);
+        assert!((report.working_time - t.working_time()).abs() < 1e-9);
+    }
+
+    #[test]
+    fn working_time_cap_is_enforced() {
+        // Leave 08:00, back 11:50: 13,800 s of work.
+        assert!(best_timeline(&problem(Some(13_800.0)), 0, &[0, 1]).is_some());
+        assert!(best_timeline(&problem(Some(13_200.0)), 0, &[0, 1]).is_none());
+    }
+}
