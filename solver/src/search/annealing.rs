@@ -19,8 +19,8 @@ use super::state::SearchState;
 use crate::model::Problem;
 use crate::solve::{Objective, Stop};
 
-/// Candidates within this fraction above the current travel get a local search.
-const PROMISING: f64 = 0.0;
+/// Candidates within this fraction above the best travel get a local search.
+const PROMISING: f64 = 0.01;
 /// Neighbours tried per visit in the local search.
 const GRANULARITY: usize = 20;
 
@@ -109,10 +109,11 @@ pub fn anneal(
             rng,
         );
         let mut cost = candidate.cost(problem, &ctx.arcs, ctx.objective);
-        // Local search only on candidates that already improve the current
-        // solution, and only around the routes this step changed.
-        if cost.cmp_before_travel(&current_cost) != Ordering::Greater
-            && cost.travel < current_cost.travel * (1.0 + PROMISING)
+        // Local search only on candidates close to the best (measured: far
+        // better than on every candidate that improves the current one), and
+        // only around the routes this step changed.
+        if cost.cmp_before_travel(&best_cost) != Ordering::Greater
+            && cost.travel < best_cost.travel * (1.0 + PROMISING)
         {
             let dirty = changed_routes(&current, &candidate);
             local_search(

@@ -15,6 +15,9 @@ use super::recreate::{greedy_insert, RecreateParams};
 use super::ruin::string_removal;
 use super::state::SearchState;
 
+/// Iterations without fewer visits left out before a target is abandoned.
+const STALL_ITERATIONS: u64 = 20_000;
+
 /// Tries to serve everything with fewer routes until `should_stop`.
 /// Returns the best complete state (as given when nothing improved).
 pub fn minimise_fleet(
@@ -58,8 +61,15 @@ pub fn minimise_fleet(
             s.unassigned.iter().map(|&v| absence[v]).sum()
         };
         let mut iteration: u64 = 0;
+        let mut fewest_left = current.unassigned.len();
+        let mut last_progress: u64 = 0;
         loop {
             if iteration.is_multiple_of(16) && should_stop() {
+                break 'targets;
+            }
+            // A target that has made no headway for long is most likely
+            // below the optimum fleet: leave the time to the distance phase.
+            if iteration - last_progress > STALL_ITERATIONS {
                 break 'targets;
             }
             iteration += 1;
@@ -88,6 +98,10 @@ pub fn minimise_fleet(
             }
             for &v in &current.unassigned {
                 absence[v] += 1;
+            }
+            if current.unassigned.len() < fewest_left {
+                fewest_left = current.unassigned.len();
+                last_progress = iteration;
             }
             if current.unassigned.is_empty() {
                 best = current;

@@ -7,7 +7,7 @@ use rand::seq::SliceRandom;
 use rand::Rng;
 
 use super::cost::ArcCost;
-use super::moves::{self, relocate, swap, two_opt, two_opt_star, Position, Proposal};
+use super::moves::{self, relocate, swap, swap_star, two_opt, two_opt_star, Position, Proposal};
 use super::neighbours::Neighbours;
 use super::state::SearchState;
 use crate::model::Problem;
@@ -107,6 +107,7 @@ fn try_pair(
     }
     candidates.extend(two_opt_star::proposals(u, v, route_len));
     candidates.extend(two_opt::proposals(u, v, route_len));
+    candidates.extend(swap_star::proposals(problem, arcs, state, u, v));
     for proposals in candidates {
         let delta = moves::delta(problem, arcs, state, &proposals);
         if delta < -1e-7 {

@@ -7,6 +7,7 @@
 
 pub mod relocate;
 pub mod swap;
+pub mod swap_star;
 pub mod two_opt;
 pub mod two_opt_star;
 

@@ -9,7 +9,13 @@ use crate::construction::regret_insertion;
 use crate::random_instance::{random_problem, Features};
 use crate::solve::Objective;
 
-fn all_moves(state: &SearchState, u: Position, v: Position) -> Vec<Vec<Proposal>> {
+fn all_moves(
+    problem: &Problem,
+    arcs: &ArcCost,
+    state: &SearchState,
+    u: Position,
+    v: Position,
+) -> Vec<Vec<Proposal>> {
     let len = |r: usize| state.routes[r].visits.len();
     let mut out = Vec::new();
     for l in 1..=3 {
@@ -23,6 +29,7 @@ fn all_moves(state: &SearchState, u: Position, v: Position) -> Vec<Vec<Proposal>
     }
     out.extend(two_opt_star::proposals(u, v, len));
     out.extend(two_opt::proposals(u, v, len));
+    out.extend(swap_star::proposals(problem, arcs, state, u, v));
     out
 }
 
@@ -44,7 +51,7 @@ proptest! {
         }
         for &u in &pos {
             for &v in &pos {
-                for proposals in all_moves(&state, u, v) {
+                for proposals in all_moves(&problem, &arcs, &state, u, v) {
                     let d = delta(&problem, &arcs, &state, &proposals);
                     let mut after = state.clone();
                     let routes: Vec<(usize, RouteState)> = proposals
