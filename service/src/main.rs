@@ -24,6 +24,8 @@ enum Command {
     Bench(cli::bench::BenchArgs),
     /// Check a solution file against an instance with the independent checker.
     Check(cli::check::CheckArgs),
+    /// Write a realistic field-service plan request (JSON).
+    Generate(cli::generate::GenerateArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -37,6 +39,7 @@ fn main() -> std::process::ExitCode {
     let result = match Cli::parse().command {
         Command::Solve(args) => cli::solve::run(args),
         Command::Check(args) => cli::check::run(args),
+        Command::Generate(args) => cli::generate::run(args),
         Command::Bench(args) => cli::bench::run(args),
     };
     match result {

@@ -14,6 +14,7 @@ pub mod construction;
 pub mod io;
 pub mod milp;
 pub mod model;
+pub mod plan;
 pub mod random_instance;
 pub mod search;
 pub mod solution;

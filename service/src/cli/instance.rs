@@ -13,6 +13,16 @@ pub enum Format {
     Solomon,
 }
 
+/// Whether `path` holds a plan request (JSON starting with `{`).
+pub fn is_plan_json(path: &Path, format: Option<Format>) -> Result<bool> {
+    if format.is_some() {
+        return Ok(false);
+    }
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read instance {}", path.display()))?;
+    Ok(text.trim_start().starts_with('{'))
+}
+
 /// Reads `path` as `format`, or guesses it from the content.
 pub fn load(path: &Path, format: Option<Format>, rounding: Rounding) -> Result<Problem> {
     let text = std::fs::read_to_string(path)
@@ -20,7 +30,10 @@ pub fn load(path: &Path, format: Option<Format>, rounding: Rounding) -> Result<P
     let format = match format {
         Some(f) => f,
         None if text.trim_start().starts_with('{') => {
-            bail!("{}: plan JSON is not supported yet", path.display())
+            bail!(
+                "{}: plan JSON is solved by `ordo solve`, not read as a benchmark",
+                path.display()
+            )
         }
         None => Format::Solomon,
     };

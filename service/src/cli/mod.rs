@@ -2,5 +2,7 @@
 
 pub mod bench;
 pub mod check;
+pub mod generate;
 pub mod instance;
 pub mod solve;
+pub mod solve_plan;

@@ -23,7 +23,7 @@ pub struct SolveArgs {
     /// Distance convention of benchmark files.
     #[arg(long, default_value = "exact")]
     pub rounding: Rounding,
-    /// Wall-clock limit in seconds.
+    /// Wall-clock limit in seconds (plan JSON: overrides its option).
     #[arg(long, default_value_t = 10.0)]
     pub time_limit: f64,
     /// Seed of the random choices.
@@ -50,6 +50,9 @@ pub fn run(args: SolveArgs) -> Result<ExitCode> {
         args.time_limit.is_finite() && args.time_limit >= 0.0,
         "--time-limit must be a non-negative number of seconds"
     );
+    if instance::is_plan_json(&args.file, args.format)? {
+        return super::solve_plan::run(&args);
+    }
     let problem = instance::load(&args.file, args.format, args.rounding)?;
     let params = SolveParams {
         time_limit: Duration::from_secs_f64(args.time_limit),

@@ -4,8 +4,10 @@
 //! open routes) differ most goes first: it has the most to lose by
 //! waiting. Only when no remaining visit of the tier fits any open route is
 //! a new route opened, seeded with the remaining visit farthest from its
-//! vehicle's start, which keeps the fleet small.
+//! vehicle's start, which keeps the fleet small. Visits in progress open
+//! their driver's route before any tier.
 
+use super::timeline::best_timeline;
 use super::InsertionRoute;
 use crate::model::Problem;
 use crate::solution::{Route, Solution};
@@ -32,33 +34,32 @@ pub fn regret_insertion(problem: &Problem, objective: &Objective) -> Solution {
     let mut best: Vec<Vec<Option<Candidate>>> = Vec::new();
     let (wd, wt) = (objective.distance_weight, objective.travel_time_weight);
 
+    // Visits in progress first, whatever their priority: they are being
+    // served now and pin the start of their driver's route.
+    let mut in_progress: Vec<usize> = (0..n)
+        .filter(|&v| problem.visits[v].must_be_first)
+        .collect();
+    in_progress.sort_by_key(|&v| problem.visits[v].priority);
+    for v in in_progress {
+        match open_route(problem, &mut vehicle_open, v) {
+            Some(route) => {
+                routes.push(route);
+                best.push(vec![None; n]);
+            }
+            None => unassigned.push(v),
+        }
+    }
+
     for tier in tiers {
         let mut pending: Vec<usize> = (0..n)
-            .filter(|&v| problem.visits[v].priority == tier)
+            .filter(|&v| problem.visits[v].priority == tier && !problem.visits[v].must_be_first)
             .collect();
-        // Visits in progress first: they pin the start of their routes.
-        pending.sort_by_key(|&v| !problem.visits[v].must_be_first);
         for r in 0..routes.len() {
             for &v in &pending {
                 best[r][v] = cheapest(problem, &routes[r], v, wd, wt);
             }
         }
         while !pending.is_empty() {
-            if let Some(&v) = pending.iter().find(|&&v| problem.visits[v].must_be_first) {
-                pending.retain(|&w| w != v);
-                match open_route(problem, &mut vehicle_open, v) {
-                    Some(route) => {
-                        routes.push(route);
-                        best.push(vec![None; n]);
-                        let r = routes.len() - 1;
-                        for &w in &pending {
-                            best[r][w] = cheapest(problem, &routes[r], w, wd, wt);
-                        }
-                    }
-                    None => unassigned.push(v),
-                }
-                continue;
-            }
             let chosen = pending
                 .iter()
                 .enumerate()
@@ -132,7 +133,17 @@ pub fn regret_insertion(problem: &Problem, objective: &Objective) -> Solution {
     Solution {
         routes: routes
             .into_iter()
-            .map(|r| Route::new(r.vehicle, r.visits))
+            .map(|r| {
+                // Every route was confirmed by a full simulation, so a
+                // break position exists whenever the vehicle has a break.
+                let break_position = best_timeline(problem, r.vehicle, &r.visits)
+                    .and_then(|t| t.break_at.map(|(p, _)| p));
+                Route {
+                    vehicle: r.vehicle,
+                    visits: r.visits,
+                    break_position,
+                }
+            })
             .collect(),
         unassigned,
     }
@@ -163,20 +174,54 @@ fn cheapest(
     {
         return None;
     }
-    (0..=route.visits.len())
+    let mut candidates: Vec<Candidate> = (0..=route.visits.len())
         .filter_map(|p| {
             route
                 .insertion_delta(problem, visit, p, wd, wt)
                 .map(|cost| Candidate { cost, position: p })
         })
-        .min_by(|a, b| a.cost.total_cmp(&b.cost))
+        .collect();
+    if !needs_full_check(problem, route.vehicle) {
+        return candidates
+            .into_iter()
+            .min_by(|a, b| a.cost.total_cmp(&b.cost));
+    }
+    // The O(1) test ignores the break and the working-time cap: confirm
+    // the cheapest positions by simulation, cheapest first.
+    candidates.sort_by(|a, b| a.cost.total_cmp(&b.cost));
+    let mut sequence = route.visits.clone();
+    candidates.into_iter().find(|c| {
+        sequence.insert(c.position, visit);
+        let feasible = best_timeline(problem, route.vehicle, &sequence).is_some();
+        sequence.remove(c.position);
+        feasible
+    })
 }
+
+/// Whether the O(1) insertion test may accept an infeasible insertion.
+fn needs_full_check(problem: &Problem, vehicle: usize) -> bool {
+    let k = &problem.vehicles[vehicle];
+    k.lunch_break.is_some() || k.max_working_time.is_some()
+}
+
+/// What makes two vehicles interchangeable for an empty route: start, end,
+/// capacity, shift, fixed cost, working-time cap and break.
+type VehicleClass = (
+    usize,
+    Option<usize>,
+    i64,
+    u64,
+    u64,
+    u64,
+    Option<u64>,
+    Option<[u64; 3]>,
+);
 
 /// Opens a route on the cheapest free vehicle that can serve `seed` alone.
 fn open_route(problem: &Problem, vehicle_open: &mut [bool], seed: usize) -> Option<InsertionRoute> {
     let lock = problem.visits[seed].vehicle_lock;
     let mut chosen: Option<(f64, InsertionRoute)> = None;
-    let mut seen_classes: Vec<(usize, Option<usize>, i64, u64, u64, u64)> = Vec::new();
+    let mut seen_classes: Vec<VehicleClass> = Vec::new();
     for (k, vehicle) in problem.vehicles.iter().enumerate() {
         if vehicle_open[k] || lock.is_some_and(|l| l != k) || !problem.compatible(k, seed) {
             continue;
@@ -189,13 +234,21 @@ fn open_route(problem: &Problem, vehicle_open: &mut [bool], seed: usize) -> Opti
             vehicle.shift.earliest.to_bits(),
             vehicle.shift.latest.to_bits(),
             vehicle.fixed_cost.to_bits(),
+            vehicle.max_working_time.map(f64::to_bits),
+            vehicle
+                .lunch_break
+                .map(|b| [b.window.earliest, b.window.latest, b.duration].map(f64::to_bits)),
         );
         if vehicle.skills.is_empty() && seen_classes.contains(&class) {
             continue;
         }
         seen_classes.push(class);
         let empty = InsertionRoute::new(problem, k);
-        if let Some(cost) = empty.insertion_delta(problem, seed, 0, 1.0, 0.0) {
+        let alone_feasible = || best_timeline(problem, k, &[seed]).is_some();
+        if let Some(cost) = empty
+            .insertion_delta(problem, seed, 0, 1.0, 0.0)
+            .filter(|_| alone_feasible())
+        {
             let cost = cost + vehicle.fixed_cost;
             if chosen.as_ref().is_none_or(|(c, _)| cost < *c) {
                 chosen = Some((cost, empty));

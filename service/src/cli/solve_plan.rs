@@ -1,0 +1,65 @@
+//! `ordo solve plan.json`: plans a field-service day and writes the result
+//! JSON; the summary line goes to standard error (or standard output when
+//! the result goes to `--out`).
+
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use ordo_solver::plan::{self, PlanRequest};
+use ordo_solver::Stop;
+
+use super::solve::SolveArgs;
+
+/// Runs the plan path of `ordo solve`.
+pub fn run(args: &SolveArgs) -> Result<ExitCode> {
+    let text = std::fs::read_to_string(&args.file)
+        .with_context(|| format!("cannot read {}", args.file.display()))?;
+    let mut request =
+        PlanRequest::from_json(&text).with_context(|| format!("{}", args.file.display()))?;
+    // The command line wins over the file's options.
+    request.options.time_limit_seconds = Some(args.time_limit.into());
+    request.options.seed = Some((args.seed as f64).into());
+    request.options.threads = Some((args.threads.max(1) as f64).into());
+    let limit = request
+        .options
+        .time_limit()
+        .with_context(|| format!("--time-limit {}", args.time_limit))?;
+    let stop = Stop::after(limit);
+    let started = Instant::now();
+    let (result, report) = plan::plan_and_check(&request, &stop, &mut |_| {})
+        .with_context(|| format!("{}", args.file.display()))?;
+    let s = &result.summary;
+    let summary = format!(
+        "plan {} visits {} served {} unassigned {} drivers {} travel {:.0}s distance {:.1}km time {:.2}s feasible {}",
+        args.file.display(),
+        s.visits,
+        s.served,
+        result.unassigned.len(),
+        s.drivers_used,
+        s.travel_time,
+        s.distance / 1000.0,
+        started.elapsed().as_secs_f64(),
+        report.is_feasible()
+    );
+    let json = serde_json::to_string_pretty(&result)?;
+    match &args.out {
+        Some(path) => {
+            std::fs::write(path, json + "\n")
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            println!("{summary}");
+        }
+        None => {
+            eprintln!("{summary}");
+            println!("{json}");
+        }
+    }
+    for v in &report.violations {
+        eprintln!("violation: {v}");
+    }
+    Ok(if report.is_feasible() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}

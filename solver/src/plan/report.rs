@@ -1,0 +1,120 @@
+//! Builds the [`PlanResult`] from a solution: timed stops, break, route
+//! totals, unassigned visits with their reasons, and the summary.
+
+use super::reasons::unassigned_reason;
+use super::request::PlanRequest;
+use super::result::{
+    BreakResult, PlanResult, ReasonCode, RouteResult, StopResult, Summary, UnassignedVisit,
+};
+use super::translate::{visit_identity, Translation};
+use super::PlanError;
+use crate::construction::simulate;
+use crate::solution::Solution;
+
+/// The result of `solution`, a solution of `translation.problem`.
+pub fn build_result(
+    request: &PlanRequest,
+    translation: &Translation,
+    solution: &Solution,
+) -> Result<PlanResult, PlanError> {
+    let problem = &translation.problem;
+    let mut summary = Summary {
+        visits: request.visits.len() - translation.excluded,
+        excluded: translation.excluded,
+        ..Summary::default()
+    };
+    let mut routes = Vec::new();
+    for route in solution.routes.iter().filter(|r| !r.visits.is_empty()) {
+        let driver = &request.drivers[route.vehicle];
+        let timeline = simulate(problem, route.vehicle, &route.visits, route.break_position)
+            .ok_or_else(|| {
+                PlanError::Model(format!(
+                    "the solver's route for driver {} breaks a time rule",
+                    driver.id
+                ))
+            })?;
+        let stops = route
+            .visits
+            .iter()
+            .zip(&timeline.stops)
+            .enumerate()
+            .map(|(order, (&v, times))| {
+                let visit = &request.visits[translation.request_index[v]];
+                *summary
+                    .served_by_priority
+                    .entry(problem.visits[v].priority.to_string())
+                    .or_default() += 1;
+                StopResult {
+                    visit_id: problem.visits[v].id.clone(),
+                    id: visit.id.clone(),
+                    service_order: order + 1,
+                    arrival: times.arrival,
+                    service_start: times.service_start,
+                    departure: times.departure,
+                    waiting: times.service_start - times.arrival,
+                    arrival_iso: translation.date.iso(times.arrival),
+                    service_start_iso: translation.date.iso(times.service_start),
+                }
+            })
+            .collect::<Vec<_>>();
+        let lunch_break = timeline.break_at.and_then(|(after, start)| {
+            problem.vehicles[route.vehicle]
+                .lunch_break
+                .map(|b| BreakResult {
+                    start,
+                    end: start + b.duration,
+                    after_service_order: after,
+                })
+        });
+        summary.served += stops.len();
+        summary.travel_time += timeline.travel_time;
+        summary.distance += timeline.distance;
+        summary.drivers_used += 1;
+        routes.push(RouteResult {
+            driver_id: driver.id.clone(),
+            vehicle_id: driver.vehicle_id.clone(),
+            stops,
+            lunch_break,
+            start: timeline.start,
+            end: timeline.end,
+            travel_time: timeline.travel_time,
+            distance: timeline.distance,
+            working_time: timeline.working_time(),
+        });
+    }
+
+    let mut unassigned = Vec::new();
+    let mut count_unassigned = |priority: u8| {
+        *summary
+            .unassigned_by_priority
+            .entry(priority.to_string())
+            .or_default() += 1;
+    };
+    for (i, priority, detail) in &translation.missing_location {
+        let visit = &request.visits[*i];
+        count_unassigned(*priority);
+        unassigned.push(UnassignedVisit {
+            visit_id: visit_identity(visit).unwrap_or_default(),
+            id: visit.id.clone(),
+            reason: ReasonCode::MissingLocation,
+            detail: detail.clone(),
+        });
+    }
+    for &v in &solution.unassigned {
+        let visit = &request.visits[translation.request_index[v]];
+        count_unassigned(problem.visits[v].priority);
+        let (reason, detail) = unassigned_reason(translation, v);
+        unassigned.push(UnassignedVisit {
+            visit_id: problem.visits[v].id.clone(),
+            id: visit.id.clone(),
+            reason,
+            detail,
+        });
+    }
+    Ok(PlanResult {
+        date: request.date.clone(),
+        routes,
+        unassigned,
+        summary,
+    })
+}

@@ -1,0 +1,222 @@
+//! The plan request: visits as the visits API sends them, the drivers and
+//! the options. Field names follow the API (`time_windows`, `driverId`);
+//! numbers and booleans are lenient ([`NumberLike`], [`BoolLike`]), and
+//! validation happens in the translation, which names record and field.
+
+use serde::{Deserialize, Serialize};
+
+use super::lenient::{BoolLike, IdLike, NumberLike};
+
+/// Everything needed to plan one day.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PlanRequest {
+    /// The plan's day, `YYYY-MM-DD`; times are seconds from its midnight.
+    pub date: String,
+    /// Visits to plan (closed and skipped ones are ignored).
+    #[serde(default)]
+    pub visits: Vec<VisitRequest>,
+    /// Drivers available that day, one vehicle each.
+    #[serde(default)]
+    pub drivers: Vec<DriverRequest>,
+    /// Solver options.
+    #[serde(default)]
+    pub options: PlanOptions,
+}
+
+/// One visit, with the visits API's field names.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct VisitRequest {
+    /// API document id; the visit's identity in results when present.
+    #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
+    pub doc_id: Option<String>,
+    /// ERP id; the identity in results when `_id` is absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<IdLike>,
+    /// Driver the visit is currently assigned to (binding when in progress).
+    #[serde(rename = "driverId", default, skip_serializing_if = "Option::is_none")]
+    pub driver_id: Option<String>,
+    /// Day of the visit (informative).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// Latitude in degrees; missing or invalid gives `MISSING_LOCATION`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lat: Option<NumberLike>,
+    /// Longitude in degrees.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lng: Option<NumberLike>,
+    /// Service must start inside one of these (seconds from midnight);
+    /// none means any time in the driver's shift.
+    #[serde(default)]
+    pub time_windows: Vec<WindowRequest>,
+    /// Service duration in seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<NumberLike>,
+    /// Skills the driver must all hold.
+    #[serde(default)]
+    pub required_skills: Vec<String>,
+    /// Driver ids or vehicle ids allowed to serve it; empty = any.
+    #[serde(default)]
+    pub allowed_vehicles: Vec<String>,
+    /// 1 (highest) .. 10 (lowest); default 5.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<NumberLike>,
+    /// Served before the driver's regular visits.
+    #[serde(
+        rename = "precedencePriorityVisit",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub precedence_priority_visit: Option<BoolLike>,
+    /// Only drivers of this territory (when they list territories).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub territory: Option<String>,
+    /// In progress: stays with `driverId`, first in the route.
+    #[serde(
+        rename = "inProgress",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub in_progress: Option<BoolLike>,
+    /// Closed visits are not planned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed: Option<BoolLike>,
+    /// Skipped visits are not planned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skipped: Option<BoolLike>,
+    /// Previous sequence (informative; the plan sets a new one).
+    #[serde(
+        rename = "serviceOrder",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub service_order: Option<NumberLike>,
+    /// Load taken on; default 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub demand: Option<NumberLike>,
+}
+
+/// A time window in seconds from midnight.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WindowRequest {
+    /// Opening.
+    pub earliest: NumberLike,
+    /// Closing (inclusive).
+    pub latest: NumberLike,
+}
+
+/// A lunch break: starts inside `[earliest, latest]`, lasts `duration` s.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BreakRequest {
+    /// Earliest start.
+    pub earliest: NumberLike,
+    /// Latest start.
+    pub latest: NumberLike,
+    /// Length in seconds.
+    pub duration: NumberLike,
+}
+
+/// A point in degrees.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LatLng {
+    /// Latitude.
+    pub lat: NumberLike,
+    /// Longitude.
+    pub lng: NumberLike,
+}
+
+/// One driver and their vehicle.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DriverRequest {
+    /// Driver id (matches visits' `driverId` and `allowed_vehicles`).
+    pub id: String,
+    /// Display name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Skills held.
+    #[serde(default)]
+    pub skills: Vec<String>,
+    /// Vehicle id (also matched by `allowed_vehicles`).
+    #[serde(rename = "vehicleId", default, skip_serializing_if = "Option::is_none")]
+    pub vehicle_id: Option<String>,
+    /// Maximum load; unlimited when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capacity: Option<NumberLike>,
+    /// Territories served; empty = all.
+    #[serde(default)]
+    pub territories: Vec<String>,
+    /// Where the day starts.
+    pub start: LatLng,
+    /// Where the day ends; absent or null = open route.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<LatLng>,
+    /// Working hours: leave no earlier than `earliest`, finish by `latest`.
+    pub shift: WindowRequest,
+    /// Lunch break.
+    #[serde(rename = "break", default, skip_serializing_if = "Option::is_none")]
+    pub lunch_break: Option<BreakRequest>,
+    /// Cap on end minus start of the day, in seconds.
+    #[serde(
+        rename = "maxWorkingTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_working_time: Option<NumberLike>,
+}
+
+/// Solver options.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PlanOptions {
+    /// Search budget in seconds; default 5.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_limit_seconds: Option<NumberLike>,
+    /// Seed of the random choices; default 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed: Option<NumberLike>,
+    /// Parallel searches; default 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threads: Option<NumberLike>,
+    /// Search iterations per thread; when set, the result depends only on
+    /// the seed and thread count (the time limit still applies).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iterations: Option<NumberLike>,
+    /// Weight of one metre against one second of travel; default 0.001.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub distance_weight: Option<NumberLike>,
+    /// Travel model; default geodesic, detour 1.3, 40 km/h.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub travel: Option<TravelRequest>,
+}
+
+/// How travel is measured.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "model", rename_all = "camelCase")]
+pub enum TravelRequest {
+    /// Great-circle distance times a detour factor, at an average speed.
+    #[serde(rename_all = "camelCase")]
+    Geodesic {
+        /// Road over straight-line distance; default 1.3.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        detour_factor: Option<NumberLike>,
+        /// Average speed in km/h; default 40.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        speed_kmh: Option<NumberLike>,
+    },
+    /// Supplied square tables over the locations: every driver's start,
+    /// then every driver's end (a row even for open routes), then every
+    /// visit, in request order. Seconds and metres.
+    Matrix {
+        /// Travel times in seconds.
+        durations: Vec<Vec<f64>>,
+        /// Distances in metres; equal to durations when absent.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        distances: Option<Vec<Vec<f64>>>,
+    },
+}
+
+impl PlanRequest {
+    /// Parses a request from JSON text.
+    pub fn from_json(text: &str) -> Result<Self, super::PlanError> {
+        serde_json::from_str(text).map_err(|e| super::PlanError::Json(e.to_string()))
+    }
+}

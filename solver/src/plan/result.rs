@@ -1,0 +1,145 @@
+//! The plan result: one route per used driver with timed stops, the
+//! unassigned visits with their reason, and a summary. Times are seconds
+//! from midnight of the plan's date, also given as ISO local times.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::lenient::IdLike;
+
+/// The planned day.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanResult {
+    /// The request's date.
+    pub date: String,
+    /// Routes of the drivers that serve at least one visit.
+    pub routes: Vec<RouteResult>,
+    /// Visits left out, each with a reason.
+    pub unassigned: Vec<UnassignedVisit>,
+    /// Totals.
+    pub summary: Summary,
+}
+
+/// One driver's day.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RouteResult {
+    /// Driver id.
+    pub driver_id: String,
+    /// Vehicle id, when the driver has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vehicle_id: Option<String>,
+    /// Visits in service order.
+    pub stops: Vec<StopResult>,
+    /// The lunch break, when the driver has one.
+    #[serde(rename = "break", default, skip_serializing_if = "Option::is_none")]
+    pub lunch_break: Option<BreakResult>,
+    /// Departure from the start location (just in time).
+    pub start: f64,
+    /// Arrival at the end location (end of the last service, open route).
+    pub end: f64,
+    /// Seconds driving.
+    pub travel_time: f64,
+    /// Metres driven.
+    pub distance: f64,
+    /// `end - start`.
+    pub working_time: f64,
+}
+
+/// One timed visit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StopResult {
+    /// `_id`, else `id` as text.
+    pub visit_id: String,
+    /// The request's `id`, echoed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<IdLike>,
+    /// 1, 2, 3 ... within the driver's day.
+    pub service_order: usize,
+    /// Arrival at the location.
+    pub arrival: f64,
+    /// Start of service.
+    pub service_start: f64,
+    /// End of service.
+    pub departure: f64,
+    /// `serviceStart - arrival`.
+    pub waiting: f64,
+    /// Arrival as `YYYY-MM-DDThh:mm:ss`.
+    pub arrival_iso: String,
+    /// Service start as `YYYY-MM-DDThh:mm:ss`.
+    pub service_start_iso: String,
+}
+
+/// Where the break falls.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BreakResult {
+    /// Start, seconds from midnight.
+    pub start: f64,
+    /// End.
+    pub end: f64,
+    /// Taken after the stop with this `serviceOrder` (0 = before the first).
+    pub after_service_order: usize,
+}
+
+/// Why a visit is not planned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ReasonCode {
+    /// No usable latitude/longitude.
+    MissingLocation,
+    /// No driver holds every required skill.
+    NoDriverWithSkills,
+    /// Drivers with the skills exist, but none is in `allowed_vehicles`
+    /// (or, for a visit in progress, its own driver is not among them).
+    NotAllowedVehicle,
+    /// Eligible drivers exist, but none covers the visit's territory.
+    OutsideTerritory,
+    /// The demand exceeds every eligible vehicle's capacity.
+    OverCapacity,
+    /// The service is longer than every eligible driver's shift.
+    LongerThanShift,
+    /// No eligible driver could serve it even with an empty day.
+    TimeWindowUnreachable,
+    /// It fits alone, but not beside visits of equal or higher priority.
+    NoRoom,
+}
+
+/// A visit left out.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UnassignedVisit {
+    /// `_id`, else `id` as text.
+    pub visit_id: String,
+    /// The request's `id`, echoed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<IdLike>,
+    /// Machine-readable reason.
+    pub reason: ReasonCode,
+    /// Human-readable explanation.
+    pub detail: String,
+}
+
+/// Totals over the day.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Summary {
+    /// Visits to plan (closed and skipped ones excluded).
+    pub visits: usize,
+    /// Visits served.
+    pub served: usize,
+    /// Closed or skipped visits, not planned.
+    pub excluded: usize,
+    /// Served visits per priority level ("1" .. "10").
+    pub served_by_priority: BTreeMap<String, usize>,
+    /// Unassigned visits per priority level.
+    pub unassigned_by_priority: BTreeMap<String, usize>,
+    /// Seconds driving, all routes.
+    pub travel_time: f64,
+    /// Metres driven, all routes.
+    pub distance: f64,
+    /// Drivers with at least one stop.
+    pub drivers_used: usize,
+}

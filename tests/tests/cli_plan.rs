@@ -1,0 +1,102 @@
+//! Runs `ordo solve` on the bundled field-service plan and `ordo generate`,
+//! and checks the written results.
+
+use std::process::Command;
+
+use ordo_e2e::{ordo_bin, workspace_root};
+use serde_json::Value;
+
+fn temp_path(name: &str) -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("ordo-e2e-plan-{}-{name}", std::process::id()))
+}
+
+#[test]
+fn solve_bundled_field_plan() {
+    let input = workspace_root().join("datasets/field-60.json");
+    let out = temp_path("field-60-result.json");
+    let run = Command::new(ordo_bin())
+        .args(["solve", input.to_str().unwrap(), "--time-limit", "1"])
+        .args(["--out", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let summary = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(summary.contains("feasible true"), "{summary}");
+    let result: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let served = result["summary"]["served"].as_u64().unwrap();
+    let unassigned = result["unassigned"].as_array().unwrap().len() as u64;
+    assert_eq!(
+        served + unassigned,
+        result["summary"]["visits"].as_u64().unwrap()
+    );
+    assert!(served > 0);
+    let stop = &result["routes"][0]["stops"][0];
+    assert_eq!(stop["serviceOrder"], 1);
+    assert!(stop["arrivalIso"]
+        .as_str()
+        .unwrap()
+        .starts_with("2026-11-23T"));
+    for u in result["unassigned"].as_array().unwrap() {
+        assert!(u["reason"]
+            .as_str()
+            .unwrap()
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c == '_'));
+    }
+}
+
+#[test]
+fn generate_then_solve() {
+    let plan = temp_path("generated.json");
+    let run = Command::new(ordo_bin())
+        .args([
+            "generate",
+            "--visits",
+            "30",
+            "--drivers",
+            "3",
+            "--seed",
+            "7",
+        ])
+        .args(["--out", plan.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let request: Value = serde_json::from_str(&std::fs::read_to_string(&plan).unwrap()).unwrap();
+    assert_eq!(request["visits"].as_array().unwrap().len(), 30);
+    assert_eq!(request["drivers"].as_array().unwrap().len(), 3);
+
+    let run = Command::new(ordo_bin())
+        .args(["solve", plan.to_str().unwrap(), "--time-limit", "1"])
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let result: Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(result["date"], "2026-11-23");
+    assert!(String::from_utf8_lossy(&run.stderr).contains("feasible true"));
+
+    let bad = temp_path("bad.json");
+    std::fs::write(
+        &bad,
+        r#"{"date": "2026-11-23", "visits": [{"_id": "x", "priority": "urgent"}], "drivers": []}"#,
+    )
+    .unwrap();
+    let run = Command::new(ordo_bin())
+        .args(["solve", bad.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("drivers"));
+}
