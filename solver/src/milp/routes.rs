@@ -123,12 +123,17 @@ fn enumerate_class(
     // Pareto front per rule state.
     let mut fronts: HashMap<(u32, usize, bool, bool, Option<u32>), Vec<usize>> = HashMap::new();
     let mut best: HashMap<u32, (f64, usize, Option<usize>)> = HashMap::new();
+    // Labels are extended layer by layer (by number of visits), so every
+    // label of a layer has met all its rivals before it is extended, and
+    // those dominated meanwhile are skipped.
     let mut frontier: Vec<usize> = Vec::new();
+    let mut alive: Vec<bool> = Vec::new();
 
     // Extends from the start (no last visit) or from a label.
     let mut extend = |from: Option<Label>,
                       from_id: Option<usize>,
                       labels: &mut Vec<Label>,
+                      alive: &mut Vec<bool>,
                       frontier: &mut Vec<usize>|
      -> Result<(), MilpError> {
         let (set, at, time, cost, len) = match from {
@@ -225,12 +230,17 @@ fn enumerate_class(
                     continue;
                 }
                 front.retain(|&o| {
-                    let o = &labels[o];
-                    !(label.time <= o.time + EPS
-                        && label.cost <= o.cost + EPS
-                        && label.departure + EPS >= o.departure)
+                    let other = &labels[o];
+                    let keep = !(label.time <= other.time + EPS
+                        && label.cost <= other.cost + EPS
+                        && label.departure + EPS >= other.departure);
+                    if !keep {
+                        alive[o] = false;
+                    }
+                    keep
                 });
                 labels.push(label);
+                alive.push(true);
                 if labels.len() > MAX_LABELS {
                     return Err(MilpError::TooManyRoutes(MAX_LABELS));
                 }
@@ -241,20 +251,33 @@ fn enumerate_class(
         }
         Ok(())
     };
-    extend(None, None, &mut labels, &mut frontier)?;
-    while let Some(id) = frontier.pop() {
-        if id % 4096 == 0 && stop.should_stop() {
-            return Err(MilpError::TimeLimit);
-        }
-        let label = labels[id];
-        // Close the route here if that is feasible.
-        if let Some((cost, break_at)) = close(problem, arcs, k, &label) {
-            let entry = best.entry(label.set).or_insert((f64::INFINITY, id, None));
-            if cost < entry.0 - 1e-9 {
-                *entry = (cost, id, break_at);
+    extend(None, None, &mut labels, &mut alive, &mut frontier)?;
+    let mut layer = std::mem::take(&mut frontier);
+    while !layer.is_empty() {
+        for id in std::mem::take(&mut layer) {
+            if id % 4096 == 0 && stop.should_stop() {
+                return Err(MilpError::TimeLimit);
             }
+            if !alive[id] {
+                continue;
+            }
+            let label = labels[id];
+            // Close the route here if that is feasible.
+            if let Some((cost, break_at)) = close(problem, arcs, k, &label) {
+                let entry = best.entry(label.set).or_insert((f64::INFINITY, id, None));
+                if cost < entry.0 - 1e-9 {
+                    *entry = (cost, id, break_at);
+                }
+            }
+            extend(
+                Some(label),
+                Some(id),
+                &mut labels,
+                &mut alive,
+                &mut frontier,
+            )?;
         }
-        extend(Some(label), Some(id), &mut labels, &mut frontier)?;
+        layer = std::mem::take(&mut frontier);
     }
     let mut out: Vec<Column> = best
         .into_iter()
