@@ -39,9 +39,22 @@ pub struct SolveArgs {
     /// the clock, for results that depend only on the seed.
     #[arg(long)]
     pub iterations: Option<u64>,
+    /// heuristic (search) or milp (exact; small benchmark instances only).
+    #[arg(long, value_enum, default_value = "heuristic")]
+    pub backend: Backend,
     /// Where to write the solution (standard output when omitted).
     #[arg(long)]
     pub out: Option<PathBuf>,
+}
+
+/// Which engine solves the instance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Backend {
+    /// Ruin-and-recreate with local search: any size, anytime.
+    Heuristic,
+    /// Route enumeration and a set-partitioning MILP: proven optimal, at
+    /// most 20 visits.
+    Milp,
 }
 
 /// Runs `ordo solve`; exit code 1 when the solution is infeasible.
@@ -51,6 +64,10 @@ pub fn run(args: SolveArgs) -> Result<ExitCode> {
         "--time-limit must be a non-negative number of seconds"
     );
     if instance::is_plan_json(&args.file, args.format)? {
+        anyhow::ensure!(
+            args.backend == Backend::Heuristic,
+            "--backend milp reads benchmark files only; plan JSON is solved by the heuristic"
+        );
         return super::solve_plan::run(&args);
     }
     let problem = instance::load(&args.file, args.format, args.rounding)?;
@@ -65,7 +82,11 @@ pub fn run(args: SolveArgs) -> Result<ExitCode> {
         iterations: args.iterations,
     };
     let started = Instant::now();
-    let solution = solve(&problem, &params, &Stop::after(params.time_limit));
+    let stop = Stop::after(params.time_limit);
+    let solution = match args.backend {
+        Backend::Heuristic => solve(&problem, &params, &stop),
+        Backend::Milp => ordo_solver::milp::solve_exact(&problem, &params.objective, &stop)?,
+    };
     let seconds = started.elapsed().as_secs_f64();
     let report = checker::check(&problem, &solution);
     let summary = format!(

@@ -45,6 +45,10 @@ pub struct Columns {
     pub columns: Vec<Column>,
 }
 
+/// Visit set, last visit, break taken, regular visit seen, last locked
+/// rank: labels compete only within the same rule state.
+type RuleState = (u32, usize, bool, bool, Option<u32>);
+
 #[derive(Debug, Clone, Copy)]
 struct Label {
     set: u32,
@@ -121,7 +125,7 @@ fn enumerate_class(
         .collect();
     let mut labels: Vec<Label> = Vec::new();
     // Pareto front per rule state.
-    let mut fronts: HashMap<(u32, usize, bool, bool, Option<u32>), Vec<usize>> = HashMap::new();
+    let mut fronts: HashMap<RuleState, Vec<usize>> = HashMap::new();
     let mut best: HashMap<u32, (f64, usize, Option<usize>)> = HashMap::new();
     // Labels are extended layer by layer (by number of visits), so every
     // label of a layer has met all its rivals before it is extended, and
@@ -146,8 +150,8 @@ fn enumerate_class(
                 l.len,
             ),
         };
-        for j in 0..n {
-            if !eligible[j] || set & (1 << j) != 0 {
+        for (j, &ok) in eligible.iter().enumerate() {
+            if !ok || set & (1 << j) != 0 {
                 continue;
             }
             let visit = &problem.visits[j];
