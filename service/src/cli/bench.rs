@@ -35,6 +35,9 @@ pub struct BenchArgs {
     /// Seed of every run.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Fixed cost added per used vehicle (on top of each vehicle's own).
+    #[arg(long, default_value_t = 0.0)]
+    pub vehicle_cost: f64,
     /// Parallel searches per instance.
     #[arg(long, default_value_t = 1)]
     pub threads: usize,
@@ -52,6 +55,10 @@ pub struct BenchArgs {
 
 /// Runs `ordo bench`; exit code 1 when any solution is infeasible.
 pub fn run(args: BenchArgs) -> Result<ExitCode> {
+    anyhow::ensure!(
+        args.vehicle_cost.is_finite() && args.vehicle_cost >= 0.0,
+        "--vehicle-cost must be a non-negative number"
+    );
     anyhow::ensure!(
         args.time_limit.is_finite() && args.time_limit > 0.0,
         "--time-limit must be a positive number of seconds"
@@ -98,6 +105,7 @@ pub fn run(args: BenchArgs) -> Result<ExitCode> {
             seed: args.seed,
             objective: Objective {
                 kind: args.objective,
+                vehicle_cost: args.vehicle_cost,
                 ..Objective::default()
             },
             threads: args.threads.max(1),

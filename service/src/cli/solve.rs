@@ -32,6 +32,9 @@ pub struct SolveArgs {
     /// distance or hierarchical (vehicles first).
     #[arg(long, default_value = "distance")]
     pub objective: ObjectiveKind,
+    /// Fixed cost added per used vehicle (on top of each vehicle's own).
+    #[arg(long, default_value_t = 0.0)]
+    pub vehicle_cost: f64,
     /// Parallel searches.
     #[arg(long, default_value_t = 1)]
     pub threads: usize,
@@ -60,6 +63,10 @@ pub enum Backend {
 /// Runs `ordo solve`; exit code 1 when the solution is infeasible.
 pub fn run(args: SolveArgs) -> Result<ExitCode> {
     anyhow::ensure!(
+        args.vehicle_cost.is_finite() && args.vehicle_cost >= 0.0,
+        "--vehicle-cost must be a non-negative number"
+    );
+    anyhow::ensure!(
         args.time_limit.is_finite() && args.time_limit >= 0.0,
         "--time-limit must be a non-negative number of seconds"
     );
@@ -76,6 +83,7 @@ pub fn run(args: SolveArgs) -> Result<ExitCode> {
         seed: args.seed,
         objective: Objective {
             kind: args.objective,
+            vehicle_cost: args.vehicle_cost,
             ..Objective::default()
         },
         threads: args.threads.max(1),
