@@ -71,6 +71,9 @@ pub struct SolveParams {
     /// Stop after this many search iterations per thread instead of by the
     /// clock: with it, results depend only on the seed and thread count.
     pub iterations: Option<u64>,
+    /// Recombine the routes of good solutions with a set-covering MILP a
+    /// few times per search (see `search::recombine`).
+    pub recombine: bool,
 }
 
 impl Default for SolveParams {
@@ -81,6 +84,7 @@ impl Default for SolveParams {
             objective: Objective::default(),
             threads: 1,
             iterations: None,
+            recombine: true,
         }
     }
 }

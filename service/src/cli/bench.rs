@@ -44,6 +44,9 @@ pub struct BenchArgs {
     /// Stop each run after this many iterations instead of by the clock.
     #[arg(long)]
     pub iterations: Option<u64>,
+    /// Recombine good routes with a set-covering MILP during the search.
+    #[arg(long, value_enum, default_value = "on")]
+    pub recombine: super::Switch,
     /// Best-known solutions; default: `bks.csv` beside the instances or one
     /// folder up.
     #[arg(long)]
@@ -110,6 +113,7 @@ pub fn run(args: BenchArgs) -> Result<ExitCode> {
             },
             threads: args.threads.max(1),
             iterations: args.iterations,
+            recombine: args.recombine.is_on(),
         };
         let started = Instant::now();
         let mut first_solution: Option<f64> = None;

@@ -6,3 +6,19 @@ pub mod generate;
 pub mod instance;
 pub mod solve;
 pub mod solve_plan;
+
+/// An on/off command-line switch (`--recombine on|off`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Switch {
+    /// Enabled.
+    On,
+    /// Disabled.
+    Off,
+}
+
+impl Switch {
+    /// Whether the switch is on.
+    pub fn is_on(self) -> bool {
+        self == Self::On
+    }
+}

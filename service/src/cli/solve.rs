@@ -42,6 +42,9 @@ pub struct SolveArgs {
     /// the clock, for results that depend only on the seed.
     #[arg(long)]
     pub iterations: Option<u64>,
+    /// Recombine good routes with a set-covering MILP during the search.
+    #[arg(long, value_enum, default_value = "on")]
+    pub recombine: super::Switch,
     /// heuristic (search) or milp (exact; small benchmark instances only).
     #[arg(long, value_enum, default_value = "heuristic")]
     pub backend: Backend,
@@ -88,6 +91,7 @@ pub fn run(args: SolveArgs) -> Result<ExitCode> {
         },
         threads: args.threads.max(1),
         iterations: args.iterations,
+        recombine: args.recombine.is_on(),
     };
     let started = Instant::now();
     let stop = Stop::after(params.time_limit);

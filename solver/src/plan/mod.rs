@@ -107,6 +107,7 @@ impl PlanOptions {
                 Some(_) => Some(whole("iterations", &self.iterations, 0)?),
                 None => None,
             },
+            ..SolveParams::default()
         })
     }
 }

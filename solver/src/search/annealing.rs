@@ -13,6 +13,7 @@ use rand::Rng;
 use super::cost::{ArcCost, Cost};
 use super::local_search::local_search;
 use super::neighbours::Neighbours;
+use super::recombine::Recombination;
 use super::recreate::{greedy_insert, RecreateParams};
 use super::ruin::{string_removal, RuinParams};
 use super::state::SearchState;
@@ -51,12 +52,16 @@ pub struct Phase {
 }
 
 /// Runs SISR with annealing from `start` until `should_stop`; returns the
-/// best state found. `on_best` sees every new best.
+/// best state found. `on_best` sees every new best. With `recombination`,
+/// good candidates feed its route pool and, when it is due, the search
+/// jumps to its recombined solution if that beats the best.
+#[allow(clippy::too_many_arguments)]
 pub fn anneal(
     ctx: &SearchContext,
     start: SearchState,
     recreate: &RecreateParams,
     phase: Phase,
+    mut recombination: Option<&mut Recombination>,
     rng: &mut impl Rng,
     should_stop: &mut dyn FnMut() -> bool,
     on_best: &mut dyn FnMut(&SearchState, &Cost),
@@ -88,6 +93,15 @@ pub fn anneal(
             let fraction =
                 (phase.started.elapsed().as_secs_f64() / phase.seconds.max(1e-9)).min(1.0);
             temperature = t0 * (tf / t0).powf(fraction);
+            if let Some(r) = recombination.as_deref_mut().filter(|r| r.due(iteration)) {
+                if let Some((state, cost)) = r.recombine(ctx, recreate, &best, &best_cost, rng) {
+                    best = state;
+                    best_cost = cost;
+                    current = best.clone();
+                    current_cost = cost;
+                    on_best(&best, &best_cost);
+                }
+            }
         }
         iteration += 1;
         let mut candidate = current.clone();
@@ -112,9 +126,9 @@ pub fn anneal(
         // Local search only on candidates close to the best (measured: far
         // better than on every candidate that improves the current one), and
         // only around the routes this step changed.
-        if cost.cmp_before_travel(&best_cost) != Ordering::Greater
-            && cost.travel < best_cost.travel * (1.0 + PROMISING)
-        {
+        let promising = cost.cmp_before_travel(&best_cost) != Ordering::Greater
+            && cost.travel < best_cost.travel * (1.0 + PROMISING);
+        if promising {
             let dirty = changed_routes(&current, &candidate);
             local_search(
                 problem,
@@ -137,6 +151,10 @@ pub fn anneal(
             }
         };
         if accept {
+            // Polished candidates near the best: the routes worth recombining.
+            if let Some(r) = recombination.as_deref_mut().filter(|_| promising) {
+                r.offer(ctx, &candidate);
+            }
             if cost.better_than(&best_cost) {
                 best = candidate.clone();
                 best_cost = cost;

@@ -13,6 +13,7 @@ mod fleet;
 pub mod local_search;
 mod moves;
 pub mod neighbours;
+pub mod recombine;
 pub mod recreate;
 pub mod route_state;
 pub mod ruin;
@@ -30,6 +31,7 @@ pub use state::SearchState;
 
 use annealing::{anneal, Phase, SearchContext};
 use neighbours::Neighbours;
+use recombine::{Recombination, Schedule};
 use recreate::RecreateParams;
 use ruin::RuinParams;
 
@@ -158,12 +160,25 @@ fn run_one(
         started: Instant::now(),
         seconds: (total - started.elapsed().as_secs_f64()).max(1e-3),
     };
+    let mut recombination = params.recombine.then(|| {
+        let schedule = match iterations_left {
+            Some(n) => Schedule::Iterations {
+                every: (n / recombine::ROUNDS).max(1),
+            },
+            None => Schedule::Clock {
+                started: phase.started,
+                seconds: phase.seconds,
+            },
+        };
+        Recombination::new(problem, schedule)
+    });
     let check = budget_stop(total);
     let best = anneal(
         &ctx,
         state,
         &recreate,
         phase,
+        recombination.as_mut(),
         &mut rng,
         &mut || check(&mut iterations_left),
         &mut |best, _| report(problem, params, stop, &best.to_solution(), progress),
