@@ -126,9 +126,9 @@ pub fn anneal(
         // Local search only on candidates close to the best (measured: far
         // better than on every candidate that improves the current one), and
         // only around the routes this step changed.
-        let promising = cost.cmp_before_travel(&best_cost) != Ordering::Greater
-            && cost.travel < best_cost.travel * (1.0 + PROMISING);
-        if promising {
+        if cost.cmp_before_travel(&best_cost) != Ordering::Greater
+            && cost.travel < best_cost.travel * (1.0 + PROMISING)
+        {
             let dirty = changed_routes(&current, &candidate);
             local_search(
                 problem,
@@ -151,8 +151,10 @@ pub fn anneal(
             }
         };
         if accept {
-            // Polished candidates near the best: the routes worth recombining.
-            if let Some(r) = recombination.as_deref_mut().filter(|_| promising) {
+            if let Some(r) = recombination
+                .as_deref_mut()
+                .filter(|_| Recombination::worth_offering(&cost, &best_cost))
+            {
                 r.offer(ctx, &candidate);
             }
             if cost.better_than(&best_cost) {

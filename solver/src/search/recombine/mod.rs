@@ -3,8 +3,8 @@
 //! serves every visit, and the search continues from it when it beats the
 //! best solution.
 //!
-//! The annealing offers the routes of every accepted candidate that was
-//! close enough to the best to get a local search ([`pool`]); a few times
+//! The annealing offers the routes of every accepted candidate within
+//! [`OFFER_WITHIN`] of the best ([`pool`]); a few times
 //! per run ([`Schedule`]) the pool, refreshed with the best solution's
 //! routes, goes to the MILP ([`select`]) with the best solution as its
 //! starting point; overlaps are removed ([`overlap`]), visits a repair
@@ -29,11 +29,18 @@ use crate::solve::ObjectiveKind;
 use pool::RoutePool;
 use select::{select, Cover};
 
-/// Routes the pool holds: large enough for several solutions' worth of
-/// alternatives on 200-1000 visits, small enough for microlp.
-pub const POOL_CAPACITY: usize = 1500;
+/// Routes the pool holds: dozens of solutions' worth of alternatives on
+/// 200 visits, small enough for microlp. Measured on R1_2_1 (30 s): pools
+/// of 1100-1500 routes made microlp hit its time limit in a third of the
+/// calls; up to 1000 it answered in 0.03-0.3 s.
+pub const POOL_CAPACITY: usize = 1000;
+/// Accepted candidates whose travel is within this fraction of the best
+/// feed the pool. Polished candidates only (those within 1% that get a
+/// local search) left the pool at about 20 routes for the first third of
+/// the run, too few to recombine.
+pub const OFFER_WITHIN: f64 = 0.02;
 /// Recombinations per run.
-pub const ROUNDS: u64 = 6;
+pub const ROUNDS: u64 = 10;
 /// Share of the search time one MILP call may take.
 const MILP_SHARE: f64 = 0.03;
 /// Longest MILP call in iteration-budget mode, where there is no time
@@ -98,6 +105,13 @@ impl Recombination {
     /// Adds a good solution's routes to the pool.
     pub fn offer(&mut self, ctx: &SearchContext, state: &SearchState) {
         self.pool.offer(ctx.problem, &ctx.arcs, state);
+    }
+
+    /// Whether a candidate of cost `cost`, accepted by the annealing, is
+    /// good enough for its routes to enter the pool.
+    pub fn worth_offering(cost: &Cost, best: &Cost) -> bool {
+        cost.cmp_before_travel(best) != std::cmp::Ordering::Greater
+            && cost.travel <= best.travel * (1.0 + OFFER_WITHIN)
     }
 
     /// Whether a recombination is due at `iteration` of the phase.
