@@ -24,6 +24,9 @@ use crate::solve::{Objective, Stop};
 const PROMISING: f64 = 0.01;
 /// Neighbours tried per visit in the local search.
 const GRANULARITY: usize = 20;
+/// Iterations between two looks at the clock (or two ticks of an
+/// iteration budget).
+pub const CHECK_EVERY: u64 = 32;
 
 /// Everything a search phase reads.
 pub struct SearchContext<'a> {
@@ -86,14 +89,15 @@ pub fn anneal(
     let mut iteration: u64 = 0;
     let mut temperature = t0;
     loop {
-        if iteration.is_multiple_of(32) {
+        if iteration.is_multiple_of(CHECK_EVERY) {
             if should_stop() {
                 break;
             }
             let fraction =
                 (phase.started.elapsed().as_secs_f64() / phase.seconds.max(1e-9)).min(1.0);
             temperature = t0 * (tf / t0).powf(fraction);
-            if let Some(r) = recombination.as_deref_mut().filter(|r| r.due(iteration)) {
+            let ticks = iteration / CHECK_EVERY + 1;
+            if let Some(r) = recombination.as_deref_mut().filter(|r| r.due(ticks)) {
                 if let Some((state, cost)) = r.recombine(ctx, recreate, &best, &best_cost, rng) {
                     best = state;
                     best_cost = cost;

@@ -63,9 +63,10 @@ pub enum Schedule {
         /// Seconds the phase may run.
         seconds: f64,
     },
-    /// Every `every` iterations (iteration-budget runs).
+    /// Every `every` ticks of an iteration budget (the annealing takes one
+    /// tick per `annealing::CHECK_EVERY` iterations).
     Iterations {
-        /// Iterations between two recombinations.
+        /// Budget ticks between two recombinations.
         every: u64,
     },
 }
@@ -114,8 +115,9 @@ impl Recombination {
             && cost.travel <= best.travel * (1.0 + OFFER_WITHIN)
     }
 
-    /// Whether a recombination is due at `iteration` of the phase.
-    pub fn due(&self, iteration: u64) -> bool {
+    /// Whether a recombination is due after `ticks` budget ticks of the
+    /// phase (ignored on the clock schedule).
+    pub fn due(&self, ticks: u64) -> bool {
         if self.round >= ROUNDS {
             return false;
         }
@@ -126,7 +128,7 @@ impl Recombination {
                 let at = next.min(1.0 - 1.5 * MILP_SHARE);
                 started.elapsed().as_secs_f64() >= at * seconds
             }
-            Schedule::Iterations { every } => iteration >= every * (self.round + 1),
+            Schedule::Iterations { every } => ticks >= every * (self.round + 1),
         }
     }
 
