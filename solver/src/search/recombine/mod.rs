@@ -71,25 +71,12 @@ pub enum Schedule {
     },
 }
 
-/// What recombination did during one run.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct RecombineStats {
-    /// MILP calls.
-    pub calls: u32,
-    /// Calls that improved the best solution.
-    pub improvements: u32,
-    /// Seconds spent in recombination (MILP, repair, local search).
-    pub seconds: f64,
-}
-
 /// The pool and schedule of one search thread.
 #[derive(Debug, Clone)]
 pub struct Recombination {
     pool: RoutePool,
     schedule: Schedule,
     round: u64,
-    /// What happened so far.
-    pub stats: RecombineStats,
 }
 
 impl Recombination {
@@ -99,7 +86,6 @@ impl Recombination {
             pool: RoutePool::new(problem, POOL_CAPACITY),
             schedule,
             round: 0,
-            stats: RecombineStats::default(),
         }
     }
 
@@ -143,7 +129,6 @@ impl Recombination {
         rng: &mut impl Rng,
     ) -> Option<(SearchState, Cost)> {
         self.round += 1;
-        let started = Instant::now();
         let budget = match self.schedule {
             Schedule::Clock { seconds, .. } => Duration::from_secs_f64(MILP_SHARE * seconds),
             Schedule::Iterations { .. } => ITERATION_MODE_MILP_LIMIT,
@@ -152,16 +137,9 @@ impl Recombination {
         if time_limit < MIN_MILP_TIME {
             return None;
         }
-        self.stats.calls += 1;
         let found = recombine_once(ctx, recreate, &mut self.pool, best, time_limit, rng);
-        self.stats.seconds += started.elapsed().as_secs_f64();
         let cost = found.cost(ctx.problem, &ctx.arcs, ctx.objective);
-        if cost.better_than(best_cost) {
-            self.stats.improvements += 1;
-            Some((found, cost))
-        } else {
-            None
-        }
+        cost.better_than(best_cost).then_some((found, cost))
     }
 }
 

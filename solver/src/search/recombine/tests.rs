@@ -15,6 +15,7 @@ use crate::model::Problem;
 use crate::random_instance::{random_problem, Features};
 use crate::search::cost::ArcCost;
 use crate::search::neighbours::Neighbours;
+use crate::search::route_state::RouteState;
 use crate::search::ruin::{string_removal, RuinParams};
 use crate::solve::{Objective, Stop};
 
@@ -153,4 +154,38 @@ fn recombination_improves_a_poor_seed() {
         }
     }
     assert!(improved >= 5, "only {improved} of 10 seeds improved");
+}
+
+/// One route per vehicle class and visit set, in its cheapest order; the
+/// pool never grows past its capacity and keeps the routes seen last.
+#[test]
+fn pool_keeps_the_cheapest_order_of_each_visit_set_within_capacity() {
+    let problem = random_problem(3, 12, 3, Features::VRPTW);
+    let objective = Objective::default();
+    let arcs = ArcCost::new(&objective);
+    let route = |visits: Vec<usize>| RouteState::new(&problem, &arcs, 0, visits);
+    let lone = |r: RouteState| SearchState {
+        vehicle_used: (0..problem.vehicles.len()).map(|k| k == 0).collect(),
+        routes: vec![r],
+        unassigned: Vec::new(),
+    };
+    let mut pool = RoutePool::new(&problem, 4);
+    let (a, b) = (route(vec![1, 2, 3]), route(vec![3, 2, 1]));
+    let cheaper = if a.travel <= b.travel {
+        a.clone()
+    } else {
+        b.clone()
+    };
+    pool.offer(&problem, &arcs, &lone(a));
+    pool.offer(&problem, &arcs, &lone(b));
+    assert_eq!(pool.len(), 1);
+    assert_eq!(pool.routes()[0].visits, cheaper.visits);
+    assert!(pool.find(&route(vec![2, 1, 3])).is_some());
+    assert!(pool.find(&route(vec![1, 2])).is_none());
+    for v in 4..12 {
+        pool.offer(&problem, &arcs, &lone(route(vec![v])));
+        assert!(pool.len() <= 4);
+    }
+    assert!(pool.find(&route(vec![11])).is_some());
+    assert!(pool.find(&route(vec![4])).is_none());
 }
