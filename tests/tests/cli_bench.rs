@@ -62,3 +62,32 @@ fn bench_rejects_missing_paths() {
     assert_eq!(run.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&run.stderr).contains("no such file or folder"));
 }
+
+#[test]
+fn bench_takes_the_recombine_switch() {
+    let Some(data) = datasets_dir() else { return };
+    let file = data.join("solomon").join("R101.txt");
+    for switch in ["on", "off"] {
+        let run = Command::new(ordo_bin())
+            .arg("bench")
+            .arg(&file)
+            .args(["--iterations", "200", "--rounding", "dimacs"])
+            .args(["--recombine", switch])
+            .output()
+            .unwrap();
+        let out = String::from_utf8_lossy(&run.stdout);
+        assert!(run.status.success(), "--recombine {switch}: {out}");
+        let row = out
+            .lines()
+            .find(|l| l.starts_with("R101"))
+            .unwrap_or_default();
+        assert!(row.ends_with("true"), "--recombine {switch}: {row}");
+    }
+    let run = Command::new(ordo_bin())
+        .arg("bench")
+        .arg(&file)
+        .args(["--recombine", "maybe"])
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(2));
+}
