@@ -1,10 +1,11 @@
 //! The recombination MILP: the cheapest set of pool routes that covers
 //! every visit the incumbent serves, within the fleet.
 //!
-//! Set covering (each visit at least once) rather than partitioning: it is
-//! easier for the solver (more combinations are feasible and the LP
-//! relaxation is tighter in practice), and a visit covered twice is later
-//! taken out of all routes but one ([`super::overlap`]). The incumbent's
+//! Set covering (each visit at least once) rather than partitioning: a
+//! pool holds few routes that fit together exactly, so partitioning leaves
+//! few feasible combinations beyond the incumbent, while covering lets two
+//! overlapping routes combine; a visit covered twice is later taken out of
+//! all routes but one ([`super::overlap`]). The incumbent's
 //! routes are in the pool and are given to the solver as its starting
 //! solution, so the answer, when there is one, is never dearer than the
 //! incumbent. One binary per route; one cap per vehicle class; one cap on
