@@ -461,6 +461,7 @@ pub fn translate(request: &PlanRequest) -> Result<Translation, PlanError> {
             must_be_first: in_progress,
             precedence,
             sequence_lock: None,
+            reassignment: None,
         });
         request_index.push(i);
         eligibility.push(Eligibility {

@@ -24,7 +24,8 @@ pub struct RouteState {
     pub visits: Vec<usize>,
     /// Sum of demands.
     pub load: i64,
-    /// Weighted travel cost of the route (without the vehicle's fixed cost).
+    /// Weighted travel cost of the route plus the assignment costs of its
+    /// visits (without the vehicle's fixed cost).
     pub travel: f64,
     /// Break position chosen by the exact schedule, when the vehicle has one.
     pub break_position: Option<usize>,
@@ -32,7 +33,20 @@ pub struct RouteState {
     latest_arrival: Vec<Time>,
     /// `prefix_travel[p]`: weighted travel from the start to node `p`.
     prefix_travel: Vec<f64>,
-    /// Number of leading visits that are in progress or precedence visits.
+    /// `prefix_assign[p]`: assignment cost of the first `p` visits on
+    /// this route's vehicle (published on another vehicle: moved).
+    prefix_assign: Vec<f64>,
+    /// `prefix_published[p]`: reassignment cost of the first `p` visits
+    /// that were published on any vehicle (their cost on a vehicle other
+    /// than the published one).
+    prefix_published: Vec<f64>,
+    /// Visits published on a vehicle other than this route's: pieces of
+    /// such routes may land back home, so their cost on another vehicle
+    /// is summed visit by visit instead of from the prefixes.
+    foreign: usize,
+    /// Number of leading visits of the fixed head (`must_be_first`).
+    pinned: usize,
+    /// Number of leading visits that are in the head or precedence visits.
     leading: usize,
     has_sequence_lock: bool,
 }
@@ -49,6 +63,10 @@ impl RouteState {
             departure: Vec::new(),
             latest_arrival: Vec::new(),
             prefix_travel: Vec::new(),
+            prefix_assign: Vec::new(),
+            prefix_published: Vec::new(),
+            foreign: 0,
+            pinned: 0,
             leading: 0,
             has_sequence_lock: false,
         };
@@ -71,6 +89,39 @@ impl RouteState {
         } else {
             self.prefix_travel[to] - self.prefix_travel[from + 1]
         }
+    }
+
+    /// Cost of serving the visits `from..to` (visit indices) with vehicle
+    /// `vehicle`: O(1) from the prefixes unless this route holds visits
+    /// published on another vehicle, then O(to - from).
+    #[inline]
+    pub fn piece_assignment(
+        &self,
+        problem: &Problem,
+        vehicle: usize,
+        from: usize,
+        to: usize,
+    ) -> f64 {
+        if to <= from {
+            0.0
+        } else if vehicle == self.vehicle {
+            self.prefix_assign[to] - self.prefix_assign[from]
+        } else if self.foreign == 0 {
+            // Every published visit here was published on this route's
+            // vehicle, so on another one each pays its full cost.
+            self.prefix_published[to] - self.prefix_published[from]
+        } else {
+            self.visits[from..to]
+                .iter()
+                .map(|&v| problem.assignment_cost(v, vehicle))
+                .sum()
+        }
+    }
+
+    /// Assignment cost of the whole route on its own vehicle.
+    #[inline]
+    pub fn assignment(&self) -> f64 {
+        self.prefix_assign.last().copied().unwrap_or(0.0)
     }
 
     /// Location of node `p` (0 = start, `m + 1` = end; an open route ends
@@ -100,8 +151,24 @@ impl RouteState {
         self.prefix_travel.push(0.0);
         self.travel = 0.0;
         self.load = 0;
+        self.prefix_assign.clear();
+        self.prefix_assign.push(0.0);
+        self.prefix_published.clear();
+        self.prefix_published.push(0.0);
+        self.foreign = 0;
         for p in 1..=m {
             let visit = &problem.visits[self.visits[p - 1]];
+            let (assign, published) = match visit.reassignment {
+                Some(r) if r.vehicle == self.vehicle => (0.0, r.cost),
+                Some(r) => {
+                    self.foreign += 1;
+                    (r.cost, r.cost)
+                }
+                None => (0.0, 0.0),
+            };
+            self.prefix_assign.push(self.prefix_assign[p - 1] + assign);
+            self.prefix_published
+                .push(self.prefix_published[p - 1] + published);
             let from = self.location(problem, p - 1);
             self.travel += arcs.arc(problem, from, visit.location);
             self.prefix_travel.push(self.travel);
@@ -131,6 +198,12 @@ impl RouteState {
                 .fold(Time::NEG_INFINITY, Time::max);
         }
         self.latest_arrival[0] = vehicle.shift.earliest;
+        self.travel += self.assignment();
+        self.pinned = self
+            .visits
+            .iter()
+            .take_while(|&&v| problem.visits[v].must_be_first)
+            .count();
         self.leading = self
             .visits
             .iter()
@@ -166,7 +239,7 @@ impl RouteState {
         });
         let ordered = self.visits.iter().enumerate().all(|(p, &v)| {
             let visit = &problem.visits[v];
-            (!visit.must_be_first || p == 0) && (!visit.precedence || p < self.leading)
+            (!visit.must_be_first || p < self.pinned) && (!visit.precedence || p < self.leading)
         }) && self.ranks_ascending(problem);
         eligible
             && ordered
@@ -185,22 +258,19 @@ impl RouteState {
     }
 
     /// Order rules for putting `visit` at position `p` (before the visit now
-    /// at `p`): in-progress first, precedence visits before regular ones,
-    /// locked sequences by rank.
+    /// at `p`): the fixed head (in progress, frozen) first, precedence
+    /// visits before regular ones, locked sequences by rank.
     #[inline]
     fn position_allowed(&self, problem: &Problem, visit: usize, p: usize) -> bool {
         let v = &problem.visits[visit];
-        let first_pinned = self
-            .visits
-            .first()
-            .is_some_and(|&f| problem.visits[f].must_be_first);
         if v.must_be_first {
-            return p == 0 && !first_pinned;
-        }
-        if first_pinned && p == 0 {
-            return false;
-        }
-        if (v.precedence && p > self.leading) || (!v.precedence && p < self.leading) {
+            if p > self.pinned {
+                return false;
+            }
+        } else if p < self.pinned
+            || (v.precedence && p > self.leading)
+            || (!v.precedence && p < self.leading)
+        {
             return false;
         }
         if let (Some(rank), true) = (v.sequence_lock, self.has_sequence_lock) {
@@ -217,8 +287,9 @@ impl RouteState {
         true
     }
 
-    /// Travel-cost change of inserting `visit` at position `p` (between
-    /// node `p` and node `p + 1`), or `None` when the bounds, capacity or
+    /// Cost change (travel plus the visit's assignment cost on this
+    /// vehicle) of inserting `visit` at position `p` (between node `p` and
+    /// node `p + 1`), or `None` when the bounds, capacity or
     /// order rules forbid it. Vehicle eligibility is the caller's check.
     #[inline]
     pub fn insertion_delta(
@@ -256,7 +327,7 @@ impl RouteState {
         if !self.position_allowed(problem, visit, p) {
             return None;
         }
-        Some(delta)
+        Some(delta + problem.assignment_cost(visit, self.vehicle))
     }
 
     /// Whether the route with `visit` inserted at `p` passes the exact

@@ -9,7 +9,7 @@ use super::schedule;
 use crate::checker::check;
 use crate::construction::regret_insertion;
 use crate::model::Problem;
-use crate::random_instance::{random_problem, Features};
+use crate::random_instance::{publish_random_plan, random_problem, Features};
 use crate::solution::{Route, Solution};
 use crate::solve::{Objective, ObjectiveKind, SolveParams, Stop};
 
@@ -47,8 +47,11 @@ proptest! {
     /// feasible exactly when the checker accepts the new route, and its
     /// delta equals the recomputed distance difference.
     #[test]
-    fn insertion_delta_matches_checker(seed in any::<u64>(), n in 6usize..16, m in 2usize..4) {
-        let problem = random_problem(seed, n, m, NO_BREAKS);
+    fn insertion_delta_matches_checker(seed in any::<u64>(), n in 6usize..16, m in 2usize..4, replan in any::<bool>()) {
+        let mut problem = random_problem(seed, n, m, NO_BREAKS);
+        if replan {
+            publish_random_plan(&mut problem, seed);
+        }
         let objective = Objective::default();
         let arcs = ArcCost::new(&objective);
         let start = regret_insertion(&problem, &objective);
@@ -71,7 +74,9 @@ proptest! {
                     let fits = delta.is_some() && state.load + problem.visits[v].demand <= problem.vehicles[route.vehicle].capacity;
                     prop_assert_eq!(fits, after.is_feasible(), "visit {} at {}: {:?}", v, p, after.violations);
                     if let Some(d) = delta {
-                        prop_assert!((d - (after.distance - before.distance)).abs() < 1e-6);
+                        let recomputed = after.distance + after.assignment_cost
+                            - before.distance - before.assignment_cost;
+                        prop_assert!((d - recomputed).abs() < 1e-6, "{} vs {}", d, recomputed);
                     }
                 }
             }
@@ -105,8 +110,11 @@ proptest! {
 
     /// The whole search on instances with every rule: always checker-valid.
     #[test]
-    fn search_results_pass_the_checker(seed in any::<u64>(), n in 5usize..25, m in 1usize..4, hierarchical in any::<bool>()) {
-        let problem = random_problem(seed, n, m, Features::ALL);
+    fn search_results_pass_the_checker(seed in any::<u64>(), n in 5usize..25, m in 1usize..4, hierarchical in any::<bool>(), replan in any::<bool>()) {
+        let mut problem = random_problem(seed, n, m, Features::ALL);
+        if replan {
+            publish_random_plan(&mut problem, seed);
+        }
         let params = SolveParams {
             iterations: Some(300),
             seed,

@@ -1,12 +1,13 @@
-//! Property tests: every operator's O(1) delta equals the travel recomputed
-//! by the checker after applying the move.
+//! Property tests: every operator's O(1) delta equals the travel (plus
+//! the re-plan's assignment costs) recomputed by the checker after
+//! applying the move.
 
 use proptest::prelude::*;
 
 use super::*;
 use crate::checker::check;
 use crate::construction::regret_insertion;
-use crate::random_instance::{random_problem, Features};
+use crate::random_instance::{publish_random_plan, random_problem, Features};
 use crate::solve::Objective;
 
 fn all_moves(
@@ -37,12 +38,19 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(48))]
 
     #[test]
-    fn deltas_match_recomputed_travel(seed in any::<u64>(), n in 6usize..20) {
-        let problem = random_problem(seed, n, 3, Features::ALL);
+    fn deltas_match_recomputed_travel(seed in any::<u64>(), n in 6usize..20, replan in any::<bool>()) {
+        let mut problem = random_problem(seed, n, 3, Features::ALL);
+        if replan {
+            publish_random_plan(&mut problem, seed);
+        }
         let objective = Objective::default();
         let arcs = ArcCost::new(&objective);
         let state = SearchState::from_solution(&problem, &arcs, &regret_insertion(&problem, &objective));
-        let before = check(&problem, &state.to_solution()).distance;
+        let cost = |s: &SearchState| {
+            let report = check(&problem, &s.to_solution());
+            report.distance + report.assignment_cost
+        };
+        let before = cost(&state);
         let mut pos = Vec::new();
         for (route, r) in state.routes.iter().enumerate() {
             for index in 0..r.visits.len() {
@@ -66,7 +74,7 @@ proptest! {
                     prop_assert_eq!(seen, expected);
                     apply(&mut after, routes);
                     after.drop_empty_routes();
-                    let recomputed = check(&problem, &after.to_solution()).distance - before;
+                    let recomputed = cost(&after) - before;
                     prop_assert!((d - recomputed).abs() < 1e-6, "{:?}: delta {} vs {}", proposals, d, recomputed);
                 }
             }
