@@ -4,16 +4,20 @@
 //! [`plan`] validates and translates a [`PlanRequest`] into a
 //! [`crate::model::Problem`], runs [`crate::solve::solve_with_progress`]
 //! minimising travel time (then distance, lightly weighted) after serving
-//! visits by priority, and builds the [`PlanResult`]. The JSON format is
-//! documented in `docs/plan-format.md`.
+//! visits by priority, and builds the [`PlanResult`]. A re-route request
+//! (`mode: "reroute"`) goes through [`reroute`] instead: warm start from
+//! the published plan, minimal disruption, and the changes in the result.
+//! The JSON format is documented in `docs/plan-format.md`.
 
 mod clock;
 mod error;
 pub mod generate;
+pub mod generate_reroute;
 mod lenient;
 mod reasons;
 mod report;
 mod request;
+pub mod reroute;
 mod result;
 mod translate;
 
@@ -21,11 +25,12 @@ pub use clock::PlanDate;
 pub use error::PlanError;
 pub use lenient::{BoolLike, IdLike, NumberLike};
 pub use request::{
-    BreakRequest, DriverRequest, LatLng, PlanOptions, PlanRequest, TravelRequest, VisitRequest,
-    WindowRequest,
+    BreakRequest, CurrentPosition, DisruptionRequest, DriverRequest, LatLng, PlanOptions,
+    PlanRequest, TravelRequest, VisitRequest, WindowRequest,
 };
 pub use result::{
-    BreakResult, PlanResult, ReasonCode, RouteResult, StopResult, Summary, UnassignedVisit,
+    BreakResult, ChangeKind, ChangeSummary, PlanResult, ReasonCode, RouteResult, StopResult,
+    Summary, UnassignedVisit, VisitChange,
 };
 pub use translate::{translate, Eligibility, Translation};
 
@@ -129,14 +134,25 @@ pub fn plan_and_check(
 ) -> Result<(PlanResult, CheckReport), PlanError> {
     let params = request.options.solve_params(stop)?;
     let translation = translate(request)?;
-    let solution = solve_with_progress(&translation.problem, &params, stop, &mut |p| {
+    let mut report_progress = |p: &crate::solve::Progress| {
         progress(&PlanProgress {
             fraction: p.fraction,
             served: p.best.routes.iter().map(|r| r.visits.len()).sum(),
             unassigned: p.best.unassigned.len(),
             distance: p.distance,
         })
-    });
+    };
+    let solution = match &translation.replan {
+        Some(replan) => reroute::solve(
+            request,
+            &translation,
+            replan,
+            &params,
+            stop,
+            &mut report_progress,
+        ),
+        None => solve_with_progress(&translation.problem, &params, stop, &mut report_progress),
+    };
     let result = report::build_result(request, &translation, &solution)?;
     Ok((result, check(&translation.problem, &solution)))
 }

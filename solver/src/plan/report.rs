@@ -3,6 +3,7 @@
 
 use super::reasons::unassigned_reason;
 use super::request::PlanRequest;
+use super::reroute::compare;
 use super::result::{
     BreakResult, PlanResult, ReasonCode, RouteResult, StopResult, Summary, UnassignedVisit,
 };
@@ -111,10 +112,19 @@ pub fn build_result(
             detail,
         });
     }
+    let changes = match &translation.replan {
+        Some(replan) => {
+            let comparison = compare(request, translation, replan, solution);
+            summary.changes = Some(comparison.summary);
+            comparison.changes
+        }
+        None => Vec::new(),
+    };
     Ok(PlanResult {
         date: request.date.clone(),
         routes,
         unassigned,
         summary,
+        changes,
     })
 }

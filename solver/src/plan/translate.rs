@@ -14,6 +14,7 @@ use super::lenient::{BoolLike, NumberLike};
 use super::request::{
     DriverRequest, LatLng, PlanRequest, TravelRequest, VisitRequest, WindowRequest,
 };
+use super::reroute::{is_reroute, Replan, Restart, VisitRule};
 use super::PlanError;
 use crate::model::{
     Break, DenseMatrix, Geodesic, Problem, ProblemBuilder, SkillSet, TimeWindow, Vehicle, Visit,
@@ -52,6 +53,8 @@ pub struct Translation {
     pub missing_location: Vec<(usize, u8, String)>,
     /// Closed or skipped visits.
     pub excluded: usize,
+    /// The situation of a re-route (`mode: "reroute"`).
+    pub replan: Option<Replan>,
 }
 
 /// The visit's identity in results: `_id`, else `id` as text.
@@ -63,7 +66,7 @@ pub fn visit_identity(visit: &VisitRequest) -> Option<String> {
         .or_else(|| visit.id.as_ref().map(|id| id.text()))
 }
 
-fn visit_record(i: usize, visit: &VisitRequest) -> String {
+pub(super) fn visit_record(i: usize, visit: &VisitRequest) -> String {
     match (&visit.doc_id, &visit.id) {
         (Some(doc), _) => format!("visits[{i}] (_id {doc})"),
         (None, Some(id)) => format!("visits[{i}] (id {})", id.text()),
@@ -325,6 +328,36 @@ pub fn translate(request: &PlanRequest) -> Result<Translation, PlanError> {
         let skills = SkillSet::from_ids(driver.skills.iter().map(|s| intern(s)));
         vehicles.push(vehicle(&record, d, n_drivers, driver, skills)?);
     }
+    let replan =
+        if is_reroute(request)? {
+            let replan = Replan::parse(request, &driver_index, visit_record)?;
+            for (d, driver) in request.drivers.iter().enumerate() {
+                let record = format!("drivers[{d}] (id {})", driver.id);
+                replan.adjust_vehicle(&record, d, driver, &mut vehicles[d])?;
+                match replan.restart(&record, d, driver)? {
+                    Restart::Point(..) if matrix => return Err(PlanError::field(
+                        &record,
+                        "current",
+                        "a position needs the geodesic travel model (give only `at` with a matrix)",
+                    )),
+                    Restart::Point(lat, lng) => coords[d] = (lat, lng),
+                    Restart::Visit(i) => {
+                        let v = &request.visits[i];
+                        let location = 2 * n_drivers + i;
+                        if matrix {
+                            vehicles[d].start = location;
+                        } else if let Ok(p) = point(v.lat.as_ref(), v.lng.as_ref()) {
+                            coords[location] = p;
+                            vehicles[d].start = location;
+                        }
+                    }
+                    Restart::Home => {}
+                }
+            }
+            Some(replan)
+        } else {
+            None
+        };
     // allowed_vehicles names drivers by vehicle id or by driver id.
     let mut by_vehicle_name: HashMap<&str, Vec<usize>> = HashMap::new();
     for (d, driver) in request.drivers.iter().enumerate() {
@@ -383,10 +416,15 @@ pub fn translate(request: &PlanRequest) -> Result<Translation, PlanError> {
             }
             None => DEFAULT_PRIORITY,
         };
-        let service = match &v.duration {
+        let duration = match &v.duration {
             Some(d) => non_negative(&record, "duration", d)?,
             None => 0.0,
         };
+        let rule = match &replan {
+            Some(replan) => replan.visit_rule(&record, i, v, duration)?,
+            None => VisitRule::default(),
+        };
+        let service = rule.service.unwrap_or(duration);
         let demand = match &v.demand {
             Some(d) => {
                 non_negative(&record, "demand", d)?;
@@ -395,8 +433,12 @@ pub fn translate(request: &PlanRequest) -> Result<Translation, PlanError> {
             }
             None => 0,
         };
-        let windows = visit_windows(&record, &v.time_windows)?;
-        let lock = if in_progress {
+        let windows = if rule.any_time {
+            vec![TimeWindow::unbounded()]
+        } else {
+            visit_windows(&record, &v.time_windows)?
+        };
+        let in_progress_lock = if in_progress {
             let driver = v.driver_id.as_deref().unwrap_or("");
             Some(*driver_index.get(driver).ok_or_else(|| {
                 PlanError::field(
@@ -410,6 +452,7 @@ pub fn translate(request: &PlanRequest) -> Result<Translation, PlanError> {
         } else {
             None
         };
+        let lock = in_progress_lock.or(rule.lock);
         let location = 2 * n_drivers + i;
         if !matrix {
             match point(v.lat.as_ref(), v.lng.as_ref()) {
@@ -458,10 +501,10 @@ pub fn translate(request: &PlanRequest) -> Result<Translation, PlanError> {
             priority,
             required: false,
             vehicle_lock: lock,
-            must_be_first: in_progress,
+            must_be_first: in_progress || rule.head,
             precedence,
-            sequence_lock: None,
-            reassignment: None,
+            sequence_lock: rule.rank,
+            reassignment: rule.reassignment,
         });
         request_index.push(i);
         eligibility.push(Eligibility {
@@ -489,5 +532,6 @@ pub fn translate(request: &PlanRequest) -> Result<Translation, PlanError> {
         eligibility,
         missing_location,
         excluded,
+        replan,
     })
 }
