@@ -47,10 +47,16 @@ pub struct Translation {
     pub problem: Problem,
     /// Request index of each model visit.
     pub request_index: Vec<usize>,
+    /// Request priority of each model visit (a re-route raises the model
+    /// priority of its fixed head to 1 so the search never trades it away).
+    pub priority: Vec<u8>,
     /// Eligible drivers of each model visit.
     pub eligibility: Vec<Eligibility>,
     /// Request index, priority and detail of visits without a location.
     pub missing_location: Vec<(usize, u8, String)>,
+    /// Re-route: request index, priority and detail of visits whose every
+    /// window closed before `now`.
+    pub expired: Vec<(usize, u8, String)>,
     /// Closed or skipped visits.
     pub excluded: usize,
     /// The situation of a re-route (`mode: "reroute"`).
@@ -333,7 +339,6 @@ pub fn translate(request: &PlanRequest) -> Result<Translation, PlanError> {
             let replan = Replan::parse(request, &driver_index, visit_record)?;
             for (d, driver) in request.drivers.iter().enumerate() {
                 let record = format!("drivers[{d}] (id {})", driver.id);
-                replan.adjust_vehicle(&record, d, driver, &mut vehicles[d])?;
                 match replan.restart(&record, d, driver)? {
                     Restart::Point(..) if matrix => return Err(PlanError::field(
                         &record,
@@ -373,8 +378,10 @@ pub fn translate(request: &PlanRequest) -> Result<Translation, PlanError> {
     let mut seen_ids: HashSet<String> = HashSet::new();
     let mut visits = Vec::new();
     let mut request_index = Vec::new();
+    let mut priorities = Vec::new();
     let mut eligibility = Vec::new();
     let mut missing_location = Vec::new();
+    let mut expired = Vec::new();
     let mut excluded = 0;
     for (i, v) in request.visits.iter().enumerate() {
         let record = visit_record(i, v);
@@ -433,11 +440,19 @@ pub fn translate(request: &PlanRequest) -> Result<Translation, PlanError> {
             }
             None => 0,
         };
-        let windows = if rule.any_time {
-            vec![TimeWindow::unbounded()]
-        } else {
-            visit_windows(&record, &v.time_windows)?
+        let windows = match &replan {
+            _ if rule.any_time => vec![TimeWindow::unbounded()],
+            Some(replan) => replan.open_windows(visit_windows(&record, &v.time_windows)?),
+            None => visit_windows(&record, &v.time_windows)?,
         };
+        if windows.is_empty() {
+            expired.push((
+                i,
+                priority,
+                "every time window closed before now".to_string(),
+            ));
+            continue;
+        }
         let in_progress_lock = if in_progress {
             let driver = v.driver_id.as_deref().unwrap_or("");
             Some(*driver_index.get(driver).ok_or_else(|| {
@@ -498,7 +513,8 @@ pub fn translate(request: &PlanRequest) -> Result<Translation, PlanError> {
             windows,
             skills,
             allowed_vehicles: restricted.then(|| by_territory.clone()),
-            priority,
+            // A re-plan's fixed head is happening now: nothing outranks it.
+            priority: if rule.head { 1 } else { priority },
             required: false,
             vehicle_lock: lock,
             must_be_first: in_progress || rule.head,
@@ -507,6 +523,7 @@ pub fn translate(request: &PlanRequest) -> Result<Translation, PlanError> {
             reassignment: rule.reassignment,
         });
         request_index.push(i);
+        priorities.push(priority);
         eligibility.push(Eligibility {
             by_skills,
             by_allowed,
@@ -515,6 +532,9 @@ pub fn translate(request: &PlanRequest) -> Result<Translation, PlanError> {
     }
 
     let matrix = travel(request, coords)?;
+    if let Some(replan) = &replan {
+        replan.settle(request, &mut vehicles, &mut visits, &request_index, &matrix)?;
+    }
     let mut builder = ProblemBuilder::new(request.date.clone(), matrix);
     for v in visits {
         builder.visit(v);
@@ -529,8 +549,10 @@ pub fn translate(request: &PlanRequest) -> Result<Translation, PlanError> {
         date,
         problem,
         request_index,
+        priority: priorities,
         eligibility,
         missing_location,
+        expired,
         excluded,
         replan,
     })

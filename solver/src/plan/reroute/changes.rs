@@ -99,13 +99,6 @@ pub fn compare(
             sequence[kept[k]] = true;
         }
     }
-    let unassigned: Vec<bool> = {
-        let mut u = vec![false; n];
-        for &v in &solution.unassigned {
-            u[translation.request_index[v]] = true;
-        }
-        u
-    };
     let mut out = Comparison::default();
     for (i, visit) in request.visits.iter().enumerate() {
         if replan.done[i] {
@@ -118,7 +111,7 @@ pub fn compare(
         match (&old_driver, &new_driver) {
             (Some(old), Some(new)) if old != new => kinds.push(ChangeKind::Driver),
             (None, Some(_)) => kinds.push(ChangeKind::Added),
-            (Some(_), None) if unassigned[i] => kinds.push(ChangeKind::Unassigned),
+            (Some(_), None) => kinds.push(ChangeKind::Unassigned),
             _ => {}
         }
         if sequence[i] {

@@ -4,10 +4,10 @@
 //! (in progress, frozen), its published vehicle with the driver-change
 //! cost, and, in progress, the service time still to go.
 
-use super::super::request::{DriverRequest, VisitRequest};
+use super::super::request::{DriverRequest, PlanRequest, VisitRequest};
 use super::super::PlanError;
 use super::situation::{LockLevel, Replan};
-use crate::model::{Reassignment, Vehicle};
+use crate::model::{DenseMatrix, Reassignment, TimeWindow, Vehicle, Visit};
 
 /// Model fields of one visit under a re-plan.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -150,38 +150,103 @@ impl Replan {
         }
     }
 
-    /// Moves driver `d`'s day to its restart: leaves no earlier than
-    /// `max(shift start, now, current.at)`; a break whose window has
-    /// closed is taken as done; a driver who has already worked (a visit
-    /// in progress or closed) has the time since the shift start taken off
-    /// their working-time cap.
-    pub fn adjust_vehicle(
+    /// The windows of a visit not in progress from `now` on: service
+    /// cannot start in the past. Empty when every window has closed.
+    pub fn open_windows(&self, windows: Vec<TimeWindow>) -> Vec<TimeWindow> {
+        windows
+            .into_iter()
+            .filter(|w| w.latest >= self.now)
+            .map(|w| TimeWindow::new(w.earliest.max(self.now), w.latest))
+            .collect()
+    }
+
+    /// Sets every driver's restart time once travel is known. A driver
+    /// leaves no earlier than `max(shift start, now, current.at)`, except
+    /// one already on the way to their next published stop (no `current`,
+    /// nothing in progress, the just-in-time departure towards a stop
+    /// published after `now` has passed): that stop joins the fixed head
+    /// and the driver restarts from where they left, when they left, so
+    /// they arrive as published. A break whose window closed before the
+    /// restart counts as taken; a driver who has already worked (a visit
+    /// closed or in progress, or on the way) has the time since the shift
+    /// start taken off their working-time cap.
+    pub fn settle(
         &self,
-        record: &str,
-        d: usize,
-        driver: &DriverRequest,
-        vehicle: &mut Vehicle,
+        request: &PlanRequest,
+        vehicles: &mut [Vehicle],
+        visits: &mut [Visit],
+        request_index: &[usize],
+        travel: &DenseMatrix,
     ) -> Result<(), PlanError> {
-        let at = match driver.current.as_ref().and_then(|c| c.at.as_ref()) {
-            Some(at) => at
-                .value()
-                .map_err(|p| PlanError::field(record, "current.at", p))?,
-            None => f64::NEG_INFINITY,
-        };
-        let shift_start = vehicle.shift.earliest;
-        let restart = shift_start.max(self.now).max(at).min(vehicle.shift.latest);
-        vehicle.shift.earliest = restart;
-        if vehicle
-            .lunch_break
-            .is_some_and(|b| b.window.latest < restart)
-        {
-            vehicle.lunch_break = None;
+        let mut model_of = vec![None; request.visits.len()];
+        for (v, &i) in request_index.iter().enumerate() {
+            model_of[i] = Some(v);
         }
-        if self.anchor[d].is_some() {
-            if let Some(cap) = vehicle.max_working_time.as_mut() {
-                *cap = (*cap - (restart - shift_start)).max(0.0);
+        for (d, driver) in request.drivers.iter().enumerate() {
+            let record = format!("drivers[{d}] (id {})", driver.id);
+            let vehicle = &mut vehicles[d];
+            let at = match driver.current.as_ref().and_then(|c| c.at.as_ref()) {
+                Some(at) => at
+                    .value()
+                    .map_err(|p| PlanError::field(&record, "current.at", p))?,
+                None => f64::NEG_INFINITY,
+            };
+            let shift_start = vehicle.shift.earliest;
+            let mut restart = shift_start.max(self.now).max(at);
+            let mut worked = self.anchor[d].is_some();
+            let in_progress = self.anchor[d].is_some_and(|i| self.in_progress[i]);
+            if driver.current.is_none() && !in_progress {
+                if let Some(leave) = self.on_the_way(d, vehicle, visits, &model_of, travel) {
+                    restart = leave.max(shift_start);
+                    worked = true;
+                }
+            }
+            let restart = restart.min(vehicle.shift.latest);
+            vehicle.shift.earliest = restart;
+            if vehicle
+                .lunch_break
+                .is_some_and(|b| b.window.latest < restart)
+            {
+                vehicle.lunch_break = None;
+            }
+            if worked {
+                if let Some(cap) = vehicle.max_working_time.as_mut() {
+                    *cap = (*cap - (restart - shift_start).max(0.0)).max(0.0);
+                }
             }
         }
         Ok(())
+    }
+
+    /// When driver `d` left for their next published stop, if they have
+    /// already left at `now`; pins that stop at the head of their route.
+    fn on_the_way(
+        &self,
+        d: usize,
+        vehicle: &Vehicle,
+        visits: &mut [Visit],
+        model_of: &[Option<usize>],
+        travel: &DenseMatrix,
+    ) -> Option<f64> {
+        let i = self.next_stop[d]?;
+        let v = model_of[i]?;
+        let eta = self.eta[i].filter(|&e| e > self.now)?;
+        let free = self.anchor_departure[d].unwrap_or(vehicle.shift.earliest);
+        let leave = (eta - travel.duration(vehicle.start, visits[v].location)).max(free);
+        let servable = vehicle.skills.contains_all(&visits[v].skills)
+            && visits[v]
+                .allowed_vehicles
+                .as_ref()
+                .is_none_or(|a| a.contains(&d))
+            && visits[v].vehicle_lock.is_none_or(|k| k == d);
+        if leave >= self.now || !servable {
+            return None;
+        }
+        let visit = &mut visits[v];
+        visit.must_be_first = true;
+        visit.vehicle_lock = Some(d);
+        visit.sequence_lock = Some(self.published_rank[i]);
+        visit.priority = 1;
+        Some(leave)
     }
 }

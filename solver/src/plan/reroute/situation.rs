@@ -103,6 +103,12 @@ pub struct Replan {
     /// Per driver: the request visit the driver is at (in progress, else
     /// the last closed one), where their route restarts without `current`.
     pub anchor: Vec<Option<usize>>,
+    /// Per driver: when they left their anchor (a closed visit's published
+    /// end of service), when the request says.
+    pub anchor_departure: Vec<Option<f64>>,
+    /// Per driver: the first published visit still to do (neither done
+    /// nor in progress), which they may already be driving to.
+    pub next_stop: Vec<Option<usize>>,
 }
 
 fn optional_number(
@@ -207,6 +213,8 @@ impl Replan {
             in_progress: Vec::with_capacity(n),
             lock: Vec::with_capacity(n),
             anchor: vec![None; request.drivers.len()],
+            anchor_departure: vec![None; request.drivers.len()],
+            next_stop: vec![None; request.drivers.len()],
         };
         for (i, v) in request.visits.iter().enumerate() {
             let record = record_of(i, v);
@@ -267,6 +275,18 @@ impl Replan {
                 .find(|&&(_, i)| replan.in_progress[i])
                 .or_else(|| day.iter().rev().find(closed))
                 .map(|&(_, i)| i);
+            replan.anchor_departure[d] = replan.anchor[d]
+                .filter(|&i| !replan.in_progress[i])
+                .and_then(|i| {
+                    let v = &request.visits[i];
+                    let eta = v.eta.as_ref()?.value().ok()?;
+                    let duration = v.duration.as_ref().map_or(Some(0.0), |d| d.value().ok())?;
+                    Some(eta + duration)
+                });
+            replan.next_stop[d] = day
+                .iter()
+                .map(|&(_, i)| i)
+                .find(|&i| !replan.done[i] && !replan.in_progress[i]);
         }
         Ok(replan)
     }
