@@ -128,7 +128,7 @@ fn lock_detail(translation: &Translation, visit: usize, k: usize) -> String {
             .to_string()
     };
     format!(
-        "locked to driver {driver}, free from {} : window {}, expected arrival {} ({reach})",
+        "locked to driver {driver}, free from {}: window {}, expected arrival {} ({reach})",
         clock(vehicle.shift.earliest),
         windows.join(", "),
         clock(arrival),
