@@ -27,7 +27,9 @@ pub fn unassigned_reason(translation: &Translation, visit: usize) -> (ReasonCode
         );
     }
     if eligible.by_allowed.is_empty() {
-        let detail = if v.vehicle_lock.is_some() {
+        let detail = if v.vehicle_lock.is_some() && translation.replan.is_some() {
+            "kept with its published driver (in progress, frozen or locked), who lacks its skills or is not in allowed_vehicles"
+        } else if v.vehicle_lock.is_some() {
             "in progress with a driver who lacks its skills or is not in allowed_vehicles"
         } else {
             "no driver with the required skills is in allowed_vehicles"
