@@ -223,10 +223,19 @@ impl RouteState {
     /// Whether the cached bounds say the route is feasible (exact for
     /// vehicles without breaks or working-time limits).
     pub fn bounds_feasible(&self, problem: &Problem) -> bool {
+        let m = self.visits.len();
+        // The forward pass only sees windows: the end of the shift is
+        // checked here, on the arrival at the end (or the last departure
+        // of an open route).
+        let end_travel = match (m, problem.vehicles[self.vehicle].end) {
+            (1.., Some(end)) => problem.duration(self.location(problem, m), end),
+            _ => 0.0,
+        };
         self.departure.iter().all(|d| d.is_finite())
             && self.latest_arrival[1..]
                 .iter()
                 .all(|&l| l > Time::NEG_INFINITY)
+            && self.departure[m] + end_travel <= self.latest_arrival[m + 1] + EPS
             && self.load <= problem.vehicles[self.vehicle].capacity
     }
 

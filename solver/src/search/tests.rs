@@ -83,6 +83,30 @@ proptest! {
         }
     }
 
+    /// A route's own feasibility test (used on warm starts and on every
+    /// materialised move) agrees with the checker, also on routes that end
+    /// after the shift and for vehicles without a break or working-time cap.
+    #[test]
+    fn route_feasibility_matches_checker(seed in any::<u64>(), n in 4usize..12, breaks in any::<bool>(), shift_end in 150.0f64..600.0) {
+        let features = if breaks { Features::ALL } else { NO_BREAKS };
+        let mut problem = random_problem(seed, n, 2, features);
+        // Shifts that end early, so that routes end after them.
+        for vehicle in &mut problem.vehicles {
+            vehicle.shift.latest = shift_end.round();
+        }
+        let arcs = ArcCost::new(&Objective::default());
+        let order: Vec<usize> = (0..n).collect();
+        for vehicle in 0..2 {
+            for len in 1..=n.min(7) {
+                for window in order.windows(len) {
+                    let route = RouteState::new(&problem, &arcs, vehicle, window.to_vec());
+                    let report = check(&problem, &lone_route(&problem, vehicle, window.to_vec(), route.break_position));
+                    prop_assert_eq!(route.is_feasible(&problem), report.is_feasible(), "{:?}: {:?}", window, report.violations);
+                }
+            }
+        }
+    }
+
     /// Whenever the exact schedule accepts a route, the checker accepts it
     /// with the break where the schedule put it.
     #[test]
@@ -143,4 +167,37 @@ fn deterministic_for_seed_and_threads() {
     let a = crate::solve(&problem, &params, &stop());
     let b = crate::solve(&problem, &params, &stop());
     assert_eq!(a, b);
+}
+
+/// A route whose last visit fits its window but whose return misses the
+/// end of the shift is infeasible, also for a vehicle without a break or
+/// working-time cap (whose routes get no exact re-simulation).
+#[test]
+fn route_ending_after_the_shift_is_infeasible() {
+    use crate::model::{
+        DenseMatrix, Euclidean, ProblemBuilder, Rounding, TimeWindow, Vehicle, Visit,
+    };
+    let travel = DenseMatrix::from_model(&Euclidean {
+        coords: vec![(0.0, 0.0), (30.0, 0.0)],
+        rounding: Rounding::Exact,
+    });
+    let mut b = ProblemBuilder::new("late-return", travel);
+    b.visit(Visit::new("1", 1, 50.0, 0, TimeWindow::new(0.0, 90.0)));
+    b.vehicle(Vehicle {
+        id: "v".into(),
+        start: 0,
+        end: Some(0),
+        shift: TimeWindow::new(0.0, 100.0),
+        capacity: 10,
+        skills: crate::model::SkillSet::new(),
+        fixed_cost: 0.0,
+        max_working_time: None,
+        lunch_break: None,
+    });
+    let problem = b.build().expect("valid");
+    let arcs = ArcCost::new(&Objective::default());
+    // Back at 30 + 50 + 30 = 110 > 100.
+    let route = RouteState::new(&problem, &arcs, 0, vec![0]);
+    assert!(!check(&problem, &lone_route(&problem, 0, vec![0], None)).is_feasible());
+    assert!(!route.is_feasible(&problem));
 }
