@@ -2,7 +2,8 @@
 //! published and re-planned at a random hour, with random visit and driver
 //! locks, a random freeze horizon and sometimes a driver gone. Whatever the
 //! situation, the result passes the checker, and every lock holds or the
-//! visit is reported.
+//! visit is reported. `ORDO_DUMP=DIR` writes each situation's request to
+//! `DIR/situation-SEED.json` for replaying a failure with `ordo solve`.
 
 use std::collections::HashMap;
 
@@ -62,6 +63,10 @@ fn situation(seed: u64) -> PlanRequest {
 fn locks_hold_and_results_pass_the_checker_in_random_situations() {
     for seed in 1..=24u64 {
         let request = situation(seed);
+        if let Ok(dir) = std::env::var("ORDO_DUMP") {
+            let path = format!("{dir}/situation-{seed}.json");
+            std::fs::write(path, serde_json::to_string(&request).unwrap_or_default()).ok();
+        }
         let (result, report) = plan_and_check(
             &request,
             &Stop::after(std::time::Duration::from_secs(60)),

@@ -18,33 +18,35 @@
 //! Sequence and ETA changes are not in the search's O(1) evaluations (an
 //! order change is not a local property of a route): the warm start keeps
 //! the published order, the search departs from it only for travel or
-//! served visits, and the final plan is the better, once order and ETA
-//! changes are costed, of the search's best and the repaired published
-//! plan ([`solve`]).
+//! served visits, [`order`] puts the published order back in each route
+//! where the travel saved does not pay for the order and ETA changes, and
+//! the final plan is the better, once they are costed, of that and the
+//! repaired published plan ([`solve`]).
 
 pub mod changes;
+mod order;
 mod rules;
 mod situation;
 mod warm_start;
 
-use std::cmp::Ordering;
-
 pub use changes::{compare, Comparison};
+pub use order::Score;
 pub use rules::{Restart, VisitRule};
 pub use situation::{is_reroute, LockLevel, Replan, Weights};
 pub use warm_start::warm_start;
 
 use super::request::PlanRequest;
 use super::translate::Translation;
-use crate::checker::check;
 use crate::construction::regret_insertion;
 use crate::search;
 use crate::solution::Solution;
 use crate::solve::{Progress, SolveParams, Stop};
+use order::restore_published_order;
 
 /// Re-plans `translation` (of a re-route `request`): warm start (or
-/// construction when `warmStart` is false), search until `stop`, then the
-/// least disruptive of the search's best and the start.
+/// construction when `warmStart` is false), search until `stop`, put the
+/// published order back where that scores better, then the better of the
+/// search's best and the start once every disruption is costed.
 pub fn solve(
     request: &PlanRequest,
     translation: &Translation,
@@ -67,28 +69,20 @@ pub fn solve(
         distance: crate::solve::total_distance(problem, &start),
         best: start.clone(),
     });
-    let best = search::improve(problem, params, stop, &start, progress);
-    let score = |s: &Solution| {
-        let report = check(problem, s);
-        let disruption =
-            compare(request, translation, replan, s).order_and_eta_cost(&replan.weights);
-        let travel = params.objective.travel_time_weight * report.travel_time
-            + params.objective.distance_weight * report.distance
-            + report.assignment_cost;
-        (
-            report.unserved_by_priority,
-            travel + disruption,
-            report.is_feasible(),
-        )
-    };
-    let (a, b) = (score(&best), score(&start));
-    let start_better = b.2
-        && match b.0.cmp(&a.0) {
-            Ordering::Less => true,
-            Ordering::Greater => false,
-            Ordering::Equal => b.1 < a.1 - 1e-9,
-        };
-    if start_better {
+    let mut best = search::improve(problem, params, stop, &start, progress);
+    restore_published_order(
+        request,
+        translation,
+        replan,
+        &params.objective,
+        &mut best,
+        |v, k| {
+            let i = translation.request_index[v];
+            (replan.published_driver[i] == Some(k)).then_some(replan.published_rank[i])
+        },
+    );
+    let score = |s: &Solution| Score::of(request, translation, replan, &params.objective, s);
+    if score(&start).better_than(&score(&best)) {
         start
     } else {
         best
