@@ -290,6 +290,44 @@ fn flat_table(
     Ok(flat)
 }
 
+/// Moves each driver's start to where a re-plan restarts them: their
+/// `current` position (their own start slot, geodesic travel only), or the
+/// location slot of the visit they are at.
+fn place_restarts(
+    request: &PlanRequest,
+    replan: &Replan,
+    matrix: bool,
+    coords: &mut [(f64, f64)],
+    vehicles: &mut [Vehicle],
+) -> Result<(), PlanError> {
+    let n_drivers = request.drivers.len();
+    for (d, driver) in request.drivers.iter().enumerate() {
+        let record = format!("drivers[{d}] (id {})", driver.id);
+        match replan.restart(&record, d, driver)? {
+            Restart::Point(..) if matrix => {
+                return Err(PlanError::field(
+                    &record,
+                    "current",
+                    "a position needs the geodesic travel model (give only `at` with a matrix)",
+                ))
+            }
+            Restart::Point(lat, lng) => coords[d] = (lat, lng),
+            Restart::Visit(i) => {
+                let v = &request.visits[i];
+                let location = 2 * n_drivers + i;
+                if matrix {
+                    vehicles[d].start = location;
+                } else if let Ok(p) = point(v.lat.as_ref(), v.lng.as_ref()) {
+                    coords[location] = p;
+                    vehicles[d].start = location;
+                }
+            }
+            Restart::Home => {}
+        }
+    }
+    Ok(())
+}
+
 /// Validates `request` and builds the model.
 pub fn translate(request: &PlanRequest) -> Result<Translation, PlanError> {
     let date =
@@ -334,35 +372,13 @@ pub fn translate(request: &PlanRequest) -> Result<Translation, PlanError> {
         let skills = SkillSet::from_ids(driver.skills.iter().map(|s| intern(s)));
         vehicles.push(vehicle(&record, d, n_drivers, driver, skills)?);
     }
-    let replan =
-        if is_reroute(request)? {
-            let replan = Replan::parse(request, &driver_index, visit_record)?;
-            for (d, driver) in request.drivers.iter().enumerate() {
-                let record = format!("drivers[{d}] (id {})", driver.id);
-                match replan.restart(&record, d, driver)? {
-                    Restart::Point(..) if matrix => return Err(PlanError::field(
-                        &record,
-                        "current",
-                        "a position needs the geodesic travel model (give only `at` with a matrix)",
-                    )),
-                    Restart::Point(lat, lng) => coords[d] = (lat, lng),
-                    Restart::Visit(i) => {
-                        let v = &request.visits[i];
-                        let location = 2 * n_drivers + i;
-                        if matrix {
-                            vehicles[d].start = location;
-                        } else if let Ok(p) = point(v.lat.as_ref(), v.lng.as_ref()) {
-                            coords[location] = p;
-                            vehicles[d].start = location;
-                        }
-                    }
-                    Restart::Home => {}
-                }
-            }
-            Some(replan)
-        } else {
-            None
-        };
+    let replan = if is_reroute(request)? {
+        let replan = Replan::parse(request, &driver_index, visit_record)?;
+        place_restarts(request, &replan, matrix, &mut coords, &mut vehicles)?;
+        Some(replan)
+    } else {
+        None
+    };
     // allowed_vehicles names drivers by vehicle id or by driver id.
     let mut by_vehicle_name: HashMap<&str, Vec<usize>> = HashMap::new();
     for (d, driver) in request.drivers.iter().enumerate() {
