@@ -1,6 +1,7 @@
 //! Subcommands of the `ordo` binary, one file each.
 
 pub mod bench;
+pub mod bench_plan;
 pub mod check;
 pub mod generate;
 pub mod instance;

@@ -71,8 +71,9 @@ impl PlanOptions {
         })
     }
 
-    /// Solver parameters from the options.
-    fn solve_params(&self, stop: &Stop) -> Result<SolveParams, PlanError> {
+    /// Solver parameters from the options, with the time limit bounded by
+    /// `stop` (benchmarks drive the solve themselves with these).
+    pub fn solve_params(&self, stop: &Stop) -> Result<SolveParams, PlanError> {
         let whole = |field: &str, value: &Option<NumberLike>, default: i64| {
             let v = match value {
                 Some(v) => v
