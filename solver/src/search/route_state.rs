@@ -32,6 +32,8 @@ pub struct RouteState {
     latest_arrival: Vec<Time>,
     /// `prefix_travel[p]`: weighted travel from the start to node `p`.
     prefix_travel: Vec<f64>,
+    /// `prefix_load[p]`: demand of the first `p` visits.
+    prefix_load: Vec<i64>,
     /// Number of leading visits that are in progress or precedence visits.
     leading: usize,
     has_sequence_lock: bool,
@@ -49,6 +51,7 @@ impl RouteState {
             departure: Vec::new(),
             latest_arrival: Vec::new(),
             prefix_travel: Vec::new(),
+            prefix_load: Vec::new(),
             leading: 0,
             has_sequence_lock: false,
         };
@@ -71,6 +74,25 @@ impl RouteState {
         } else {
             self.prefix_travel[to] - self.prefix_travel[from + 1]
         }
+    }
+
+    /// Earliest departure from node `p` (0 = the start).
+    #[inline]
+    pub fn departure(&self, p: usize) -> Time {
+        self.departure[p]
+    }
+
+    /// Latest arrival at node `p` that keeps the rest of the route
+    /// feasible for windows and shift (node `m + 1` is the end).
+    #[inline]
+    pub fn latest_arrival(&self, p: usize) -> Time {
+        self.latest_arrival[p]
+    }
+
+    /// Demand of visits `from..to` (visit indices).
+    #[inline]
+    pub fn load_between(&self, from: usize, to: usize) -> i64 {
+        self.prefix_load[to] - self.prefix_load[from]
     }
 
     /// Location of node `p` (0 = start, `m + 1` = end; an open route ends
@@ -98,6 +120,8 @@ impl RouteState {
         self.departure.push(vehicle.shift.earliest);
         self.prefix_travel.clear();
         self.prefix_travel.push(0.0);
+        self.prefix_load.clear();
+        self.prefix_load.push(0);
         self.travel = 0.0;
         self.load = 0;
         for p in 1..=m {
@@ -106,6 +130,7 @@ impl RouteState {
             self.travel += arcs.arc(problem, from, visit.location);
             self.prefix_travel.push(self.travel);
             self.load += visit.demand;
+            self.prefix_load.push(self.load);
             let arrival = self.departure[p - 1] + problem.duration(from, visit.location);
             let start = visit.service_start(arrival).unwrap_or(Time::INFINITY);
             self.departure.push(start + visit.service);
