@@ -34,9 +34,14 @@ pub struct RouteState {
     prefix_travel: Vec<f64>,
     /// `prefix_load[p]`: demand of the first `p` visits.
     prefix_load: Vec<i64>,
+    /// `node_location[p]`: location of node `p` (0 = start, `m + 1` = end).
+    node_location: Vec<usize>,
     /// Number of leading visits that are in progress or precedence visits.
     leading: usize,
     has_sequence_lock: bool,
+    /// Whether any order rule (in progress, precedence, locked sequence)
+    /// concerns this route, so insertion must consult them.
+    has_order_rules: bool,
 }
 
 impl RouteState {
@@ -52,8 +57,10 @@ impl RouteState {
             latest_arrival: Vec::new(),
             prefix_travel: Vec::new(),
             prefix_load: Vec::new(),
+            node_location: Vec::new(),
             leading: 0,
             has_sequence_lock: false,
+            has_order_rules: false,
         };
         route.refresh(problem, arcs);
         route
@@ -140,6 +147,10 @@ impl RouteState {
                 self.travel += arcs.arc(problem, self.location(problem, m), end);
             }
         }
+        let mut node_location = std::mem::take(&mut self.node_location);
+        node_location.clear();
+        node_location.extend((0..m + 2).map(|p| self.location(problem, p)));
+        self.node_location = node_location;
         self.latest_arrival.clear();
         self.latest_arrival.resize(m + 2, Time::NEG_INFINITY);
         self.latest_arrival[m + 1] = vehicle.shift.latest;
@@ -165,6 +176,7 @@ impl RouteState {
             .visits
             .iter()
             .any(|&v| problem.visits[v].sequence_lock.is_some());
+        self.has_order_rules = self.leading > 0 || self.has_sequence_lock;
         self.break_position = if Self::needs_exact_check(problem, self.vehicle) && m > 0 {
             schedule::simulate(problem, self.vehicle, &self.visits).and_then(|s| s.break_position)
         } else {
@@ -175,11 +187,16 @@ impl RouteState {
     /// Whether the cached bounds say the route is feasible (exact for
     /// vehicles without breaks or working-time limits).
     pub fn bounds_feasible(&self, problem: &Problem) -> bool {
+        // The earliest schedule is feasible iff every visit finds a window
+        // and the end is reached by the end of the shift; finite latest
+        // arrivals alone would let a late return through.
+        let m = self.visits.len();
+        let vehicle = &problem.vehicles[self.vehicle];
+        let back =
+            self.departure[m] + problem.duration(self.node_location[m], self.node_location[m + 1]);
         self.departure.iter().all(|d| d.is_finite())
-            && self.latest_arrival[1..]
-                .iter()
-                .all(|&l| l > Time::NEG_INFINITY)
-            && self.load <= problem.vehicles[self.vehicle].capacity
+            && back <= vehicle.shift.latest + EPS
+            && self.load <= vehicle.capacity
     }
 
     /// Whether the route keeps every rule: bounds, capacity, eligibility,
@@ -254,17 +271,14 @@ impl RouteState {
         p: usize,
     ) -> Option<f64> {
         let v = &problem.visits[visit];
-        let prev = self.location(problem, p);
+        let prev = self.node_location[p];
         let arrival = self.departure[p] + problem.duration(prev, v.location);
-        if arrival > v.latest() + EPS {
-            return None;
-        }
         let start = v.service_start(arrival)?;
         let open_tail = p == self.visits.len() && problem.vehicles[self.vehicle].end.is_none();
         let (delta, next_travel) = if open_tail {
             (arcs.arc(problem, prev, v.location), 0.0)
         } else {
-            let next = self.location(problem, p + 1);
+            let next = self.node_location[p + 1];
             let removed = if self.visits.is_empty() {
                 0.0
             } else {
@@ -278,7 +292,8 @@ impl RouteState {
         if start + v.service + next_travel > self.latest_arrival[p + 1] + EPS {
             return None;
         }
-        if !self.position_allowed(problem, visit, p) {
+        let visit_has_rules = v.must_be_first || v.precedence || v.sequence_lock.is_some();
+        if (self.has_order_rules || visit_has_rules) && !self.position_allowed(problem, visit, p) {
             return None;
         }
         Some(delta)

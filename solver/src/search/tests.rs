@@ -156,3 +156,55 @@ fn iteration_budget_makes_the_clock_irrelevant() {
     };
     assert_eq!(run(1), run(3_600));
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// A route's feasibility verdict agrees with the checker on arbitrary
+    /// visit sequences, late returns to the depot included.
+    #[test]
+    fn route_feasibility_matches_checker(seed in any::<u64>(), n in 4usize..14, order in proptest::collection::vec(any::<u16>(), 1..8)) {
+        let problem = random_problem(seed, n, 2, NO_BREAKS);
+        let arcs = ArcCost::new(&Objective::default());
+        let mut visits: Vec<usize> = order.iter().map(|&k| usize::from(k) % n).collect();
+        let mut seen = vec![false; n];
+        visits.retain(|&v| !std::mem::replace(&mut seen[v], true));
+        for vehicle in 0..problem.vehicles.len() {
+            let route = RouteState::new(&problem, &arcs, vehicle, visits.clone());
+            let report = check(&problem, &lone_route(&problem, vehicle, visits.clone(), None));
+            // Unserved optional visits are not violations; every other one is.
+            prop_assert_eq!(route.is_feasible(&problem), report.is_feasible(), "{:?}", report.violations);
+        }
+    }
+}
+
+/// A far visit whose window stays open late, on a short shift: every
+/// latest-arrival bound is finite, yet the vehicle cannot be back in time.
+#[test]
+fn a_late_return_makes_a_route_infeasible() {
+    use crate::model::{
+        DenseMatrix, Euclidean, ProblemBuilder, Rounding, SkillSet, TimeWindow, Vehicle, Visit,
+    };
+    let travel = DenseMatrix::from_model(&Euclidean {
+        coords: vec![(0.0, 0.0), (100.0, 0.0)],
+        rounding: Rounding::Exact,
+    });
+    let mut b = ProblemBuilder::new("late-return", travel);
+    b.vehicle(Vehicle {
+        id: "v".into(),
+        start: 0,
+        end: Some(0),
+        shift: TimeWindow::new(0.0, 150.0),
+        capacity: 10,
+        skills: SkillSet::new(),
+        fixed_cost: 0.0,
+        max_working_time: None,
+        lunch_break: None,
+    });
+    b.visit(Visit::new("far", 1, 10.0, 1, TimeWindow::new(0.0, 500.0)));
+    let problem = b.build().unwrap();
+    let arcs = ArcCost::new(&Objective::default());
+    let route = RouteState::new(&problem, &arcs, 0, vec![0]);
+    assert!(!route.is_feasible(&problem));
+    assert!(!check(&problem, &lone_route(&problem, 0, vec![0], None)).is_feasible());
+}
