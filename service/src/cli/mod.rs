@@ -4,5 +4,7 @@ pub mod bench;
 pub mod check;
 pub mod generate;
 pub mod instance;
+pub mod keys;
+pub mod serve;
 pub mod solve;
 pub mod solve_plan;
