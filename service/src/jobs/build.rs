@@ -37,10 +37,10 @@ pub fn build(conn: &Connection, tenant: &Tenant, params: &JobParams) -> Result<B
     for record in drivers::all(conn, tenant).map_err(storage)? {
         let label = record.get("id").map(Value::to_string).unwrap_or_default();
         let driver = driver_request(&record).map_err(|e| format!("driver {label}: {e}"))?;
-        let wanted = params
-            .driver_ids
-            .as_ref()
-            .map_or(true, |ids| ids.contains(&driver.id));
+        let wanted = match &params.driver_ids {
+            Some(ids) => ids.contains(&driver.id),
+            None => true,
+        };
         let covers = match &params.territory {
             Some(t) => driver.territories.is_empty() || driver.territories.contains(t),
             None => true,
