@@ -52,7 +52,9 @@ fn run(threads: usize, total: usize, one: impl Fn(usize) + Sync) -> (Vec<Duratio
 
 fn report(name: &str, mut latencies: Vec<Duration>, wall: Duration) {
     latencies.sort();
-    let at = |q: f64| latencies[((latencies.len() as f64 * q).ceil() as usize).clamp(1, latencies.len()) - 1];
+    let at = |q: f64| {
+        latencies[((latencies.len() as f64 * q).ceil() as usize).clamp(1, latencies.len()) - 1]
+    };
     println!(
         "{name:<34} {:>6} requests  {:>8.1} req/s  p50 {:>7.2} ms  p99 {:>7.2} ms",
         latencies.len(),
@@ -64,7 +66,10 @@ fn report(name: &str, mut latencies: Vec<Duration>, wall: Duration) {
 
 fn main() {
     let arg = |i: usize, default: usize| {
-        std::env::args().nth(i).and_then(|a| a.parse().ok()).unwrap_or(default)
+        std::env::args()
+            .nth(i)
+            .and_then(|a| a.parse().ok())
+            .unwrap_or(default)
     };
     let (gets, posts, threads) = (arg(1, 4000), arg(2, 40), arg(3, 4).max(1));
     let server = Server::start(&["--rate-limit", "100000000"]);
@@ -77,7 +82,10 @@ fn main() {
     });
     report("POST /api/v2/visits (1,000 visits)", lat, wall);
     let (lat, wall) = run(threads, gets, |i| {
-        let r = server.get(&format!("/api/v2/visits?pagination={}", (i % 10) * 100), &key);
+        let r = server.get(
+            &format!("/api/v2/visits?pagination={}", (i % 10) * 100),
+            &key,
+        );
         assert_eq!(r.status, 200);
     });
     report("GET /api/v2/visits (page of 100)", lat, wall);
