@@ -214,9 +214,6 @@ pub const VISIT_FIELDS: &[Field] = &[
     ),
 ];
 
-/// Fields the server sets; a client's values for them are ignored.
-pub const SERVER_FIELDS: &[&str] = &["_id", "createdAt", "createdUser", "modifieddAt", "version"];
-
 /// What storage indexes of a visit, for the list filters.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VisitColumns {

@@ -100,10 +100,16 @@ pub fn list<R: Resource>(
         params_from_iter(params.iter()),
         |r| r.get(0),
     )?;
+    // Bound, not formatted in: one cached statement for every page, and a
+    // huge `pagination` saturates instead of failing in SQLite.
+    let (limit, offset) = (params.len() + 1, params.len() + 2);
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT record, version FROM {table} WHERE {cond} ORDER BY seq LIMIT {PAGE_SIZE} OFFSET {start}"
+        "SELECT record, version FROM {table} WHERE {cond} ORDER BY seq LIMIT ?{limit} OFFSET ?{offset}"
     ))?;
-    let rows = stmt.query_map(params_from_iter(params.iter()), |r| {
+    let mut page_params = params.clone();
+    page_params.push(SqlValue::Integer(PAGE_SIZE as i64));
+    page_params.push(SqlValue::Integer(i64::try_from(start).unwrap_or(i64::MAX)));
+    let rows = stmt.query_map(params_from_iter(page_params.iter()), |r| {
         Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
     })?;
     let mut records = Vec::new();
