@@ -3,17 +3,8 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::records::spec::{boolean, integer_in, number_in, validate, Field, Kind};
+use crate::records::spec::{boolean, field as f, integer_in, number_in, validate, Field, Kind};
 use crate::records::FieldError;
-
-const fn f(name: &'static str, kind: Kind, required: bool, doc: &'static str) -> Field {
-    Field {
-        name,
-        kind,
-        required,
-        doc,
-    }
-}
 
 /// The job request's fields.
 pub const PLAN_JOB_FIELDS: &[Field] = &[

@@ -7,16 +7,7 @@ use ordo_solver::plan::DriverRequest;
 use serde_json::{json, Map, Value};
 
 use super::location::parse_location;
-use super::spec::{id_text, validate, Field, FieldError, Kind};
-
-const fn f(name: &'static str, kind: Kind, required: bool, doc: &'static str) -> Field {
-    Field {
-        name,
-        kind,
-        required,
-        doc,
-    }
-}
+use super::spec::{field as f, id_text, validate, Field, FieldError, Kind};
 
 /// Every documented driver field.
 pub const DRIVER_FIELDS: &[Field] = &[

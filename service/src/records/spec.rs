@@ -53,6 +53,16 @@ pub struct Field {
     pub doc: &'static str,
 }
 
+/// A field table entry (short, for the tables of the record files).
+pub const fn field(name: &'static str, kind: Kind, required: bool, doc: &'static str) -> Field {
+    Field {
+        name,
+        kind,
+        required,
+        doc,
+    }
+}
+
 /// A field that failed its check.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FieldError {

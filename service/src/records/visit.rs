@@ -3,16 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use super::spec::{boolean, id_text, integer_in, validate, Field, FieldError, Kind};
-
-const fn f(name: &'static str, kind: Kind, required: bool, doc: &'static str) -> Field {
-    Field {
-        name,
-        kind,
-        required,
-        doc,
-    }
-}
+use super::spec::{boolean, field as f, id_text, integer_in, validate, Field, FieldError, Kind};
 
 const TEXT: Kind = Kind::Text;
 const BOOL: Kind = Kind::Bool;
