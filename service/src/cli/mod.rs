@@ -5,5 +5,7 @@ pub mod bench_plan;
 pub mod check;
 pub mod generate;
 pub mod instance;
+pub mod keys;
+pub mod serve;
 pub mod solve;
 pub mod solve_plan;
