@@ -33,6 +33,10 @@ pub struct RouteState {
     latest_arrival: Vec<Time>,
     /// `prefix_travel[p]`: weighted travel from the start to node `p`.
     prefix_travel: Vec<f64>,
+    /// `prefix_load[p]`: demand of the first `p` visits.
+    prefix_load: Vec<i64>,
+    /// `node_location[p]`: location of node `p` (0 = start, `m + 1` = end).
+    node_location: Vec<usize>,
     /// `prefix_assign[p]`: assignment cost of the first `p` visits on
     /// this route's vehicle (published on another vehicle: moved).
     prefix_assign: Vec<f64>,
@@ -49,6 +53,9 @@ pub struct RouteState {
     /// Number of leading visits that are in the head or precedence visits.
     leading: usize,
     has_sequence_lock: bool,
+    /// Whether any order rule (in progress, precedence, locked sequence)
+    /// concerns this route, so insertion must consult them.
+    has_order_rules: bool,
 }
 
 impl RouteState {
@@ -67,8 +74,11 @@ impl RouteState {
             prefix_published: Vec::new(),
             foreign: 0,
             pinned: 0,
+            prefix_load: Vec::new(),
+            node_location: Vec::new(),
             leading: 0,
             has_sequence_lock: false,
+            has_order_rules: false,
         };
         route.refresh(problem, arcs);
         route
@@ -124,6 +134,25 @@ impl RouteState {
         self.prefix_assign.last().copied().unwrap_or(0.0)
     }
 
+    /// Earliest departure from node `p` (0 = the start).
+    #[inline]
+    pub fn departure(&self, p: usize) -> Time {
+        self.departure[p]
+    }
+
+    /// Latest arrival at node `p` that keeps the rest of the route
+    /// feasible for windows and shift (node `m + 1` is the end).
+    #[inline]
+    pub fn latest_arrival(&self, p: usize) -> Time {
+        self.latest_arrival[p]
+    }
+
+    /// Demand of visits `from..to` (visit indices).
+    #[inline]
+    pub fn load_between(&self, from: usize, to: usize) -> i64 {
+        self.prefix_load[to] - self.prefix_load[from]
+    }
+
     /// Location of node `p` (0 = start, `m + 1` = end; an open route ends
     /// where its last visit is).
     #[inline]
@@ -149,6 +178,8 @@ impl RouteState {
         self.departure.push(vehicle.shift.earliest);
         self.prefix_travel.clear();
         self.prefix_travel.push(0.0);
+        self.prefix_load.clear();
+        self.prefix_load.push(0);
         self.travel = 0.0;
         self.load = 0;
         self.prefix_assign.clear();
@@ -173,6 +204,7 @@ impl RouteState {
             self.travel += arcs.arc(problem, from, visit.location);
             self.prefix_travel.push(self.travel);
             self.load += visit.demand;
+            self.prefix_load.push(self.load);
             let arrival = self.departure[p - 1] + problem.duration(from, visit.location);
             let start = visit.service_start(arrival).unwrap_or(Time::INFINITY);
             self.departure.push(start + visit.service);
@@ -182,6 +214,10 @@ impl RouteState {
                 self.travel += arcs.arc(problem, self.location(problem, m), end);
             }
         }
+        let mut node_location = std::mem::take(&mut self.node_location);
+        node_location.clear();
+        node_location.extend((0..m + 2).map(|p| self.location(problem, p)));
+        self.node_location = node_location;
         self.latest_arrival.clear();
         self.latest_arrival.resize(m + 2, Time::NEG_INFINITY);
         self.latest_arrival[m + 1] = vehicle.shift.latest;
@@ -213,6 +249,7 @@ impl RouteState {
             .visits
             .iter()
             .any(|&v| problem.visits[v].sequence_lock.is_some());
+        self.has_order_rules = self.leading > 0 || self.has_sequence_lock;
         self.break_position = if Self::needs_exact_check(problem, self.vehicle) && m > 0 {
             schedule::simulate(problem, self.vehicle, &self.visits).and_then(|s| s.break_position)
         } else {
@@ -223,20 +260,16 @@ impl RouteState {
     /// Whether the cached bounds say the route is feasible (exact for
     /// vehicles without breaks or working-time limits).
     pub fn bounds_feasible(&self, problem: &Problem) -> bool {
+        // The earliest schedule is feasible iff every visit finds a window
+        // and the end is reached by the end of the shift; finite latest
+        // arrivals alone would let a late return through.
         let m = self.visits.len();
-        // The forward pass only sees windows: the end of the shift is
-        // checked here, on the arrival at the end (or the last departure
-        // of an open route).
-        let end_travel = match (m, problem.vehicles[self.vehicle].end) {
-            (1.., Some(end)) => problem.duration(self.location(problem, m), end),
-            _ => 0.0,
-        };
+        let vehicle = &problem.vehicles[self.vehicle];
+        let back =
+            self.departure[m] + problem.duration(self.node_location[m], self.node_location[m + 1]);
         self.departure.iter().all(|d| d.is_finite())
-            && self.latest_arrival[1..]
-                .iter()
-                .all(|&l| l > Time::NEG_INFINITY)
-            && self.departure[m] + end_travel <= self.latest_arrival[m + 1] + EPS
-            && self.load <= problem.vehicles[self.vehicle].capacity
+            && back <= vehicle.shift.latest + EPS
+            && self.load <= vehicle.capacity
     }
 
     /// Whether the route keeps every rule: bounds, capacity, eligibility,
@@ -309,17 +342,14 @@ impl RouteState {
         p: usize,
     ) -> Option<f64> {
         let v = &problem.visits[visit];
-        let prev = self.location(problem, p);
+        let prev = self.node_location[p];
         let arrival = self.departure[p] + problem.duration(prev, v.location);
-        if arrival > v.latest() + EPS {
-            return None;
-        }
         let start = v.service_start(arrival)?;
         let open_tail = p == self.visits.len() && problem.vehicles[self.vehicle].end.is_none();
         let (delta, next_travel) = if open_tail {
             (arcs.arc(problem, prev, v.location), 0.0)
         } else {
-            let next = self.location(problem, p + 1);
+            let next = self.node_location[p + 1];
             let removed = if self.visits.is_empty() {
                 0.0
             } else {
@@ -333,7 +363,8 @@ impl RouteState {
         if start + v.service + next_travel > self.latest_arrival[p + 1] + EPS {
             return None;
         }
-        if !self.position_allowed(problem, visit, p) {
+        let visit_has_rules = v.must_be_first || v.precedence || v.sequence_lock.is_some();
+        if (self.has_order_rules || visit_has_rules) && !self.position_allowed(problem, visit, p) {
             return None;
         }
         Some(delta + problem.assignment_cost(visit, self.vehicle))

@@ -169,6 +169,26 @@ fn deterministic_for_seed_and_threads() {
     assert_eq!(a, b);
 }
 
+/// With an iteration budget the temperature follows the iterations, not
+/// the clock: a different time limit (not reached) gives the same result.
+#[test]
+fn iteration_budget_makes_the_clock_irrelevant() {
+    let problem = random_problem(11, 40, 4, Features::VRPTW);
+    let run = |seconds: u64| {
+        let params = SolveParams {
+            iterations: Some(2_000),
+            time_limit: std::time::Duration::from_secs(seconds),
+            ..SolveParams::default()
+        };
+        crate::solve(
+            &problem,
+            &params,
+            &Stop::after(std::time::Duration::from_secs(3_600)),
+        )
+    };
+    assert_eq!(run(1), run(3_600));
+}
+
 /// A route whose last visit fits its window but whose return misses the
 /// end of the shift is infeasible, also for a vehicle without a break or
 /// working-time cap (whose routes get no exact re-simulation).

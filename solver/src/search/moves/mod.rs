@@ -8,6 +8,7 @@
 pub mod relocate;
 pub mod swap;
 pub mod swap_star;
+pub mod time_filter;
 pub mod two_opt;
 pub mod two_opt_star;
 

@@ -81,3 +81,65 @@ proptest! {
         }
     }
 }
+
+/// Every proposal of every operator for every pair of served visits.
+fn every_proposal(problem: &Problem, arcs: &ArcCost, state: &SearchState) -> Vec<Vec<Proposal>> {
+    let mut pos = Vec::new();
+    for (route, r) in state.routes.iter().enumerate() {
+        for index in 0..r.visits.len() {
+            pos.push(Position { route, index });
+        }
+    }
+    let mut out = Vec::new();
+    for &u in &pos {
+        for &v in &pos {
+            out.extend(all_moves(problem, arcs, state, u, v));
+        }
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// The filter is a necessary condition: it never rejects a move whose
+    /// materialised routes keep every rule.
+    #[test]
+    fn time_filter_never_rejects_a_feasible_move(seed in any::<u64>(), n in 6usize..20) {
+        let problem = random_problem(seed, n, 3, Features::ALL);
+        let objective = Objective::default();
+        let arcs = ArcCost::new(&objective);
+        let state = SearchState::from_solution(&problem, &arcs, &regret_insertion(&problem, &objective));
+        for proposals in every_proposal(&problem, &arcs, &state) {
+            let mv = Move { proposals: proposals.clone(), delta: 0.0 };
+            if verify(&problem, &arcs, &state, &mv).is_some() {
+                for p in &proposals {
+                    prop_assert!(time_filter::may_be_feasible(&problem, &state, p), "{:?}", p);
+                }
+            }
+        }
+    }
+
+    /// With windows (one or two per visit), shift and capacity as the only
+    /// rules, the filter is exact: it agrees with a full recomputation of
+    /// the new route.
+    #[test]
+    fn time_filter_matches_full_recomputation(seed in any::<u64>(), n in 6usize..20, multi in any::<bool>()) {
+        let features = Features { multi_window: multi, ..Features::VRPTW };
+        let problem = random_problem(seed, n, 3, features);
+        let objective = Objective::default();
+        let arcs = ArcCost::new(&objective);
+        let state = SearchState::from_solution(&problem, &arcs, &regret_insertion(&problem, &objective));
+        for proposals in every_proposal(&problem, &arcs, &state) {
+            for p in &proposals {
+                let vehicle = state.routes[p.target].vehicle;
+                let full = RouteState::new(&problem, &arcs, vehicle, materialise(&state, p));
+                prop_assert_eq!(
+                    time_filter::may_be_feasible(&problem, &state, p),
+                    full.visits.is_empty() || full.bounds_feasible(&problem),
+                    "{:?}", p
+                );
+            }
+        }
+    }
+}
