@@ -26,6 +26,10 @@ enum Command {
     Check(cli::check::CheckArgs),
     /// Write a realistic field-service plan request (JSON).
     Generate(cli::generate::GenerateArgs),
+    /// Run the HTTP service (visits, drivers, plan jobs) on a SQLite file.
+    Serve(cli::serve::ServeArgs),
+    /// Manage API keys of the HTTP service.
+    Keys(cli::keys::KeysArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -41,6 +45,8 @@ fn main() -> std::process::ExitCode {
         Command::Check(args) => cli::check::run(args),
         Command::Generate(args) => cli::generate::run(args),
         Command::Bench(args) => cli::bench::run(args),
+        Command::Serve(args) => cli::serve::run(args),
+        Command::Keys(args) => cli::keys::run(args),
     };
     match result {
         Ok(code) => code,

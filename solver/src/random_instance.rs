@@ -7,8 +7,8 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use crate::model::{
-    Break, DenseMatrix, Euclidean, Problem, ProblemBuilder, Rounding, SkillSet, TimeWindow,
-    Vehicle, Visit,
+    Break, DenseMatrix, Euclidean, Problem, ProblemBuilder, Reassignment, Rounding, SkillSet,
+    TimeWindow, Vehicle, Visit,
 };
 
 /// Which rules the instance exercises.
@@ -126,4 +126,35 @@ pub fn random_problem(seed: u64, n: usize, m: usize, features: Features) -> Prob
     // The builder only fails on invalid data, which this generator never makes.
     b.build()
         .unwrap_or_else(|e| panic!("random instance {seed} invalid: {e}"))
+}
+
+/// Turns `problem` into a re-plan: most visits get a published vehicle and
+/// a reassignment cost, some of those a lock to it (with a locked rank) and
+/// a few join its fixed head (frozen stops), so property tests exercise the
+/// assignment costs and the order rules of locks.
+pub fn publish_random_plan(problem: &mut Problem, seed: u64) {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5EED_CAFE);
+    let m = problem.vehicles.len();
+    for visit in &mut problem.visits {
+        if !rng.gen_bool(0.7) {
+            continue;
+        }
+        let vehicle = rng.gen_range(0..m);
+        visit.reassignment = Some(Reassignment {
+            vehicle,
+            cost: rng.gen_range(1.0..50.0f64).round(),
+        });
+        match rng.gen_range(0..20) {
+            0 | 1 => {
+                visit.vehicle_lock = Some(vehicle);
+                visit.sequence_lock = Some(rng.gen_range(3..20));
+            }
+            2 => {
+                visit.vehicle_lock = Some(vehicle);
+                visit.must_be_first = true;
+                visit.sequence_lock = Some(rng.gen_range(0..3));
+            }
+            _ => {}
+        }
+    }
 }

@@ -31,7 +31,7 @@ fn certify(name: &str, problem: &Problem, objective: Objective, seed: u64) -> Op
     let stop = Stop::after(Duration::from_secs(120));
     let started = Instant::now();
     let params = SolveParams {
-        iterations: Some(3000),
+        iterations: Some(6000),
         seed,
         objective,
         ..SolveParams::default()

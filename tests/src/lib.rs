@@ -1,5 +1,5 @@
 //! Shared helpers of the end-to-end tests: where the `ordo` binary and the
-//! public datasets are.
+//! public datasets are; `server` runs `ordo serve` for the HTTP tests.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -69,3 +69,5 @@ pub fn instance_files(dir: &Path) -> Vec<PathBuf> {
     files.sort();
     files
 }
+
+pub mod server;

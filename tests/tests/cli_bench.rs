@@ -91,3 +91,41 @@ fn bench_takes_the_recombine_switch() {
         .unwrap();
     assert_eq!(run.status.code(), Some(2));
 }
+
+#[test]
+fn bench_plans_a_field_day_with_checkpoints() {
+    let plan = ordo_e2e::workspace_root().join("datasets/field-60.json");
+    let run = Command::new(ordo_bin())
+        .args(["bench", plan.to_str().unwrap()])
+        .args(["--time-limit", "1", "--checkpoints", "0.25,0.5"])
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        run.status.success(),
+        "{out}\n{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let header = out.lines().next().unwrap_or_default();
+    assert!(
+        header.contains("gap@0.25s %") && header.contains("gap@0.5s %"),
+        "{out}"
+    );
+    let row: Vec<&str> = out
+        .lines()
+        .find(|l| l.starts_with("field-60"))
+        .unwrap_or_default()
+        .split_whitespace()
+        .collect();
+    assert_eq!(row.last(), Some(&"true"), "{out}");
+    let visits: usize = row[1].parse().unwrap();
+    let served: usize = row[2].parse().unwrap();
+    let unserved: usize = row[3].parse().unwrap();
+    assert_eq!(visits, served + unserved);
+    // The plan at a checkpoint is never better than the final plan.
+    for cell in &row[7..9] {
+        if let Ok(gap) = cell.parse::<f64>() {
+            assert!(gap >= -1e-9, "{out}");
+        }
+    }
+}

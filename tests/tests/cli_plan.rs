@@ -100,3 +100,58 @@ fn generate_then_solve() {
     assert_eq!(run.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&run.stderr).contains("drivers"));
 }
+
+/// The bundled re-route (`field-500-reroute.json`) re-plans within the
+/// wall-time target and lists its changes; `ordo generate --reroute-at`
+/// writes a re-route request.
+#[test]
+fn reroute_bundled_and_generated() {
+    let input = workspace_root().join("datasets/field-500-reroute.json");
+    let out = temp_path("field-500-reroute-result.json");
+    let run = Command::new(ordo_bin())
+        .args(["solve", input.to_str().unwrap(), "--time-limit", "0.8"])
+        .args(["--out", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let summary = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(summary.contains("feasible true"), "{summary}");
+    let result: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let changes = &result["summary"]["changes"];
+    let visits = result["summary"]["visits"].as_u64().unwrap();
+    assert!(
+        changes["driver"].as_u64().unwrap() * 10 <= visits,
+        "{changes}"
+    );
+    assert_eq!(
+        changes["changedVisits"].as_u64().unwrap(),
+        result["changes"].as_array().unwrap().len() as u64
+    );
+
+    let request = temp_path("generated-reroute.json");
+    let run = Command::new(ordo_bin())
+        .args([
+            "generate",
+            "--visits",
+            "40",
+            "--drivers",
+            "5",
+            "--seed",
+            "3",
+        ])
+        .args(["--reroute-at", "39600", "--out", request.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let written: Value = serde_json::from_str(&std::fs::read_to_string(&request).unwrap()).unwrap();
+    assert_eq!(written["mode"], "reroute");
+    assert_eq!(written["now"], 39600.0);
+}

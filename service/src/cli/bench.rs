@@ -1,5 +1,6 @@
 //! `ordo bench`: solve a set of benchmark instances, check every solution,
-//! and compare with best-known solutions.
+//! and compare with best-known solutions. Plan requests (JSON) among the
+//! files get their own table ([`super::bench_plan`]).
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -13,6 +14,7 @@ use ordo_solver::model::Rounding;
 use ordo_solver::solve::{solve_with_progress, ObjectiveKind};
 use ordo_solver::{checker, Objective, SolveParams, Stop};
 
+use super::bench_plan::{self, PlanBenchOptions};
 use super::instance;
 use crate::bench::bks::{self, BksTable};
 use crate::bench::report::{self, RunResult};
@@ -54,6 +56,10 @@ pub struct BenchArgs {
     /// Also write the per-instance results as CSV.
     #[arg(long)]
     pub csv: Option<PathBuf>,
+    /// Plan requests: seconds at which the best plan so far is compared
+    /// with the final one (comma-separated).
+    #[arg(long, value_delimiter = ',', default_value = "1,10")]
+    pub checkpoints: Vec<f64>,
 }
 
 /// Runs `ordo bench`; exit code 1 when any solution is infeasible.
@@ -66,7 +72,17 @@ pub fn run(args: BenchArgs) -> Result<ExitCode> {
         args.time_limit.is_finite() && args.time_limit > 0.0,
         "--time-limit must be a positive number of seconds"
     );
-    let files = collect_files(&args.paths)?;
+    let (plans, files): (Vec<PathBuf>, Vec<PathBuf>) = collect_files(&args.paths)?
+        .into_iter()
+        .partition(|f| f.extension().is_some_and(|e| e == "json"));
+    let plans_ok = run_plans(&args, &plans)?;
+    if files.is_empty() {
+        return Ok(if plans_ok {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        });
+    }
     let convention = match (args.objective, args.rounding) {
         (ObjectiveKind::Hierarchical, _) => Some("hierarchical"),
         (ObjectiveKind::Distance, Rounding::Dimacs) => Some("dimacs"),
@@ -84,17 +100,7 @@ pub fn run(args: BenchArgs) -> Result<ExitCode> {
         eprintln!("note: no BKS convention matches --objective distance --rounding exact; gaps are not shown");
     }
 
-    let bar = ProgressBar::new(files.len() as u64);
-    if std::io::stderr().is_terminal() {
-        bar.set_style(
-            ProgressStyle::with_template(
-                "{bar:30} {pos}/{len} {msg} [{elapsed_precise}, eta {eta}]",
-            )
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        );
-    } else {
-        bar.set_draw_target(ProgressDrawTarget::hidden());
-    }
+    let bar = progress_bar(files.len());
     let mut runs = Vec::with_capacity(files.len());
     for file in &files {
         let name = file
@@ -150,11 +156,60 @@ pub fn run(args: BenchArgs) -> Result<ExitCode> {
         std::fs::write(path, report::csv(&runs))
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
-    Ok(if runs.iter().all(|r| r.feasible) {
+    Ok(if plans_ok && runs.iter().all(|r| r.feasible) {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     })
+}
+
+/// Runs the plan requests among the files and prints their table; false
+/// when any plan breaks a rule.
+fn run_plans(args: &BenchArgs, plans: &[PathBuf]) -> Result<bool> {
+    if plans.is_empty() {
+        return Ok(true);
+    }
+    anyhow::ensure!(
+        args.checkpoints.iter().all(|c| c.is_finite() && *c > 0.0),
+        "--checkpoints must be positive numbers of seconds"
+    );
+    let mut checkpoints = args.checkpoints.clone();
+    checkpoints.sort_by(f64::total_cmp);
+    checkpoints.dedup();
+    let options = PlanBenchOptions {
+        time_limit: args.time_limit,
+        seed: args.seed,
+        threads: args.threads.max(1),
+        iterations: args.iterations,
+        checkpoints: checkpoints.clone(),
+    };
+    let bar = progress_bar(plans.len());
+    let mut runs = Vec::with_capacity(plans.len());
+    for file in plans {
+        bar.set_message(file.display().to_string());
+        runs.push(bench_plan::run_one(file, &options)?);
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    print!("{}", bench_plan::table(&runs, &checkpoints));
+    println!();
+    Ok(runs.iter().all(|r| r.last.is_feasible()))
+}
+
+/// A progress bar on a terminal, hidden otherwise.
+fn progress_bar(len: usize) -> ProgressBar {
+    let bar = ProgressBar::new(len as u64);
+    if std::io::stderr().is_terminal() {
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{bar:30} {pos}/{len} {msg} [{elapsed_precise}, eta {eta}]",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+    } else {
+        bar.set_draw_target(ProgressDrawTarget::hidden());
+    }
+    bar
 }
 
 /// The instance files named by `paths` (folders expand to their `*.txt`).

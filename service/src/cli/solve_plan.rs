@@ -21,6 +21,9 @@ pub fn run(args: &SolveArgs) -> Result<ExitCode> {
     request.options.time_limit_seconds = Some(args.time_limit.into());
     request.options.seed = Some((args.seed as f64).into());
     request.options.threads = Some((args.threads.max(1) as f64).into());
+    if let Some(n) = args.iterations {
+        request.options.iterations = Some((n as f64).into());
+    }
     let limit = request
         .options
         .time_limit()

@@ -28,6 +28,9 @@ pub struct CheckReport {
     pub working_time: f64,
     /// Total waiting before service.
     pub waiting: f64,
+    /// Re-plan: summed cost of the served visits that left the vehicle of
+    /// the published plan.
+    pub assignment_cost: f64,
     /// Unserved visits per priority: index 0 is priority 1.
     pub unserved_by_priority: [usize; 10],
 }
@@ -138,6 +141,7 @@ fn check_route(problem: &Problem, solution: &Solution, r: usize, report: &mut Ch
     };
 
     let mut seen_regular = false;
+    let mut seen_unpinned = false;
     let mut last_rank: Option<u32> = None;
     for (pos, &v) in route.visits.iter().enumerate() {
         let visit = &problem.visits[v];
@@ -193,7 +197,7 @@ fn check_route(problem: &Problem, solution: &Solution, r: usize, report: &mut Ch
                 vehicle: k,
             });
         }
-        if visit.must_be_first && pos != 0 {
+        if visit.must_be_first && seen_unpinned {
             report.violations.push(Violation::NotFirst {
                 visit: v,
                 position: pos,
@@ -205,6 +209,11 @@ fn check_route(problem: &Problem, solution: &Solution, r: usize, report: &mut Ch
                 .push(Violation::PrecedenceBroken { visit: v });
         }
         seen_regular |= !visit.precedence && !visit.must_be_first;
+        seen_unpinned |= !visit.must_be_first;
+        report.assignment_cost += match visit.reassignment {
+            Some(moved) if moved.vehicle != k => moved.cost,
+            _ => 0.0,
+        };
         if let Some(rank) = visit.sequence_lock {
             if last_rank.is_some_and(|last| last > rank) {
                 report

@@ -271,3 +271,47 @@ fn catches_break_rules() {
         }
     )));
 }
+
+#[test]
+fn checks_a_fixed_head_of_several_visits_and_costs_reassignments() {
+    use crate::model::Reassignment;
+    let p = line_problem(|visits, _| {
+        // A re-plan: visits 0 and 1 are the frozen head of vehicle 0, in
+        // that order; visit 2 was published on vehicle 0.
+        for (v, rank) in [(0, 1), (1, 2)] {
+            visits[v].must_be_first = true;
+            visits[v].vehicle_lock = Some(0);
+            visits[v].sequence_lock = Some(rank);
+        }
+        visits[2].reassignment = Some(Reassignment {
+            vehicle: 0,
+            cost: 7.0,
+        });
+    });
+    let r = check(
+        &p,
+        &solution(vec![(0, vec![0, 1, 2]), (1, vec![3])], vec![]),
+    );
+    assert!(r.is_feasible(), "{:?}", r.violations);
+    assert_eq!(r.assignment_cost, 0.0);
+    // A free visit before the head.
+    let r = check(
+        &p,
+        &solution(vec![(0, vec![2, 0, 1]), (1, vec![3])], vec![]),
+    );
+    assert!(has(&r, |v| *v
+        == Violation::NotFirst {
+            visit: 0,
+            position: 1
+        }));
+    // The head out of its locked order.
+    let r = check(&p, &solution(vec![(0, vec![1, 0])], vec![2, 3]));
+    assert!(has(&r, |v| *v == Violation::SequenceLockBroken { visit: 0 }));
+    // Visit 2 moved to vehicle 1 pays its reassignment cost.
+    let r = check(
+        &p,
+        &solution(vec![(0, vec![0, 1]), (1, vec![2, 3])], vec![]),
+    );
+    assert!(r.is_feasible(), "{:?}", r.violations);
+    assert_eq!(r.assignment_cost, 7.0);
+}

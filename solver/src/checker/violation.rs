@@ -38,7 +38,8 @@ pub enum Violation {
     VehicleNotAllowed { visit: usize, vehicle: usize },
     /// A visit locked to another vehicle.
     VehicleLockBroken { visit: usize, vehicle: usize },
-    /// A visit that must be first (in progress) is not.
+    /// A visit of the fixed head (in progress, frozen) comes after a visit
+    /// outside it.
     NotFirst { visit: usize, position: usize },
     /// A precedence visit comes after a regular one.
     PrecedenceBroken { visit: usize },
@@ -99,7 +100,10 @@ impl fmt::Display for Violation {
                 write!(f, "visit {visit}: locked to another vehicle than {vehicle}")
             }
             NotFirst { visit, position } => {
-                write!(f, "visit {visit}: in progress but at position {position}")
+                write!(
+                    f,
+                    "visit {visit}: in progress or frozen but at position {position}, after a free visit"
+                )
             }
             PrecedenceBroken { visit } => {
                 write!(f, "visit {visit}: precedence visit after a regular one")

@@ -4,8 +4,8 @@
 //! open routes) differ most goes first: it has the most to lose by
 //! waiting. Only when no remaining visit of the tier fits any open route is
 //! a new route opened, seeded with the remaining visit farthest from its
-//! vehicle's start, which keeps the fleet small. Visits in progress open
-//! their driver's route before any tier.
+//! vehicle's start, which keeps the fleet small. Visits in progress (and
+//! frozen stops) open their driver's route before any tier.
 
 use super::timeline::best_timeline;
 use super::InsertionRoute;
@@ -34,13 +34,24 @@ pub fn regret_insertion(problem: &Problem, objective: &Objective) -> Solution {
     let mut best: Vec<Vec<Option<Candidate>>> = Vec::new();
     let (wd, wt) = (objective.distance_weight, objective.travel_time_weight);
 
-    // Visits in progress first, whatever their priority: they are being
-    // served now and pin the start of their driver's route.
-    let mut in_progress: Vec<usize> = (0..n)
+    // The fixed heads first (visits in progress, frozen stops), whatever
+    // their priority: they pin the start of their driver's route. A head
+    // of several visits goes in by locked rank into the route it opened.
+    let mut heads: Vec<usize> = (0..n)
         .filter(|&v| problem.visits[v].must_be_first)
         .collect();
-    in_progress.sort_by_key(|&v| problem.visits[v].priority);
-    for v in in_progress {
+    heads.sort_by_key(|&v| (problem.visits[v].sequence_lock, problem.visits[v].priority));
+    for v in heads {
+        let open = routes
+            .iter()
+            .position(|r| problem.visits[v].vehicle_lock == Some(r.vehicle));
+        if let Some(r) = open {
+            match cheapest(problem, &routes[r], v, wd, wt) {
+                Some(c) => routes[r].insert(problem, v, c.position),
+                None => unassigned.push(v),
+            }
+            continue;
+        }
         match open_route(problem, &mut vehicle_open, v) {
             Some(route) => {
                 routes.push(route);

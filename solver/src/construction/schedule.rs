@@ -91,7 +91,8 @@ impl InsertionRoute {
         self.departure[p - 1].is_finite() && self.latest_arrival[p] > Time::NEG_INFINITY
     }
 
-    /// Cost change and feasibility of inserting `visit` between node `p`
+    /// Cost change (weighted travel plus the visit's assignment cost on
+    /// this vehicle) and feasibility of inserting `visit` between node `p`
     /// and node `p + 1`; `None` when infeasible (time or capacity).
     pub fn insertion_delta(
         &self,
@@ -132,29 +133,29 @@ impl InsertionRoute {
         if start + v.service + next_travel > self.latest_arrival[p + 1] + EPS {
             return None;
         }
-        Some(distance_weight * d + time_weight * t)
+        Some(distance_weight * d + time_weight * t + problem.assignment_cost(visit, self.vehicle))
     }
 
-    /// Order rules: a visit in progress goes first, precedence visits
-    /// before regular ones, locked sequences keep their ranks.
+    /// Order rules: the fixed head (in progress, frozen) goes first,
+    /// precedence visits before regular ones, locked sequences keep their
+    /// ranks.
     fn position_allowed(&self, problem: &Problem, visit: usize, p: usize) -> bool {
         let v = &problem.visits[visit];
-        let first_pinned = self
+        let pinned = self
             .visits
-            .first()
-            .is_some_and(|&f| problem.visits[f].must_be_first);
-        if v.must_be_first {
-            return p == 0 && !first_pinned;
-        }
-        if first_pinned && p == 0 {
-            return false;
-        }
+            .iter()
+            .take_while(|&&w| problem.visits[w].must_be_first)
+            .count();
         let leading = self
             .visits
             .iter()
             .take_while(|&&w| problem.visits[w].precedence || problem.visits[w].must_be_first)
             .count();
-        if v.precedence && p > leading || !v.precedence && p < leading {
+        if v.must_be_first {
+            if p > pinned {
+                return false;
+            }
+        } else if p < pinned || v.precedence && p > leading || !v.precedence && p < leading {
             return false;
         }
         if let Some(rank) = v.sequence_lock {

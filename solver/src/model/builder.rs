@@ -110,6 +110,20 @@ impl ProblemBuilder {
                     format!("must be 1..10, got {}", v.priority),
                 ));
             }
+            if let Some(r) = &v.reassignment {
+                if r.vehicle >= self.vehicles.len() {
+                    return Err(err(
+                        "reassignment",
+                        format!("vehicle {} out of range", r.vehicle),
+                    ));
+                }
+                if !r.cost.is_finite() || r.cost < 0.0 {
+                    return Err(err(
+                        "reassignment",
+                        format!("cost must be finite and >= 0, got {}", r.cost),
+                    ));
+                }
+            }
             if let Some(allowed) = &v.allowed_vehicles {
                 if let Some(bad) = allowed.iter().find(|&&a| a >= self.vehicles.len()) {
                     return Err(err(

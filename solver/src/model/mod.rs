@@ -46,7 +46,10 @@ pub struct Visit {
     pub required: bool,
     /// Only this vehicle may serve it (in progress, or locked by a dispatcher).
     pub vehicle_lock: Option<usize>,
-    /// Must be the first visit of its route (a visit in progress).
+    /// Belongs to the fixed head of its route (a visit in progress, or a
+    /// stop frozen by a re-plan): comes before every visit of the route
+    /// without this flag; several such visits keep their `sequence_lock`
+    /// order. A lone one is simply the route's first visit.
     pub must_be_first: bool,
     /// Must come before every visit of its route that lacks this flag
     /// (`precedencePriorityVisit`).
@@ -54,6 +57,18 @@ pub struct Visit {
     /// Locked sequence: visits with a rank on the same vehicle keep the
     /// ascending order of their ranks.
     pub sequence_lock: Option<u32>,
+    /// Re-plan: the vehicle of the published plan, and what serving the
+    /// visit with any other vehicle costs (same units as travel).
+    pub reassignment: Option<Reassignment>,
+}
+
+/// The cost of moving a visit away from the vehicle it was published on.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Reassignment {
+    /// Vehicle of the published plan.
+    pub vehicle: usize,
+    /// Cost of serving the visit with another vehicle.
+    pub cost: f64,
 }
 
 impl Visit {
@@ -79,6 +94,7 @@ impl Visit {
             must_be_first: false,
             precedence: false,
             sequence_lock: None,
+            reassignment: None,
         }
     }
 
@@ -171,6 +187,23 @@ impl Problem {
     #[inline]
     pub fn compatible(&self, vehicle: usize, visit: usize) -> bool {
         self.compatible[vehicle * self.visits.len() + visit]
+    }
+
+    /// Cost of vehicle `vehicle` serving visit `visit` (0 unless the visit
+    /// was published on another vehicle).
+    #[inline]
+    pub fn assignment_cost(&self, visit: usize, vehicle: usize) -> f64 {
+        match self.visits[visit].reassignment {
+            Some(r) if r.vehicle != vehicle => r.cost,
+            _ => 0.0,
+        }
+    }
+
+    /// Whether any visit carries a reassignment cost.
+    pub fn has_assignment_costs(&self) -> bool {
+        self.visits
+            .iter()
+            .any(|v| v.reassignment.is_some_and(|r| r.cost != 0.0))
     }
 
     /// True when every visit has exactly one window and no vehicle has a

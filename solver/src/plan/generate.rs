@@ -117,6 +117,8 @@ fn driver(rng: &mut ChaCha8Rng, d: usize) -> DriverRequest {
             duration: (0.5 * HOUR).into(),
         }),
         max_working_time: rng.gen_bool(0.3).then(|| (8.5 * HOUR).into()),
+        current: None,
+        lock: None,
     }
 }
 
@@ -179,6 +181,9 @@ fn visit(
         skipped: Some(BoolLike::Bool(rng.gen_bool(0.01))),
         service_order: Some(f64::from((i % 9) as u32 + 1).into()),
         demand: Some(f64::from(rng.gen_range(0..=5)).into()),
+        eta: None,
+        lock: None,
+        remaining_duration: None,
     };
     if rng.gen_bool(0.05) {
         let a = rng.gen_range(0..drivers.len());
@@ -218,6 +223,9 @@ pub fn generate(params: GenerateParams) -> PlanRequest {
         date,
         visits,
         drivers,
+        mode: None,
+        now: None,
+        freeze_until: None,
         options: PlanOptions {
             time_limit_seconds: Some(5.0.into()),
             seed: Some(1.0.into()),
@@ -228,6 +236,8 @@ pub fn generate(params: GenerateParams) -> PlanRequest {
                 detour_factor: Some(1.3.into()),
                 speed_kmh: Some(40.0.into()),
             }),
+            disruption: None,
+            warm_start: None,
         },
     }
 }

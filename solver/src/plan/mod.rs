@@ -4,16 +4,20 @@
 //! [`plan`] validates and translates a [`PlanRequest`] into a
 //! [`crate::model::Problem`], runs [`crate::solve::solve_with_progress`]
 //! minimising travel time (then distance, lightly weighted) after serving
-//! visits by priority, and builds the [`PlanResult`]. The JSON format is
-//! documented in `docs/plan-format.md`.
+//! visits by priority, and builds the [`PlanResult`]. A re-route request
+//! (`mode: "reroute"`) goes through [`reroute`] instead: warm start from
+//! the published plan, minimal disruption, and the changes in the result.
+//! The JSON format is documented in `docs/plan-format.md`.
 
 mod clock;
 mod error;
 pub mod generate;
+pub mod generate_reroute;
 mod lenient;
 mod reasons;
 mod report;
 mod request;
+pub mod reroute;
 mod result;
 mod translate;
 
@@ -21,15 +25,16 @@ pub use clock::PlanDate;
 pub use error::PlanError;
 pub use lenient::{BoolLike, IdLike, NumberLike};
 pub use request::{
-    BreakRequest, DriverRequest, LatLng, PlanOptions, PlanRequest, TravelRequest, VisitRequest,
-    WindowRequest,
+    BreakRequest, CurrentPosition, DisruptionRequest, DriverRequest, LatLng, PlanOptions,
+    PlanRequest, TravelRequest, VisitRequest, WindowRequest,
 };
 pub use result::{
-    BreakResult, PlanResult, ReasonCode, RouteResult, StopResult, Summary, UnassignedVisit,
+    BreakResult, ChangeKind, ChangeSummary, PlanResult, ReasonCode, RouteResult, StopResult,
+    Summary, UnassignedVisit, VisitChange,
 };
 pub use translate::{translate, Eligibility, Translation};
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::checker::{check, CheckReport};
 use crate::solve::{solve_with_progress, Objective, ObjectiveKind, SolveParams, Stop};
@@ -51,6 +56,10 @@ pub struct PlanProgress {
     pub unassigned: usize,
     /// Its total distance in metres.
     pub distance: f64,
+    /// The best plan so far as a result, only from [`plan_with_snapshots`]
+    /// and at most once per its interval (building it costs a simulation
+    /// of every route, too much for every improvement).
+    pub best: Option<PlanResult>,
 }
 
 impl PlanOptions {
@@ -71,8 +80,9 @@ impl PlanOptions {
         })
     }
 
-    /// Solver parameters from the options.
-    fn solve_params(&self, stop: &Stop) -> Result<SolveParams, PlanError> {
+    /// Solver parameters from the options, with the time limit bounded by
+    /// `stop` (benchmarks drive the solve themselves with these).
+    pub fn solve_params(&self, stop: &Stop) -> Result<SolveParams, PlanError> {
         let whole = |field: &str, value: &Option<NumberLike>, default: i64| {
             let v = match value {
                 Some(v) => v
@@ -128,16 +138,61 @@ pub fn plan_and_check(
     stop: &Stop,
     progress: &mut dyn FnMut(&PlanProgress),
 ) -> Result<(PlanResult, CheckReport), PlanError> {
+    plan_inner(request, stop, None, progress)
+}
+
+/// Like [`plan_and_check`], also giving the best plan so far
+/// ([`PlanProgress::best`]) on the first report and then at most once per
+/// `every`, so a caller can show it while the search goes on.
+pub fn plan_with_snapshots(
+    request: &PlanRequest,
+    stop: &Stop,
+    every: Duration,
+    progress: &mut dyn FnMut(&PlanProgress),
+) -> Result<(PlanResult, CheckReport), PlanError> {
+    plan_inner(request, stop, Some(every), progress)
+}
+
+fn plan_inner(
+    request: &PlanRequest,
+    stop: &Stop,
+    snapshot_every: Option<Duration>,
+    progress: &mut dyn FnMut(&PlanProgress),
+) -> Result<(PlanResult, CheckReport), PlanError> {
     let params = request.options.solve_params(stop)?;
     let translation = translate(request)?;
-    let solution = solve_with_progress(&translation.problem, &params, stop, &mut |p| {
+    let mut last_snapshot: Option<Instant> = None;
+    let mut report_progress = |p: &crate::solve::Progress| {
+        let due = match (snapshot_every, last_snapshot) {
+            (None, _) => false,
+            (Some(_), None) => true,
+            (Some(every), Some(at)) => at.elapsed() >= every,
+        };
+        let best = if due {
+            last_snapshot = Some(Instant::now());
+            report::build_result(request, &translation, &p.best).ok()
+        } else {
+            None
+        };
         progress(&PlanProgress {
             fraction: p.fraction,
             served: p.best.routes.iter().map(|r| r.visits.len()).sum(),
             unassigned: p.best.unassigned.len(),
             distance: p.distance,
+            best,
         })
-    });
+    };
+    let solution = match &translation.replan {
+        Some(replan) => reroute::solve(
+            request,
+            &translation,
+            replan,
+            &params,
+            stop,
+            &mut report_progress,
+        ),
+        None => solve_with_progress(&translation.problem, &params, stop, &mut report_progress),
+    };
     let result = report::build_result(request, &translation, &solution)?;
     Ok((result, check(&translation.problem, &solution)))
 }

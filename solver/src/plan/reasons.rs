@@ -7,6 +7,9 @@
 //! (window reachable, break kept, back by the end of the shift, working
 //! time). A visit that passes them all fits alone: it lacked room beside
 //! visits of equal or higher priority (construction serves tiers in order).
+//! A re-plan's locked visit that passes the eligibility filters but is
+//! left out is `LOCK_INFEASIBLE`: its driver can no longer keep the lock
+//! (the lock is reported, not silently relaxed).
 
 use super::result::ReasonCode;
 use super::translate::Translation;
@@ -24,7 +27,9 @@ pub fn unassigned_reason(translation: &Translation, visit: usize) -> (ReasonCode
         );
     }
     if eligible.by_allowed.is_empty() {
-        let detail = if v.vehicle_lock.is_some() {
+        let detail = if v.vehicle_lock.is_some() && translation.replan.is_some() {
+            "kept with its published driver (in progress, frozen or locked), who lacks its skills or is not in allowed_vehicles"
+        } else if v.vehicle_lock.is_some() {
             "in progress with a driver who lacks its skills or is not in allowed_vehicles"
         } else {
             "no driver with the required skills is in allowed_vehicles"
@@ -65,6 +70,12 @@ pub fn unassigned_reason(translation: &Translation, visit: usize) -> (ReasonCode
             ),
         );
     }
+    if let (Some(k), Some(_)) = (v.vehicle_lock, &translation.replan) {
+        return (
+            ReasonCode::LockInfeasible,
+            lock_detail(translation, visit, k),
+        );
+    }
     if !long_enough
         .iter()
         .any(|&k| best_timeline(problem, k, &[visit]).is_some())
@@ -77,6 +88,52 @@ pub fn unassigned_reason(translation: &Translation, visit: usize) -> (ReasonCode
     (
         ReasonCode::NoRoom,
         "fits an empty day, but not beside visits of equal or higher priority".into(),
+    )
+}
+
+/// `HH:MM` of seconds from midnight.
+fn clock(t: f64) -> String {
+    let minutes = (t / 60.0).round() as i64;
+    format!(
+        "{:02}:{:02}",
+        minutes.div_euclid(60),
+        minutes.rem_euclid(60)
+    )
+}
+
+/// Which rule a re-plan lock breaks: the window against the arrival of
+/// the locked driver driving straight there from where they restart.
+fn lock_detail(translation: &Translation, visit: usize, k: usize) -> String {
+    let problem = &translation.problem;
+    let v = &problem.visits[visit];
+    let vehicle = &problem.vehicles[k];
+    let arrival = vehicle.shift.earliest + problem.duration(vehicle.start, v.location);
+    let windows: Vec<String> = v
+        .windows
+        .iter()
+        .map(|w| {
+            if w.latest.is_finite() {
+                format!("{}-{}", clock(w.earliest), clock(w.latest))
+            } else {
+                format!("from {}", clock(w.earliest.max(0.0)))
+            }
+        })
+        .collect();
+    let driver = &vehicle.id;
+    let reach = if v.service_start(arrival).is_none() {
+        "too late for every window".to_string()
+    } else if best_timeline(problem, k, &[visit]).is_none() {
+        "the window is reachable but the service does not fit the rest of the shift (end, break or working time)"
+            .to_string()
+    } else {
+        "reachable alone, but not in the locked order beside the driver's other fixed visits"
+            .to_string()
+    };
+    format!(
+        "locked to driver {driver}, free from {}: window {}, expected arrival {} ({reach})",
+        clock(vehicle.shift.earliest),
+        windows.join(", "),
+        clock(arrival),
     )
 }
 

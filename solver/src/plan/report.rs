@@ -3,6 +3,7 @@
 
 use super::reasons::unassigned_reason;
 use super::request::PlanRequest;
+use super::reroute::compare;
 use super::result::{
     BreakResult, PlanResult, ReasonCode, RouteResult, StopResult, Summary, UnassignedVisit,
 };
@@ -42,7 +43,7 @@ pub fn build_result(
                 let visit = &request.visits[translation.request_index[v]];
                 *summary
                     .served_by_priority
-                    .entry(problem.visits[v].priority.to_string())
+                    .entry(translation.priority[v].to_string())
                     .or_default() += 1;
                 StopResult {
                     visit_id: problem.visits[v].id.clone(),
@@ -100,9 +101,19 @@ pub fn build_result(
             detail: detail.clone(),
         });
     }
+    for (i, priority, detail) in &translation.expired {
+        let visit = &request.visits[*i];
+        count_unassigned(*priority);
+        unassigned.push(UnassignedVisit {
+            visit_id: visit_identity(visit).unwrap_or_default(),
+            id: visit.id.clone(),
+            reason: ReasonCode::TimeWindowUnreachable,
+            detail: detail.clone(),
+        });
+    }
     for &v in &solution.unassigned {
         let visit = &request.visits[translation.request_index[v]];
-        count_unassigned(problem.visits[v].priority);
+        count_unassigned(translation.priority[v]);
         let (reason, detail) = unassigned_reason(translation, v);
         unassigned.push(UnassignedVisit {
             visit_id: problem.visits[v].id.clone(),
@@ -111,10 +122,19 @@ pub fn build_result(
             detail,
         });
     }
+    let changes = match &translation.replan {
+        Some(replan) => {
+            let comparison = compare(request, translation, replan, solution);
+            summary.changes = Some(comparison.summary);
+            comparison.changes
+        }
+        None => Vec::new(),
+    };
     Ok(PlanResult {
         date: request.date.clone(),
         routes,
         unassigned,
         summary,
+        changes,
     })
 }

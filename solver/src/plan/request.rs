@@ -21,6 +21,23 @@ pub struct PlanRequest {
     /// Solver options.
     #[serde(default)]
     pub options: PlanOptions,
+    /// `"plan"` (default): plan the whole day. `"reroute"`: re-plan the
+    /// rest of the day from `now`, keeping what happened and changing the
+    /// published plan (visits' `driverId`, `serviceOrder`, `eta`) as
+    /// little as needed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<String>,
+    /// Re-route: the moment of the re-plan, seconds from midnight.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub now: Option<NumberLike>,
+    /// Re-route: published stops starting before this time (seconds from
+    /// midnight, by their `eta`) keep their driver and place.
+    #[serde(
+        rename = "freezeUntil",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub freeze_until: Option<NumberLike>,
 }
 
 /// One visit, with the visits API's field names.
@@ -93,6 +110,21 @@ pub struct VisitRequest {
     /// Load taken on; default 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub demand: Option<NumberLike>,
+    /// Re-route: the published service start, seconds from midnight.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eta: Option<NumberLike>,
+    /// Re-route: `"locked"` (keep driver and order), `"keepDriver"` or
+    /// `"free"`; overrides the driver's `lock`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lock: Option<String>,
+    /// Re-route, in progress: service seconds still to go (derived from
+    /// `eta` and `duration` when absent).
+    #[serde(
+        rename = "remainingDuration",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub remaining_duration: Option<NumberLike>,
 }
 
 /// A time window in seconds from midnight.
@@ -161,6 +193,28 @@ pub struct DriverRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub max_working_time: Option<NumberLike>,
+    /// Re-route: where the driver is now and from when they are free.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current: Option<CurrentPosition>,
+    /// Re-route: lock of the driver's published visits (`"locked"`,
+    /// `"keepDriver"`, `"free"`); a visit's own `lock` wins.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lock: Option<String>,
+}
+
+/// Where a driver is at a re-plan: the route restarts there at
+/// `max(now, at)`. Both parts are optional.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CurrentPosition {
+    /// Latitude (with `lng`; geodesic travel only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lat: Option<NumberLike>,
+    /// Longitude.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lng: Option<NumberLike>,
+    /// Free from this time, seconds from midnight (a late driver).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<NumberLike>,
 }
 
 /// Solver options.
@@ -186,6 +240,34 @@ pub struct PlanOptions {
     /// Travel model; default geodesic, detour 1.3, 40 km/h.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub travel: Option<TravelRequest>,
+    /// Re-route: what departing from the published plan costs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disruption: Option<DisruptionRequest>,
+    /// Re-route: start the search from the published plan (default true);
+    /// false plans the rest of the day from scratch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warm_start: Option<BoolLike>,
+}
+
+/// Costs of changes to the published plan, in seconds of travel (the unit
+/// of the objective), weighed after the visits served per priority.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DisruptionRequest {
+    /// Per visit served by another driver than published; default 1800.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub driver_change: Option<NumberLike>,
+    /// Per visit out of its published order within its driver's route;
+    /// default 300.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sequence_change: Option<NumberLike>,
+    /// Per visit whose start moves more than the threshold from its
+    /// published `eta`; default 300.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eta_shift: Option<NumberLike>,
+    /// ETA shifts up to this many seconds are not changes; default 1800.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eta_threshold_seconds: Option<NumberLike>,
 }
 
 /// How travel is measured.

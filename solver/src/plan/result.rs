@@ -19,6 +19,75 @@ pub struct PlanResult {
     pub unassigned: Vec<UnassignedVisit>,
     /// Totals.
     pub summary: Summary,
+    /// Re-route: every visit whose driver, order or ETA differs from the
+    /// published plan, or that was added or dropped (absent when planning).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<VisitChange>,
+}
+
+/// How a visit differs from the published plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ChangeKind {
+    /// Served by another driver than published.
+    Driver,
+    /// Same driver, out of its published order among that driver's visits.
+    Sequence,
+    /// Starts more than the threshold away from its published ETA.
+    Eta,
+    /// Had no published driver, now planned.
+    Added,
+    /// Was published, now unassigned.
+    Unassigned,
+}
+
+/// One changed visit: before (published) and after.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VisitChange {
+    /// `_id`, else `id` as text.
+    pub visit_id: String,
+    /// The request's `id`, echoed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<IdLike>,
+    /// What changed.
+    pub kinds: Vec<ChangeKind>,
+    /// Published driver.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub old_driver_id: Option<String>,
+    /// Planned driver (absent when unassigned).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_driver_id: Option<String>,
+    /// Published `serviceOrder`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub old_service_order: Option<f64>,
+    /// New `serviceOrder`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_service_order: Option<usize>,
+    /// Published ETA (service start), seconds from midnight.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub old_eta: Option<f64>,
+    /// New service start.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_eta: Option<f64>,
+}
+
+/// Re-route: counts of changes against the published plan.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChangeSummary {
+    /// Visits with at least one change (the length of `changes`).
+    pub changed_visits: usize,
+    /// Visits served by another driver than published.
+    pub driver: usize,
+    /// Visits out of their published order.
+    pub sequence: usize,
+    /// Visits moved more than the threshold from their ETA.
+    pub eta: usize,
+    /// Visits without a published driver, now planned.
+    pub added: usize,
+    /// Published visits now unassigned.
+    pub unassigned: usize,
 }
 
 /// One driver's day.
@@ -105,6 +174,9 @@ pub enum ReasonCode {
     TimeWindowUnreachable,
     /// It fits alone, but not beside visits of equal or higher priority.
     NoRoom,
+    /// Re-route: locked (or frozen) to a driver who can no longer serve it
+    /// (the detail names the window and the expected arrival).
+    LockInfeasible,
 }
 
 /// A visit left out.
@@ -142,4 +214,7 @@ pub struct Summary {
     pub distance: f64,
     /// Drivers with at least one stop.
     pub drivers_used: usize,
+    /// Re-route: counts of the changes against the published plan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub changes: Option<ChangeSummary>,
 }

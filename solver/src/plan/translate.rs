@@ -14,6 +14,7 @@ use super::lenient::{BoolLike, NumberLike};
 use super::request::{
     DriverRequest, LatLng, PlanRequest, TravelRequest, VisitRequest, WindowRequest,
 };
+use super::reroute::{is_reroute, Replan, Restart, VisitRule};
 use super::PlanError;
 use crate::model::{
     Break, DenseMatrix, Geodesic, Problem, ProblemBuilder, SkillSet, TimeWindow, Vehicle, Visit,
@@ -46,12 +47,20 @@ pub struct Translation {
     pub problem: Problem,
     /// Request index of each model visit.
     pub request_index: Vec<usize>,
+    /// Request priority of each model visit (a re-route raises the model
+    /// priority of its fixed head to 1 so the search never trades it away).
+    pub priority: Vec<u8>,
     /// Eligible drivers of each model visit.
     pub eligibility: Vec<Eligibility>,
     /// Request index, priority and detail of visits without a location.
     pub missing_location: Vec<(usize, u8, String)>,
+    /// Re-route: request index, priority and detail of visits whose every
+    /// window closed before `now`.
+    pub expired: Vec<(usize, u8, String)>,
     /// Closed or skipped visits.
     pub excluded: usize,
+    /// The situation of a re-route (`mode: "reroute"`).
+    pub replan: Option<Replan>,
 }
 
 /// The visit's identity in results: `_id`, else `id` as text.
@@ -63,7 +72,7 @@ pub fn visit_identity(visit: &VisitRequest) -> Option<String> {
         .or_else(|| visit.id.as_ref().map(|id| id.text()))
 }
 
-fn visit_record(i: usize, visit: &VisitRequest) -> String {
+pub(super) fn visit_record(i: usize, visit: &VisitRequest) -> String {
     match (&visit.doc_id, &visit.id) {
         (Some(doc), _) => format!("visits[{i}] (_id {doc})"),
         (None, Some(id)) => format!("visits[{i}] (id {})", id.text()),
@@ -281,6 +290,44 @@ fn flat_table(
     Ok(flat)
 }
 
+/// Moves each driver's start to where a re-plan restarts them: their
+/// `current` position (their own start slot, geodesic travel only), or the
+/// location slot of the visit they are at.
+fn place_restarts(
+    request: &PlanRequest,
+    replan: &Replan,
+    matrix: bool,
+    coords: &mut [(f64, f64)],
+    vehicles: &mut [Vehicle],
+) -> Result<(), PlanError> {
+    let n_drivers = request.drivers.len();
+    for (d, driver) in request.drivers.iter().enumerate() {
+        let record = format!("drivers[{d}] (id {})", driver.id);
+        match replan.restart(&record, d, driver)? {
+            Restart::Point(..) if matrix => {
+                return Err(PlanError::field(
+                    &record,
+                    "current",
+                    "a position needs the geodesic travel model (give only `at` with a matrix)",
+                ))
+            }
+            Restart::Point(lat, lng) => coords[d] = (lat, lng),
+            Restart::Visit(i) => {
+                let v = &request.visits[i];
+                let location = 2 * n_drivers + i;
+                if matrix {
+                    vehicles[d].start = location;
+                } else if let Ok(p) = point(v.lat.as_ref(), v.lng.as_ref()) {
+                    coords[location] = p;
+                    vehicles[d].start = location;
+                }
+            }
+            Restart::Home => {}
+        }
+    }
+    Ok(())
+}
+
 /// Validates `request` and builds the model.
 pub fn translate(request: &PlanRequest) -> Result<Translation, PlanError> {
     let date =
@@ -325,6 +372,13 @@ pub fn translate(request: &PlanRequest) -> Result<Translation, PlanError> {
         let skills = SkillSet::from_ids(driver.skills.iter().map(|s| intern(s)));
         vehicles.push(vehicle(&record, d, n_drivers, driver, skills)?);
     }
+    let replan = if is_reroute(request)? {
+        let replan = Replan::parse(request, &driver_index, visit_record)?;
+        place_restarts(request, &replan, matrix, &mut coords, &mut vehicles)?;
+        Some(replan)
+    } else {
+        None
+    };
     // allowed_vehicles names drivers by vehicle id or by driver id.
     let mut by_vehicle_name: HashMap<&str, Vec<usize>> = HashMap::new();
     for (d, driver) in request.drivers.iter().enumerate() {
@@ -340,8 +394,10 @@ pub fn translate(request: &PlanRequest) -> Result<Translation, PlanError> {
     let mut seen_ids: HashSet<String> = HashSet::new();
     let mut visits = Vec::new();
     let mut request_index = Vec::new();
+    let mut priorities = Vec::new();
     let mut eligibility = Vec::new();
     let mut missing_location = Vec::new();
+    let mut expired = Vec::new();
     let mut excluded = 0;
     for (i, v) in request.visits.iter().enumerate() {
         let record = visit_record(i, v);
@@ -383,10 +439,15 @@ pub fn translate(request: &PlanRequest) -> Result<Translation, PlanError> {
             }
             None => DEFAULT_PRIORITY,
         };
-        let service = match &v.duration {
+        let duration = match &v.duration {
             Some(d) => non_negative(&record, "duration", d)?,
             None => 0.0,
         };
+        let rule = match &replan {
+            Some(replan) => replan.visit_rule(&record, i, v, duration)?,
+            None => VisitRule::default(),
+        };
+        let service = rule.service.unwrap_or(duration);
         let demand = match &v.demand {
             Some(d) => {
                 non_negative(&record, "demand", d)?;
@@ -395,8 +456,20 @@ pub fn translate(request: &PlanRequest) -> Result<Translation, PlanError> {
             }
             None => 0,
         };
-        let windows = visit_windows(&record, &v.time_windows)?;
-        let lock = if in_progress {
+        let windows = match &replan {
+            _ if rule.any_time => vec![TimeWindow::unbounded()],
+            Some(replan) => replan.open_windows(visit_windows(&record, &v.time_windows)?),
+            None => visit_windows(&record, &v.time_windows)?,
+        };
+        if windows.is_empty() {
+            expired.push((
+                i,
+                priority,
+                "every time window closed before now".to_string(),
+            ));
+            continue;
+        }
+        let in_progress_lock = if in_progress {
             let driver = v.driver_id.as_deref().unwrap_or("");
             Some(*driver_index.get(driver).ok_or_else(|| {
                 PlanError::field(
@@ -410,6 +483,7 @@ pub fn translate(request: &PlanRequest) -> Result<Translation, PlanError> {
         } else {
             None
         };
+        let lock = in_progress_lock.or(rule.lock);
         let location = 2 * n_drivers + i;
         if !matrix {
             match point(v.lat.as_ref(), v.lng.as_ref()) {
@@ -455,14 +529,17 @@ pub fn translate(request: &PlanRequest) -> Result<Translation, PlanError> {
             windows,
             skills,
             allowed_vehicles: restricted.then(|| by_territory.clone()),
-            priority,
+            // A re-plan's fixed head is happening now: nothing outranks it.
+            priority: if rule.head { 1 } else { priority },
             required: false,
             vehicle_lock: lock,
-            must_be_first: in_progress,
+            must_be_first: in_progress || rule.head,
             precedence,
-            sequence_lock: None,
+            sequence_lock: rule.rank,
+            reassignment: rule.reassignment,
         });
         request_index.push(i);
+        priorities.push(priority);
         eligibility.push(Eligibility {
             by_skills,
             by_allowed,
@@ -471,6 +548,9 @@ pub fn translate(request: &PlanRequest) -> Result<Translation, PlanError> {
     }
 
     let matrix = travel(request, coords)?;
+    if let Some(replan) = &replan {
+        replan.settle(request, &mut vehicles, &mut visits, &request_index, &matrix)?;
+    }
     let mut builder = ProblemBuilder::new(request.date.clone(), matrix);
     for v in visits {
         builder.visit(v);
@@ -485,8 +565,11 @@ pub fn translate(request: &PlanRequest) -> Result<Translation, PlanError> {
         date,
         problem,
         request_index,
+        priority: priorities,
         eligibility,
         missing_location,
+        expired,
         excluded,
+        replan,
     })
 }

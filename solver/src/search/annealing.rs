@@ -44,14 +44,29 @@ pub struct SearchContext<'a> {
     pub stop: Stop,
 }
 
-/// A time window of the overall budget, as fractions `[from, to)` of it,
-/// used to place the temperature of one phase in the global schedule.
+/// The budget of one annealing phase, which places the temperature in the
+/// schedule: by iterations when the run counts them (so the run depends
+/// only on its seed), else by the clock.
 #[derive(Debug, Clone, Copy)]
 pub struct Phase {
     /// When the phase started.
     pub started: Instant,
     /// Seconds the phase may run.
     pub seconds: f64,
+    /// Stop checks the phase may run (one per [`CHECK_EVERY`] iterations),
+    /// when the run is bounded by a count.
+    pub iterations: Option<u64>,
+}
+
+impl Phase {
+    /// Share of the phase used after `iteration` iterations, 0..=1.
+    fn fraction(&self, iteration: u64) -> f64 {
+        let used = match self.iterations {
+            Some(n) => iteration as f64 / (n.max(1) * CHECK_EVERY) as f64,
+            None => self.started.elapsed().as_secs_f64() / self.seconds.max(1e-9),
+        };
+        used.min(1.0)
+    }
 }
 
 /// Runs SISR with annealing from `start` until `should_stop`; returns the
@@ -93,9 +108,7 @@ pub fn anneal(
             if should_stop() {
                 break;
             }
-            let fraction =
-                (phase.started.elapsed().as_secs_f64() / phase.seconds.max(1e-9)).min(1.0);
-            temperature = t0 * (tf / t0).powf(fraction);
+            temperature = t0 * (tf / t0).powf(phase.fraction(iteration));
             let ticks = iteration / CHECK_EVERY + 1;
             if let Some(r) = recombination.as_deref_mut().filter(|r| r.due(ticks)) {
                 if let Some((state, cost)) = r.recombine(ctx, recreate, &best, &best_cost, rng) {

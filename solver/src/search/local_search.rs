@@ -7,7 +7,9 @@ use rand::seq::SliceRandom;
 use rand::Rng;
 
 use super::cost::ArcCost;
-use super::moves::{self, relocate, swap, swap_star, two_opt, two_opt_star, Position, Proposal};
+use super::moves::{
+    self, relocate, swap, swap_star, time_filter, two_opt, two_opt_star, Position, Proposal,
+};
 use super::neighbours::Neighbours;
 use super::state::SearchState;
 use crate::model::Problem;
@@ -110,7 +112,11 @@ fn try_pair(
     candidates.extend(swap_star::proposals(problem, arcs, state, u, v));
     for proposals in candidates {
         let delta = moves::delta(problem, arcs, state, &proposals);
-        if delta < -1e-7 {
+        if delta < -1e-7
+            && proposals
+                .iter()
+                .all(|p| time_filter::may_be_feasible(problem, state, p))
+        {
             let mv = moves::Move { proposals, delta };
             if let Some(routes) = moves::verify(problem, arcs, state, &mv) {
                 let changed = routes.iter().map(|(r, _)| *r).collect();

@@ -159,6 +159,7 @@ fn run_one(
     let phase = Phase {
         started: Instant::now(),
         seconds: (total - started.elapsed().as_secs_f64()).max(1e-3),
+        iterations: iterations_left,
     };
     let mut recombination = params.recombine.then(|| {
         let schedule = match iterations_left {

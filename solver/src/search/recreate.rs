@@ -28,6 +28,12 @@ pub struct RecreateParams {
     pub prefer_existing: bool,
 }
 
+/// Up to this many unassigned visits are all retried on every recreate.
+const RETRY_ALL_UNASSIGNED: usize = 24;
+/// Beyond that, this many far-off unassigned visits are retried at random
+/// besides those near the ruin.
+const RETRY_FAR_UNASSIGNED: usize = 8;
+
 /// Inserts `removed` (and tries the unassigned pool) into `state`.
 pub fn greedy_insert(
     problem: &Problem,
@@ -38,7 +44,7 @@ pub fn greedy_insert(
     mut removed: Vec<usize>,
     rng: &mut impl Rng,
 ) {
-    removed.append(&mut state.unassigned);
+    let kept = retry_unassigned(problem, neighbours, state, &mut removed, rng);
     sort_removed(problem, &mut removed, rng);
     let mut route_of = state.route_index(problem.n_visits());
     for v in removed {
@@ -57,6 +63,44 @@ pub fn greedy_insert(
             None => state.unassigned.push(v),
         }
     }
+    state.unassigned.extend(kept);
+}
+
+/// Moves the unassigned visits worth retrying into `removed` and returns
+/// the others. A small pool is retried whole. A large one (a field day
+/// with more visits than drivers can serve) is retried near the ruin,
+/// where the slack is, plus a few visits at random: scanning every route
+/// for hundreds of visits that fit nowhere made each step slow.
+fn retry_unassigned(
+    problem: &Problem,
+    neighbours: &Neighbours,
+    state: &mut SearchState,
+    removed: &mut Vec<usize>,
+    rng: &mut impl Rng,
+) -> Vec<usize> {
+    if state.unassigned.len() <= RETRY_ALL_UNASSIGNED {
+        removed.append(&mut state.unassigned);
+        return Vec::new();
+    }
+    let mut near = vec![false; problem.n_visits()];
+    for &r in removed.iter() {
+        for w in neighbours.of(r).take(GRANULAR_VISITS) {
+            near[w] = true;
+        }
+    }
+    let mut far = Vec::new();
+    for v in state.unassigned.drain(..) {
+        if near[v] {
+            removed.push(v);
+        } else {
+            far.push(v);
+        }
+    }
+    for _ in 0..RETRY_FAR_UNASSIGNED.min(far.len()) {
+        let k = rng.gen_range(0..far.len());
+        removed.push(far.swap_remove(k));
+    }
+    far
 }
 
 /// Priority tiers first; within a tier one of SISR's orders.
@@ -101,10 +145,13 @@ fn best_in_route(
         return None;
     }
     candidates.clear();
+    let mut until_blink = positions_before_blink(blink_rate, rng);
     for p in 0..=route.visits.len() {
-        if blink_rate > 0.0 && rng.gen_bool(blink_rate) {
+        if until_blink == 0 {
+            until_blink = positions_before_blink(blink_rate, rng);
             continue;
         }
+        until_blink -= 1;
         if let Some(delta) = route.insertion_delta(problem, arcs, v, p) {
             if delta < bound {
                 candidates.push((delta, p));
@@ -122,6 +169,22 @@ fn best_in_route(
             .iter()
             .copied()
             .min_by(|a, b| a.0.total_cmp(&b.0))
+    }
+}
+
+/// How many positions are tried before the next blink: geometric, so each
+/// position blinks independently with `blink_rate`, at one random draw per
+/// blink instead of one per position (the draws were a tenth of recreate).
+fn positions_before_blink(blink_rate: f64, rng: &mut dyn rand::RngCore) -> usize {
+    if blink_rate <= 0.0 {
+        return usize::MAX;
+    }
+    let u: f64 = rng.gen::<f64>().max(f64::MIN_POSITIVE);
+    let skips = (u.ln() / (1.0 - blink_rate.min(1.0 - 1e-12)).ln()).floor();
+    if skips >= usize::MAX as f64 {
+        usize::MAX
+    } else {
+        skips as usize
     }
 }
 

@@ -24,7 +24,8 @@ pub struct RouteState {
     pub visits: Vec<usize>,
     /// Sum of demands.
     pub load: i64,
-    /// Weighted travel cost of the route (without the vehicle's fixed cost).
+    /// Weighted travel cost of the route plus the assignment costs of its
+    /// visits (without the vehicle's fixed cost).
     pub travel: f64,
     /// Break position chosen by the exact schedule, when the vehicle has one.
     pub break_position: Option<usize>,
@@ -32,9 +33,29 @@ pub struct RouteState {
     latest_arrival: Vec<Time>,
     /// `prefix_travel[p]`: weighted travel from the start to node `p`.
     prefix_travel: Vec<f64>,
-    /// Number of leading visits that are in progress or precedence visits.
+    /// `prefix_load[p]`: demand of the first `p` visits.
+    prefix_load: Vec<i64>,
+    /// `node_location[p]`: location of node `p` (0 = start, `m + 1` = end).
+    node_location: Vec<usize>,
+    /// `prefix_assign[p]`: assignment cost of the first `p` visits on
+    /// this route's vehicle (published on another vehicle: moved).
+    prefix_assign: Vec<f64>,
+    /// `prefix_published[p]`: reassignment cost of the first `p` visits
+    /// that were published on any vehicle (their cost on a vehicle other
+    /// than the published one).
+    prefix_published: Vec<f64>,
+    /// Visits published on a vehicle other than this route's: pieces of
+    /// such routes may land back home, so their cost on another vehicle
+    /// is summed visit by visit instead of from the prefixes.
+    foreign: usize,
+    /// Number of leading visits of the fixed head (`must_be_first`).
+    pinned: usize,
+    /// Number of leading visits that are in the head or precedence visits.
     leading: usize,
     has_sequence_lock: bool,
+    /// Whether any order rule (in progress, precedence, locked sequence)
+    /// concerns this route, so insertion must consult them.
+    has_order_rules: bool,
 }
 
 impl RouteState {
@@ -49,8 +70,15 @@ impl RouteState {
             departure: Vec::new(),
             latest_arrival: Vec::new(),
             prefix_travel: Vec::new(),
+            prefix_assign: Vec::new(),
+            prefix_published: Vec::new(),
+            foreign: 0,
+            pinned: 0,
+            prefix_load: Vec::new(),
+            node_location: Vec::new(),
             leading: 0,
             has_sequence_lock: false,
+            has_order_rules: false,
         };
         route.refresh(problem, arcs);
         route
@@ -71,6 +99,58 @@ impl RouteState {
         } else {
             self.prefix_travel[to] - self.prefix_travel[from + 1]
         }
+    }
+
+    /// Cost of serving the visits `from..to` (visit indices) with vehicle
+    /// `vehicle`: O(1) from the prefixes unless this route holds visits
+    /// published on another vehicle, then O(to - from).
+    #[inline]
+    pub fn piece_assignment(
+        &self,
+        problem: &Problem,
+        vehicle: usize,
+        from: usize,
+        to: usize,
+    ) -> f64 {
+        if to <= from {
+            0.0
+        } else if vehicle == self.vehicle {
+            self.prefix_assign[to] - self.prefix_assign[from]
+        } else if self.foreign == 0 {
+            // Every published visit here was published on this route's
+            // vehicle, so on another one each pays its full cost.
+            self.prefix_published[to] - self.prefix_published[from]
+        } else {
+            self.visits[from..to]
+                .iter()
+                .map(|&v| problem.assignment_cost(v, vehicle))
+                .sum()
+        }
+    }
+
+    /// Assignment cost of the whole route on its own vehicle.
+    #[inline]
+    pub fn assignment(&self) -> f64 {
+        self.prefix_assign.last().copied().unwrap_or(0.0)
+    }
+
+    /// Earliest departure from node `p` (0 = the start).
+    #[inline]
+    pub fn departure(&self, p: usize) -> Time {
+        self.departure[p]
+    }
+
+    /// Latest arrival at node `p` that keeps the rest of the route
+    /// feasible for windows and shift (node `m + 1` is the end).
+    #[inline]
+    pub fn latest_arrival(&self, p: usize) -> Time {
+        self.latest_arrival[p]
+    }
+
+    /// Demand of visits `from..to` (visit indices).
+    #[inline]
+    pub fn load_between(&self, from: usize, to: usize) -> i64 {
+        self.prefix_load[to] - self.prefix_load[from]
     }
 
     /// Location of node `p` (0 = start, `m + 1` = end; an open route ends
@@ -98,14 +178,33 @@ impl RouteState {
         self.departure.push(vehicle.shift.earliest);
         self.prefix_travel.clear();
         self.prefix_travel.push(0.0);
+        self.prefix_load.clear();
+        self.prefix_load.push(0);
         self.travel = 0.0;
         self.load = 0;
+        self.prefix_assign.clear();
+        self.prefix_assign.push(0.0);
+        self.prefix_published.clear();
+        self.prefix_published.push(0.0);
+        self.foreign = 0;
         for p in 1..=m {
             let visit = &problem.visits[self.visits[p - 1]];
+            let (assign, published) = match visit.reassignment {
+                Some(r) if r.vehicle == self.vehicle => (0.0, r.cost),
+                Some(r) => {
+                    self.foreign += 1;
+                    (r.cost, r.cost)
+                }
+                None => (0.0, 0.0),
+            };
+            self.prefix_assign.push(self.prefix_assign[p - 1] + assign);
+            self.prefix_published
+                .push(self.prefix_published[p - 1] + published);
             let from = self.location(problem, p - 1);
             self.travel += arcs.arc(problem, from, visit.location);
             self.prefix_travel.push(self.travel);
             self.load += visit.demand;
+            self.prefix_load.push(self.load);
             let arrival = self.departure[p - 1] + problem.duration(from, visit.location);
             let start = visit.service_start(arrival).unwrap_or(Time::INFINITY);
             self.departure.push(start + visit.service);
@@ -115,6 +214,10 @@ impl RouteState {
                 self.travel += arcs.arc(problem, self.location(problem, m), end);
             }
         }
+        let mut node_location = std::mem::take(&mut self.node_location);
+        node_location.clear();
+        node_location.extend((0..m + 2).map(|p| self.location(problem, p)));
+        self.node_location = node_location;
         self.latest_arrival.clear();
         self.latest_arrival.resize(m + 2, Time::NEG_INFINITY);
         self.latest_arrival[m + 1] = vehicle.shift.latest;
@@ -131,6 +234,12 @@ impl RouteState {
                 .fold(Time::NEG_INFINITY, Time::max);
         }
         self.latest_arrival[0] = vehicle.shift.earliest;
+        self.travel += self.assignment();
+        self.pinned = self
+            .visits
+            .iter()
+            .take_while(|&&v| problem.visits[v].must_be_first)
+            .count();
         self.leading = self
             .visits
             .iter()
@@ -140,6 +249,7 @@ impl RouteState {
             .visits
             .iter()
             .any(|&v| problem.visits[v].sequence_lock.is_some());
+        self.has_order_rules = self.leading > 0 || self.has_sequence_lock;
         self.break_position = if Self::needs_exact_check(problem, self.vehicle) && m > 0 {
             schedule::simulate(problem, self.vehicle, &self.visits).and_then(|s| s.break_position)
         } else {
@@ -150,11 +260,16 @@ impl RouteState {
     /// Whether the cached bounds say the route is feasible (exact for
     /// vehicles without breaks or working-time limits).
     pub fn bounds_feasible(&self, problem: &Problem) -> bool {
+        // The earliest schedule is feasible iff every visit finds a window
+        // and the end is reached by the end of the shift; finite latest
+        // arrivals alone would let a late return through.
+        let m = self.visits.len();
+        let vehicle = &problem.vehicles[self.vehicle];
+        let back =
+            self.departure[m] + problem.duration(self.node_location[m], self.node_location[m + 1]);
         self.departure.iter().all(|d| d.is_finite())
-            && self.latest_arrival[1..]
-                .iter()
-                .all(|&l| l > Time::NEG_INFINITY)
-            && self.load <= problem.vehicles[self.vehicle].capacity
+            && back <= vehicle.shift.latest + EPS
+            && self.load <= vehicle.capacity
     }
 
     /// Whether the route keeps every rule: bounds, capacity, eligibility,
@@ -166,7 +281,7 @@ impl RouteState {
         });
         let ordered = self.visits.iter().enumerate().all(|(p, &v)| {
             let visit = &problem.visits[v];
-            (!visit.must_be_first || p == 0) && (!visit.precedence || p < self.leading)
+            (!visit.must_be_first || p < self.pinned) && (!visit.precedence || p < self.leading)
         }) && self.ranks_ascending(problem);
         eligible
             && ordered
@@ -185,22 +300,19 @@ impl RouteState {
     }
 
     /// Order rules for putting `visit` at position `p` (before the visit now
-    /// at `p`): in-progress first, precedence visits before regular ones,
-    /// locked sequences by rank.
+    /// at `p`): the fixed head (in progress, frozen) first, precedence
+    /// visits before regular ones, locked sequences by rank.
     #[inline]
     fn position_allowed(&self, problem: &Problem, visit: usize, p: usize) -> bool {
         let v = &problem.visits[visit];
-        let first_pinned = self
-            .visits
-            .first()
-            .is_some_and(|&f| problem.visits[f].must_be_first);
         if v.must_be_first {
-            return p == 0 && !first_pinned;
-        }
-        if first_pinned && p == 0 {
-            return false;
-        }
-        if (v.precedence && p > self.leading) || (!v.precedence && p < self.leading) {
+            if p > self.pinned {
+                return false;
+            }
+        } else if p < self.pinned
+            || (v.precedence && p > self.leading)
+            || (!v.precedence && p < self.leading)
+        {
             return false;
         }
         if let (Some(rank), true) = (v.sequence_lock, self.has_sequence_lock) {
@@ -217,8 +329,9 @@ impl RouteState {
         true
     }
 
-    /// Travel-cost change of inserting `visit` at position `p` (between
-    /// node `p` and node `p + 1`), or `None` when the bounds, capacity or
+    /// Cost change (travel plus the visit's assignment cost on this
+    /// vehicle) of inserting `visit` at position `p` (between node `p` and
+    /// node `p + 1`), or `None` when the bounds, capacity or
     /// order rules forbid it. Vehicle eligibility is the caller's check.
     #[inline]
     pub fn insertion_delta(
@@ -229,17 +342,14 @@ impl RouteState {
         p: usize,
     ) -> Option<f64> {
         let v = &problem.visits[visit];
-        let prev = self.location(problem, p);
+        let prev = self.node_location[p];
         let arrival = self.departure[p] + problem.duration(prev, v.location);
-        if arrival > v.latest() + EPS {
-            return None;
-        }
         let start = v.service_start(arrival)?;
         let open_tail = p == self.visits.len() && problem.vehicles[self.vehicle].end.is_none();
         let (delta, next_travel) = if open_tail {
             (arcs.arc(problem, prev, v.location), 0.0)
         } else {
-            let next = self.location(problem, p + 1);
+            let next = self.node_location[p + 1];
             let removed = if self.visits.is_empty() {
                 0.0
             } else {
@@ -253,10 +363,11 @@ impl RouteState {
         if start + v.service + next_travel > self.latest_arrival[p + 1] + EPS {
             return None;
         }
-        if !self.position_allowed(problem, visit, p) {
+        let visit_has_rules = v.must_be_first || v.precedence || v.sequence_lock.is_some();
+        if (self.has_order_rules || visit_has_rules) && !self.position_allowed(problem, visit, p) {
             return None;
         }
-        Some(delta)
+        Some(delta + problem.assignment_cost(visit, self.vehicle))
     }
 
     /// Whether the route with `visit` inserted at `p` passes the exact

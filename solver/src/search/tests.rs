@@ -9,7 +9,7 @@ use super::schedule;
 use crate::checker::check;
 use crate::construction::regret_insertion;
 use crate::model::Problem;
-use crate::random_instance::{random_problem, Features};
+use crate::random_instance::{publish_random_plan, random_problem, Features};
 use crate::solution::{Route, Solution};
 use crate::solve::{Objective, ObjectiveKind, SolveParams, Stop};
 
@@ -47,8 +47,11 @@ proptest! {
     /// feasible exactly when the checker accepts the new route, and its
     /// delta equals the recomputed distance difference.
     #[test]
-    fn insertion_delta_matches_checker(seed in any::<u64>(), n in 6usize..16, m in 2usize..4) {
-        let problem = random_problem(seed, n, m, NO_BREAKS);
+    fn insertion_delta_matches_checker(seed in any::<u64>(), n in 6usize..16, m in 2usize..4, replan in any::<bool>()) {
+        let mut problem = random_problem(seed, n, m, NO_BREAKS);
+        if replan {
+            publish_random_plan(&mut problem, seed);
+        }
         let objective = Objective::default();
         let arcs = ArcCost::new(&objective);
         let start = regret_insertion(&problem, &objective);
@@ -71,8 +74,34 @@ proptest! {
                     let fits = delta.is_some() && state.load + problem.visits[v].demand <= problem.vehicles[route.vehicle].capacity;
                     prop_assert_eq!(fits, after.is_feasible(), "visit {} at {}: {:?}", v, p, after.violations);
                     if let Some(d) = delta {
-                        prop_assert!((d - (after.distance - before.distance)).abs() < 1e-6);
+                        let recomputed = after.distance + after.assignment_cost
+                            - before.distance - before.assignment_cost;
+                        prop_assert!((d - recomputed).abs() < 1e-6, "{} vs {}", d, recomputed);
                     }
+                }
+            }
+        }
+    }
+
+    /// A route's own feasibility test (used on warm starts and on every
+    /// materialised move) agrees with the checker, also on routes that end
+    /// after the shift and for vehicles without a break or working-time cap.
+    #[test]
+    fn route_feasibility_matches_checker(seed in any::<u64>(), n in 4usize..12, breaks in any::<bool>(), shift_end in 150.0f64..600.0) {
+        let features = if breaks { Features::ALL } else { NO_BREAKS };
+        let mut problem = random_problem(seed, n, 2, features);
+        // Shifts that end early, so that routes end after them.
+        for vehicle in &mut problem.vehicles {
+            vehicle.shift.latest = shift_end.round();
+        }
+        let arcs = ArcCost::new(&Objective::default());
+        let order: Vec<usize> = (0..n).collect();
+        for vehicle in 0..2 {
+            for len in 1..=n.min(7) {
+                for window in order.windows(len) {
+                    let route = RouteState::new(&problem, &arcs, vehicle, window.to_vec());
+                    let report = check(&problem, &lone_route(&problem, vehicle, window.to_vec(), route.break_position));
+                    prop_assert_eq!(route.is_feasible(&problem), report.is_feasible(), "{:?}: {:?}", window, report.violations);
                 }
             }
         }
@@ -105,8 +134,11 @@ proptest! {
 
     /// The whole search on instances with every rule: always checker-valid.
     #[test]
-    fn search_results_pass_the_checker(seed in any::<u64>(), n in 5usize..25, m in 1usize..4, hierarchical in any::<bool>()) {
-        let problem = random_problem(seed, n, m, Features::ALL);
+    fn search_results_pass_the_checker(seed in any::<u64>(), n in 5usize..25, m in 1usize..4, hierarchical in any::<bool>(), replan in any::<bool>()) {
+        let mut problem = random_problem(seed, n, m, Features::ALL);
+        if replan {
+            publish_random_plan(&mut problem, seed);
+        }
         let params = SolveParams {
             iterations: Some(300),
             seed,
@@ -135,4 +167,57 @@ fn deterministic_for_seed_and_threads() {
     let a = crate::solve(&problem, &params, &stop());
     let b = crate::solve(&problem, &params, &stop());
     assert_eq!(a, b);
+}
+
+/// With an iteration budget the temperature follows the iterations, not
+/// the clock: a different time limit (not reached) gives the same result.
+#[test]
+fn iteration_budget_makes_the_clock_irrelevant() {
+    let problem = random_problem(11, 40, 4, Features::VRPTW);
+    let run = |seconds: u64| {
+        let params = SolveParams {
+            iterations: Some(2_000),
+            time_limit: std::time::Duration::from_secs(seconds),
+            ..SolveParams::default()
+        };
+        crate::solve(
+            &problem,
+            &params,
+            &Stop::after(std::time::Duration::from_secs(3_600)),
+        )
+    };
+    assert_eq!(run(1), run(3_600));
+}
+
+/// A route whose last visit fits its window but whose return misses the
+/// end of the shift is infeasible, also for a vehicle without a break or
+/// working-time cap (whose routes get no exact re-simulation).
+#[test]
+fn route_ending_after_the_shift_is_infeasible() {
+    use crate::model::{
+        DenseMatrix, Euclidean, ProblemBuilder, Rounding, TimeWindow, Vehicle, Visit,
+    };
+    let travel = DenseMatrix::from_model(&Euclidean {
+        coords: vec![(0.0, 0.0), (30.0, 0.0)],
+        rounding: Rounding::Exact,
+    });
+    let mut b = ProblemBuilder::new("late-return", travel);
+    b.visit(Visit::new("1", 1, 50.0, 0, TimeWindow::new(0.0, 90.0)));
+    b.vehicle(Vehicle {
+        id: "v".into(),
+        start: 0,
+        end: Some(0),
+        shift: TimeWindow::new(0.0, 100.0),
+        capacity: 10,
+        skills: crate::model::SkillSet::new(),
+        fixed_cost: 0.0,
+        max_working_time: None,
+        lunch_break: None,
+    });
+    let problem = b.build().expect("valid");
+    let arcs = ArcCost::new(&Objective::default());
+    // Back at 30 + 50 + 30 = 110 > 100.
+    let route = RouteState::new(&problem, &arcs, 0, vec![0]);
+    assert!(!check(&problem, &lone_route(&problem, 0, vec![0], None)).is_feasible());
+    assert!(!route.is_feasible(&problem));
 }

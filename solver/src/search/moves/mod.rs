@@ -8,6 +8,7 @@
 pub mod relocate;
 pub mod swap;
 pub mod swap_star;
+pub mod time_filter;
 pub mod two_opt;
 pub mod two_opt_star;
 
@@ -82,8 +83,10 @@ pub struct Move {
     pub delta: f64,
 }
 
-/// Weighted travel of a proposal, in O(pieces) (O(length) for reversed
-/// pieces on an asymmetric matrix).
+/// Weighted travel of a proposal plus the assignment costs of its visits
+/// on the target's vehicle, in O(pieces) (O(length) for reversed pieces on
+/// an asymmetric matrix, and for pieces of routes holding visits published
+/// on another vehicle).
 pub fn proposal_travel(
     problem: &Problem,
     arcs: &ArcCost,
@@ -114,6 +117,7 @@ pub fn proposal_travel(
         } else {
             source.inner_travel(piece.start, piece.end)
         };
+        travel += source.piece_assignment(problem, route.vehicle, piece.start, piece.end);
         at = problem.visits[piece.last(state)].location;
         any = true;
     }

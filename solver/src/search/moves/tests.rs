@@ -1,12 +1,13 @@
-//! Property tests: every operator's O(1) delta equals the travel recomputed
-//! by the checker after applying the move.
+//! Property tests: every operator's O(1) delta equals the travel (plus
+//! the re-plan's assignment costs) recomputed by the checker after
+//! applying the move.
 
 use proptest::prelude::*;
 
 use super::*;
 use crate::checker::check;
 use crate::construction::regret_insertion;
-use crate::random_instance::{random_problem, Features};
+use crate::random_instance::{publish_random_plan, random_problem, Features};
 use crate::solve::Objective;
 
 fn all_moves(
@@ -37,12 +38,19 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(48))]
 
     #[test]
-    fn deltas_match_recomputed_travel(seed in any::<u64>(), n in 6usize..20) {
-        let problem = random_problem(seed, n, 3, Features::ALL);
+    fn deltas_match_recomputed_travel(seed in any::<u64>(), n in 6usize..20, replan in any::<bool>()) {
+        let mut problem = random_problem(seed, n, 3, Features::ALL);
+        if replan {
+            publish_random_plan(&mut problem, seed);
+        }
         let objective = Objective::default();
         let arcs = ArcCost::new(&objective);
         let state = SearchState::from_solution(&problem, &arcs, &regret_insertion(&problem, &objective));
-        let before = check(&problem, &state.to_solution()).distance;
+        let cost = |s: &SearchState| {
+            let report = check(&problem, &s.to_solution());
+            report.distance + report.assignment_cost
+        };
+        let before = cost(&state);
         let mut pos = Vec::new();
         for (route, r) in state.routes.iter().enumerate() {
             for index in 0..r.visits.len() {
@@ -66,9 +74,71 @@ proptest! {
                     prop_assert_eq!(seen, expected);
                     apply(&mut after, routes);
                     after.drop_empty_routes();
-                    let recomputed = check(&problem, &after.to_solution()).distance - before;
+                    let recomputed = cost(&after) - before;
                     prop_assert!((d - recomputed).abs() < 1e-6, "{:?}: delta {} vs {}", proposals, d, recomputed);
                 }
+            }
+        }
+    }
+}
+
+/// Every proposal of every operator for every pair of served visits.
+fn every_proposal(problem: &Problem, arcs: &ArcCost, state: &SearchState) -> Vec<Vec<Proposal>> {
+    let mut pos = Vec::new();
+    for (route, r) in state.routes.iter().enumerate() {
+        for index in 0..r.visits.len() {
+            pos.push(Position { route, index });
+        }
+    }
+    let mut out = Vec::new();
+    for &u in &pos {
+        for &v in &pos {
+            out.extend(all_moves(problem, arcs, state, u, v));
+        }
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// The filter is a necessary condition: it never rejects a move whose
+    /// materialised routes keep every rule.
+    #[test]
+    fn time_filter_never_rejects_a_feasible_move(seed in any::<u64>(), n in 6usize..20) {
+        let problem = random_problem(seed, n, 3, Features::ALL);
+        let objective = Objective::default();
+        let arcs = ArcCost::new(&objective);
+        let state = SearchState::from_solution(&problem, &arcs, &regret_insertion(&problem, &objective));
+        for proposals in every_proposal(&problem, &arcs, &state) {
+            let mv = Move { proposals: proposals.clone(), delta: 0.0 };
+            if verify(&problem, &arcs, &state, &mv).is_some() {
+                for p in &proposals {
+                    prop_assert!(time_filter::may_be_feasible(&problem, &state, p), "{:?}", p);
+                }
+            }
+        }
+    }
+
+    /// With windows (one or two per visit), shift and capacity as the only
+    /// rules, the filter is exact: it agrees with a full recomputation of
+    /// the new route.
+    #[test]
+    fn time_filter_matches_full_recomputation(seed in any::<u64>(), n in 6usize..20, multi in any::<bool>()) {
+        let features = Features { multi_window: multi, ..Features::VRPTW };
+        let problem = random_problem(seed, n, 3, features);
+        let objective = Objective::default();
+        let arcs = ArcCost::new(&objective);
+        let state = SearchState::from_solution(&problem, &arcs, &regret_insertion(&problem, &objective));
+        for proposals in every_proposal(&problem, &arcs, &state) {
+            for p in &proposals {
+                let vehicle = state.routes[p.target].vehicle;
+                let full = RouteState::new(&problem, &arcs, vehicle, materialise(&state, p));
+                prop_assert_eq!(
+                    time_filter::may_be_feasible(&problem, &state, p),
+                    full.visits.is_empty() || full.bounds_feasible(&problem),
+                    "{:?}", p
+                );
             }
         }
     }

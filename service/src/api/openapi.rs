@@ -1,0 +1,143 @@
+//! The OpenAPI document at `/api/v2/openapi.json`: paths from the
+//! handlers' `#[utoipa::path]` attributes, record schemas from the same
+//! field tables that validate requests.
+
+use std::sync::OnceLock;
+
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::Value;
+use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, Type};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{Ref, RefOr};
+use utoipa::{Modify, OpenApi};
+
+use super::envelope::ListMeta;
+use crate::app::AppState;
+use crate::jobs::PLAN_JOB_FIELDS;
+use crate::records::driver::DRIVER_FIELDS;
+use crate::records::spec::schema;
+use crate::records::visit::VISIT_FIELDS;
+
+/// The document.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Ordo API", description = "Visits, drivers and planning jobs. Every answer is \
+        {\"meta\": ..., \"data\": ...}; errors carry meta.status, meta.code and meta.error."),
+    paths(
+        super::visits::list, super::visits::one, super::visits::upsert,
+        super::visits::update, super::visits::remove,
+        super::drivers::list, super::drivers::one, super::drivers::upsert,
+        super::drivers::update, super::drivers::remove,
+        super::drivers::report_location, super::drivers::location,
+        super::plans::create, super::plans::show, super::plans::cancel,
+    ),
+    components(schemas(ListMeta)),
+    modifiers(&RecordSchemas),
+    security(("bearer" = []), ("api_key" = [])),
+    tags((name = "visits"), (name = "drivers"), (name = "plans")),
+)]
+pub struct ApiDoc;
+
+struct RecordSchemas;
+
+fn object() -> ObjectBuilder {
+    ObjectBuilder::new().schema_type(Type::Object)
+}
+
+fn list_of(name: &str) -> Schema {
+    Schema::Object(
+        object()
+            .property("meta", Ref::from_schema_name("ListMeta"))
+            .property(
+                "data",
+                ArrayBuilder::new().items(Ref::from_schema_name(name)),
+            )
+            .build(),
+    )
+}
+
+fn batch_of(name: &str) -> Schema {
+    Schema::Array(
+        ArrayBuilder::new()
+            .items(Ref::from_schema_name(name))
+            .build(),
+    )
+}
+
+fn described(text: &str) -> Schema {
+    Schema::Object(object().description(Some(text)).build())
+}
+
+impl Modify for RecordSchemas {
+    fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
+        let components = api.components.get_or_insert_with(Default::default);
+        let schemas: Vec<(&str, Schema)> = vec![
+            ("Visit", schema(VISIT_FIELDS, "A visit of the visits document; unknown fields are kept.")),
+            ("VisitBatch", batch_of("Visit")),
+            ("VisitList", list_of("Visit")),
+            ("Driver", schema(DRIVER_FIELDS, "A driver and their vehicle (plan format's DriverRequest).")),
+            ("DriverBatch", batch_of("Driver")),
+            ("DriverList", list_of("Driver")),
+            ("PlanJobRequest", schema(PLAN_JOB_FIELDS, "A planning job.")),
+            ("PlanJob", described("data: {id, status, params, progress {fraction, served, unassigned, \
+                distance}, bestPlan, result {plan, feasible, violations, applied, appliedVisits, \
+                conflicts [{visitId, id, reason}]}, error, createdAt, startedAt, finishedAt}. Plans \
+                follow docs/plan-format.md.")),
+            ("UpsertResult", described("meta: {recordsInserted, recordsUpdated, errors: [{error: 422, \
+                message, index, id, field}]}, data: null")),
+            ("LocationReport", described("{location, submitted_at} or {data: {...}} or {data: [...]}; \
+                location as \"lat,lon\", \"(lat,lon)\", {x, y}, {lat, lon} or {lat, lng}; \
+                submitted_at in ms since the epoch (default now).")),
+            ("Error", described("meta: {status, code, error, errors?: [{field, message}]}, data: null")),
+        ];
+        for (name, s) in schemas {
+            components.schemas.insert(name.to_owned(), RefOr::T(s));
+        }
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        components.add_security_scheme(
+            "api_key",
+            SecurityScheme::ApiKey(ApiKey::Query(ApiKeyValue::new("api_key"))),
+        );
+    }
+}
+
+/// The document as JSON, built once.
+pub fn document() -> &'static Value {
+    static DOC: OnceLock<Value> = OnceLock::new();
+    DOC.get_or_init(|| serde_json::to_value(ApiDoc::openapi()).unwrap_or(Value::Null))
+}
+
+/// `GET /api/v2/openapi.json` (no key needed).
+pub fn router() -> Router<AppState> {
+    Router::new().route("/api/v2/openapi.json", get(|| async { Json(document()) }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_document_lists_every_route_and_record_field() {
+        let doc = document();
+        for path in [
+            "/api/v2/visits",
+            "/api/v2/visits/{id}",
+            "/api/v2/drivers/{id}/location",
+            "/api/v2/plans",
+            "/api/v2/plans/{id}",
+        ] {
+            assert!(doc["paths"][path].is_object(), "{path}");
+        }
+        let visit = &doc["components"]["schemas"]["Visit"];
+        assert!(visit["properties"]["time_windows"].is_object());
+        assert!(visit["required"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r == "docNo"));
+    }
+}

@@ -1,0 +1,182 @@
+//! The application: shared state (storage, rate limiter, key cache, plan
+//! jobs), the router with its layers (key check and rate limit on the
+//! resources, JSON-only answers, body limit, our 404 and 405), and the
+//! server loop with graceful shutdown.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::header::{ACCEPT, ALLOW, CONTENT_TYPE};
+use axum::http::{HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use rusqlite::Connection;
+use tokio::net::TcpListener;
+
+use crate::api;
+use crate::auth::{authenticate, KeyCache};
+use crate::error::ApiError;
+use crate::jobs::JobManager;
+use crate::rate_limit::{RateLimiter, SystemClock};
+use crate::storage::{Storage, StorageError};
+
+/// Server settings.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Requests per window and key.
+    pub rate_limit: u32,
+    /// The rate-limit window.
+    pub rate_window: Duration,
+    /// Plan searches running at once; more jobs queue.
+    pub max_solves: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            rate_limit: 100,
+            rate_window: Duration::from_secs(10),
+            max_solves: 2,
+        }
+    }
+}
+
+/// Body size cap: a batch of a few thousand visits.
+const BODY_LIMIT: usize = 32 * 1024 * 1024;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database.
+    pub storage: Arc<Storage>,
+    /// Per-key request counts.
+    pub limiter: Arc<RateLimiter<SystemClock>>,
+    /// Known API keys.
+    pub keys: Arc<KeyCache>,
+    /// Plan jobs.
+    pub jobs: Arc<JobManager>,
+}
+
+impl AppState {
+    /// State over `storage` with `config`.
+    pub fn new(storage: Arc<Storage>, config: &Config) -> Result<Self, StorageError> {
+        Ok(Self {
+            jobs: Arc::new(JobManager::new(Arc::clone(&storage), config.max_solves)?),
+            storage,
+            limiter: Arc::new(RateLimiter::new(
+                config.rate_limit,
+                config.rate_window,
+                SystemClock,
+            )),
+            keys: Arc::new(KeyCache::default()),
+        })
+    }
+
+    /// Runs `f` on a blocking thread (SQLite calls block).
+    pub async fn with_storage<R: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Storage) -> R + Send + 'static,
+    ) -> Result<R, ApiError> {
+        let storage = Arc::clone(&self.storage);
+        tokio::task::spawn_blocking(move || f(&storage))
+            .await
+            .map_err(|e| ApiError::Internal(format!("storage task: {e}")))
+    }
+
+    /// Runs `f` with the connection on a blocking thread.
+    pub async fn db<R: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> Result<R, StorageError> + Send + 'static,
+    ) -> Result<R, ApiError> {
+        Ok(self.with_storage(move |s| s.run(f)).await??)
+    }
+}
+
+/// The whole HTTP application.
+pub fn router(state: AppState) -> Router {
+    let resources =
+        api::resources().route_layer(middleware::from_fn_with_state(state.clone(), authenticate));
+    Router::new()
+        .merge(resources)
+        .merge(api::openapi::router())
+        .fallback(|| async { ApiError::NotFound("no such endpoint".into()) })
+        .layer(middleware::from_fn(json_only))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .with_state(state)
+}
+
+/// Whether an `Accept` header admits JSON.
+fn accepts_json(accept: &str) -> bool {
+    accept.split(',').any(|item| {
+        let media = item
+            .split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase();
+        matches!(
+            media.as_str(),
+            "" | "*/*" | "application/*" | "application/json"
+        ) || media.ends_with("+json")
+    })
+}
+
+/// 406 for clients that do not accept JSON; axum's bare 405 re-shaped
+/// into our envelope (keeping its `Allow` header).
+async fn json_only(request: Request, next: Next) -> Response {
+    let accept = request
+        .headers()
+        .get(ACCEPT)
+        .map(|a| a.to_str().unwrap_or("?"));
+    if accept.is_some_and(|a| !accepts_json(a)) {
+        return ApiError::NotAcceptable.into_response();
+    }
+    let response = next.run(request).await;
+    let is_json = response
+        .headers()
+        .get(CONTENT_TYPE)
+        .is_some_and(|c| c.as_bytes().starts_with(b"application/json"));
+    if response.status() == StatusCode::METHOD_NOT_ALLOWED && !is_json {
+        let allow: Option<HeaderValue> = response.headers().get(ALLOW).cloned();
+        let mut ours = ApiError::MethodNotAllowed.into_response();
+        if let Some(allow) = allow {
+            ours.headers_mut().insert(ALLOW, allow);
+        }
+        return ours;
+    }
+    response
+}
+
+/// Serves until Ctrl-C or SIGTERM, then stops running plan searches (they
+/// end `cancelled`, keeping their best plan).
+pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()> {
+    let jobs = Arc::clone(&state.jobs);
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(crate::shutdown::signal())
+        .await?;
+    jobs.cancel_all();
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_headers() {
+        for ok in [
+            "*/*",
+            "application/json",
+            "text/html, application/json;q=0.9",
+            "application/*",
+            "application/problem+json",
+        ] {
+            assert!(accepts_json(ok), "{ok}");
+        }
+        for bad in ["text/html", "application/xml", "text/*"] {
+            assert!(!accepts_json(bad), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,66 @@
+//! `ordo serve`: the HTTP service on an embedded SQLite database, created
+//! and migrated on start. Prints `ordo listening on http://ADDR` once the
+//! socket is bound (port 0 picks a free port).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use clap::Args;
+
+use crate::app::{self, AppState, Config};
+use crate::storage::Storage;
+
+/// Arguments of `ordo serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: String,
+    /// Database file (created when missing).
+    #[arg(long, default_value = "ordo.db")]
+    pub db: PathBuf,
+    /// Requests per key and window.
+    #[arg(long, default_value_t = 100)]
+    pub rate_limit: u32,
+    /// Rate-limit window in seconds.
+    #[arg(long, default_value_t = 10)]
+    pub rate_window: u64,
+    /// Plan searches at once (more jobs queue).
+    #[arg(long, default_value_t = 2)]
+    pub max_solves: usize,
+}
+
+/// Runs `ordo serve` until Ctrl-C or SIGTERM.
+pub fn run(args: ServeArgs) -> Result<ExitCode> {
+    anyhow::ensure!(args.rate_limit >= 1, "--rate-limit must be at least 1");
+    anyhow::ensure!(
+        args.rate_window >= 1,
+        "--rate-window must be at least 1 second"
+    );
+    let storage = Arc::new(
+        Storage::open(&args.db).with_context(|| format!("cannot open {}", args.db.display()))?,
+    );
+    let config = Config {
+        rate_limit: args.rate_limit,
+        rate_window: Duration::from_secs(args.rate_window),
+        max_solves: args.max_solves.max(1),
+    };
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    let served: Result<()> = runtime.block_on(async {
+        let state = AppState::new(storage, &config)?;
+        let listener = tokio::net::TcpListener::bind(&args.addr)
+            .await
+            .with_context(|| format!("cannot listen on {}", args.addr))?;
+        let addr = listener.local_addr()?;
+        println!("ordo listening on http://{addr}");
+        app::serve(listener, state).await?;
+        Ok(())
+    });
+    // Searches stopped by the shutdown record their plan before we exit.
+    runtime.shutdown_timeout(Duration::from_secs(10));
+    served?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,105 @@
+//! Stored records → the plan format: the company's visits of the day (with
+//! the version each had when read, for conflict checks on apply) and the
+//! drivers asked for.
+
+use std::collections::HashMap;
+
+use ordo_solver::plan::{NumberLike, PlanOptions, PlanRequest, VisitRequest};
+use rusqlite::Connection;
+use serde_json::Value;
+
+use super::params::JobParams;
+use crate::records::driver::driver_request;
+use crate::storage::{drivers, visits, Tenant};
+
+/// A visit as the plan read it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReadVisit {
+    /// Version when read.
+    pub version: i64,
+    /// Its ERP `id`, echoed in conflicts.
+    pub id: Value,
+}
+
+/// A plan request and what it was built from.
+#[derive(Debug, Clone)]
+pub struct Built {
+    /// The request for the solver.
+    pub request: PlanRequest,
+    /// By `_id` (the plan's `visitId`).
+    pub visits: HashMap<String, ReadVisit>,
+}
+
+/// Builds the job's plan request; an error says what is missing.
+pub fn build(conn: &Connection, tenant: &Tenant, params: &JobParams) -> Result<Built, String> {
+    let storage = |e: crate::storage::StorageError| format!("reading the data: {e}");
+    let mut chosen = Vec::new();
+    for record in drivers::all(conn, tenant).map_err(storage)? {
+        let label = record.get("id").map(Value::to_string).unwrap_or_default();
+        let driver = driver_request(&record).map_err(|e| format!("driver {label}: {e}"))?;
+        let wanted = match &params.driver_ids {
+            Some(ids) => ids.contains(&driver.id),
+            None => true,
+        };
+        let covers = match &params.territory {
+            Some(t) => driver.territories.is_empty() || driver.territories.contains(t),
+            None => true,
+        };
+        if wanted && covers {
+            chosen.push(driver);
+        }
+    }
+    if let Some(ids) = &params.driver_ids {
+        if let Some(unknown) = ids.iter().find(|id| !chosen.iter().any(|d| &d.id == *id)) {
+            return Err(format!(
+                "driverIds: no driver {unknown} (of this company{})",
+                params
+                    .territory
+                    .as_ref()
+                    .map(|t| format!(" covering territory {t}"))
+                    .unwrap_or_default()
+            ));
+        }
+    }
+    if chosen.is_empty() {
+        return Err("no drivers to plan with: add drivers under /api/v2/drivers".into());
+    }
+    let snapshots = visits::for_plan(conn, tenant, &params.date, params.territory.as_deref())
+        .map_err(storage)?;
+    if snapshots.is_empty() {
+        return Err(format!("no visits on {} to plan", params.date));
+    }
+    let mut read = HashMap::new();
+    let mut requests = Vec::with_capacity(snapshots.len());
+    for snap in snapshots {
+        let mut record = snap.record;
+        if let Some(obj) = record.as_object_mut() {
+            obj.retain(|_, v| !v.is_null());
+        }
+        read.insert(
+            snap.doc_id.clone(),
+            ReadVisit {
+                version: snap.version,
+                id: record.get("id").cloned().unwrap_or(Value::Null),
+            },
+        );
+        let visit: VisitRequest =
+            serde_json::from_value(record).map_err(|e| format!("visit {}: {e}", snap.doc_id))?;
+        requests.push(visit);
+    }
+    Ok(Built {
+        request: PlanRequest {
+            date: params.date.clone(),
+            visits: requests,
+            drivers: chosen,
+            options: PlanOptions {
+                time_limit_seconds: Some(NumberLike::Number(params.time_limit_seconds)),
+                seed: Some(NumberLike::Number(params.seed as f64)),
+                iterations: params.iterations.map(|i| NumberLike::Number(i as f64)),
+                ..PlanOptions::default()
+            },
+            ..PlanRequest::default()
+        },
+        visits: read,
+    })
+}

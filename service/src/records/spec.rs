@@ -1,0 +1,323 @@
+//! A declarative table of a record's fields (name, kind, required, doc),
+//! used both to validate incoming JSON and to describe the record in the
+//! OpenAPI document, so the two cannot drift apart.
+
+use ordo_solver::plan::{BoolLike, IdLike, NumberLike, PlanDate};
+use serde::Serialize;
+use serde_json::{Map, Value};
+use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, SchemaType, Type};
+use utoipa::openapi::RefOr;
+
+use super::location::parse_location;
+
+/// What a field holds. Numbers and booleans are lenient, as the visits
+/// document sends them (`"priority": "3"`, `"closed": "1"`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Kind {
+    /// A JSON string.
+    Text,
+    /// A string or a number (ERP identifiers).
+    Id,
+    /// A number or numeric string within `[min, max]`.
+    Number { min: f64, max: f64 },
+    /// A whole number (or numeric string) within `[min, max]`.
+    Integer { min: i64, max: i64 },
+    /// `true`/`false`, `1`/`0`, `"1"`/`"0"`.
+    Bool,
+    /// `YYYY-MM-DD`.
+    Date,
+    /// An array of strings.
+    TextList,
+    /// `[{earliest, latest}]`, seconds from midnight.
+    Windows,
+    /// `{earliest, latest}`.
+    Window,
+    /// `{earliest, latest, duration}`.
+    Break,
+    /// A location in any format of the jobs document.
+    Location,
+    /// Anything (kept as sent).
+    Any,
+}
+
+/// One documented field.
+#[derive(Debug, Clone, Copy)]
+pub struct Field {
+    /// JSON name.
+    pub name: &'static str,
+    /// Type.
+    pub kind: Kind,
+    /// Must be present and not null.
+    pub required: bool,
+    /// One line for the OpenAPI description.
+    pub doc: &'static str,
+}
+
+/// A field table entry (short, for the tables of the record files).
+pub const fn field(name: &'static str, kind: Kind, required: bool, doc: &'static str) -> Field {
+    Field {
+        name,
+        kind,
+        required,
+        doc,
+    }
+}
+
+/// A field that failed its check.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FieldError {
+    /// The field's JSON name.
+    pub field: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl FieldError {
+    /// An error on `field`.
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Checks every documented field of `record`; `partial` skips the
+/// required-field check (a PUT sends only what changes). Unknown fields
+/// pass untouched.
+pub fn validate(fields: &[Field], record: &Map<String, Value>, partial: bool) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    for field in fields {
+        match record.get(field.name) {
+            None | Some(Value::Null) => {
+                if field.required && !partial {
+                    errors.push(FieldError::new(field.name, "is required"));
+                }
+            }
+            Some(value) => {
+                if let Err(message) = check(field.kind, value) {
+                    errors.push(FieldError::new(field.name, message));
+                }
+            }
+        }
+    }
+    errors
+}
+
+fn parse<T: serde::de::DeserializeOwned>(value: &Value, what: &str) -> Result<T, String> {
+    serde_json::from_value(value.clone()).map_err(|_| format!("expected {what}, got {value}"))
+}
+
+/// A value's number, checked against `[min, max]`.
+pub fn number_in(value: &Value, min: f64, max: f64) -> Result<f64, String> {
+    let v = parse::<NumberLike>(value, "a number")?.value()?;
+    if v < min || v > max {
+        return Err(format!("must be in {min}..={max}, got {v}"));
+    }
+    Ok(v)
+}
+
+/// A value's whole number, checked against `[min, max]`.
+pub fn integer_in(value: &Value, min: i64, max: i64) -> Result<i64, String> {
+    let v = parse::<NumberLike>(value, "a whole number")?.integer()?;
+    if v < min || v > max {
+        return Err(format!("must be in {min}..={max}, got {v}"));
+    }
+    Ok(v)
+}
+
+/// A value's boolean.
+pub fn boolean(value: &Value) -> Result<bool, String> {
+    parse::<BoolLike>(value, "a boolean (true/false, 1/0)")?.value()
+}
+
+/// A value's identifier as text (non-empty).
+pub fn id_text(value: &Value) -> Result<String, String> {
+    let id = parse::<IdLike>(value, "a string or a number")?.text();
+    if id.trim().is_empty() {
+        return Err("must not be empty".into());
+    }
+    Ok(id)
+}
+
+fn window(value: &Value) -> Result<(f64, f64), String> {
+    let obj = value
+        .as_object()
+        .ok_or_else(|| format!("expected {{\"earliest\", \"latest\"}}, got {value}"))?;
+    let get = |name: &str| {
+        obj.get(name)
+            .ok_or_else(|| format!("{name} is required"))
+            .and_then(|v| number_in(v, 0.0, 7.0 * 86_400.0).map_err(|e| format!("{name}: {e}")))
+    };
+    let (earliest, latest) = (get("earliest")?, get("latest")?);
+    if earliest > latest {
+        return Err(format!("earliest {earliest} is after latest {latest}"));
+    }
+    Ok((earliest, latest))
+}
+
+fn check(kind: Kind, value: &Value) -> Result<(), String> {
+    match kind {
+        Kind::Text => value
+            .as_str()
+            .map(|_| ())
+            .ok_or_else(|| format!("expected a string, got {value}")),
+        Kind::Id => id_text(value).map(|_| ()),
+        Kind::Number { min, max } => number_in(value, min, max).map(|_| ()),
+        Kind::Integer { min, max } => integer_in(value, min, max).map(|_| ()),
+        Kind::Bool => boolean(value).map(|_| ()),
+        Kind::Date => {
+            let text = value
+                .as_str()
+                .ok_or_else(|| format!("expected a date YYYY-MM-DD, got {value}"))?;
+            PlanDate::parse(text).map(|_| ())
+        }
+        Kind::TextList => parse::<Vec<String>>(value, "an array of strings").map(|_| ()),
+        Kind::Windows => {
+            let list = value
+                .as_array()
+                .ok_or_else(|| format!("expected an array of windows, got {value}"))?;
+            for (i, w) in list.iter().enumerate() {
+                window(w).map_err(|e| format!("[{i}]: {e}"))?;
+            }
+            Ok(())
+        }
+        Kind::Window => window(value).map(|_| ()),
+        Kind::Break => {
+            window(value)?;
+            let duration = value
+                .get("duration")
+                .ok_or_else(|| "duration is required".to_string())?;
+            number_in(duration, 0.0, 86_400.0)
+                .map(|_| ())
+                .map_err(|e| format!("duration: {e}"))
+        }
+        Kind::Location => parse_location(value).map(|_| ()),
+        Kind::Any => Ok(()),
+    }
+}
+
+/// The OpenAPI schema of a record with these fields (extra properties allowed).
+pub fn schema(fields: &[Field], description: &str) -> Schema {
+    let mut object = ObjectBuilder::new()
+        .description(Some(description))
+        .additional_properties(Some(
+            utoipa::openapi::schema::AdditionalProperties::FreeForm(true),
+        ));
+    for field in fields {
+        object = object.property(field.name, field_schema(field));
+        if field.required {
+            object = object.required(field.name);
+        }
+    }
+    Schema::Object(object.build())
+}
+
+fn field_schema(field: &Field) -> RefOr<Schema> {
+    let text = || ObjectBuilder::new().schema_type(Type::String);
+    let one_of = |types: Vec<Type>| SchemaType::from_iter(types);
+    let builder = match field.kind {
+        Kind::Text => text(),
+        Kind::Date => text().format(Some(utoipa::openapi::SchemaFormat::Custom(
+            "YYYY-MM-DD".into(),
+        ))),
+        Kind::Id => ObjectBuilder::new().schema_type(one_of(vec![Type::String, Type::Number])),
+        Kind::Number { .. } | Kind::Integer { .. } => {
+            ObjectBuilder::new().schema_type(one_of(vec![Type::Number, Type::String]))
+        }
+        Kind::Bool => ObjectBuilder::new().schema_type(one_of(vec![
+            Type::Boolean,
+            Type::Number,
+            Type::String,
+        ])),
+        Kind::TextList => {
+            return Schema::Array(
+                ArrayBuilder::new()
+                    .items(text())
+                    .description(Some(field.doc))
+                    .build(),
+            )
+            .into()
+        }
+        Kind::Windows => {
+            return Schema::Array(
+                ArrayBuilder::new()
+                    .items(window_schema())
+                    .description(Some(field.doc))
+                    .build(),
+            )
+            .into()
+        }
+        Kind::Window | Kind::Break | Kind::Location | Kind::Any => ObjectBuilder::new(),
+    };
+    Schema::Object(builder.description(Some(field.doc)).build()).into()
+}
+
+fn window_schema() -> ObjectBuilder {
+    ObjectBuilder::new()
+        .property("earliest", ObjectBuilder::new().schema_type(Type::Number))
+        .property("latest", ObjectBuilder::new().schema_type(Type::Number))
+        .required("earliest")
+        .required("latest")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const FIELDS: &[Field] = &[
+        Field {
+            name: "id",
+            kind: Kind::Id,
+            required: true,
+            doc: "",
+        },
+        Field {
+            name: "priority",
+            kind: Kind::Integer { min: 1, max: 10 },
+            required: false,
+            doc: "",
+        },
+        Field {
+            name: "closed",
+            kind: Kind::Bool,
+            required: false,
+            doc: "",
+        },
+        Field {
+            name: "time_windows",
+            kind: Kind::Windows,
+            required: false,
+            doc: "",
+        },
+    ];
+
+    fn errors(record: Value) -> Vec<String> {
+        validate(FIELDS, record.as_object().unwrap(), false)
+            .into_iter()
+            .map(|e| format!("{}: {}", e.field, e.message))
+            .collect()
+    }
+
+    #[test]
+    fn lenient_numbers_and_booleans_pass() {
+        let ok = json!({"id": 7, "priority": "3", "closed": "1", "extra": [1],
+                        "time_windows": [{"earliest": "30600", "latest": 64800}]});
+        assert!(errors(ok).is_empty());
+    }
+
+    #[test]
+    fn each_bad_field_is_named() {
+        let bad = json!({"priority": 11, "closed": "maybe",
+                         "time_windows": [{"earliest": 5, "latest": 1}]});
+        let e = errors(bad);
+        assert_eq!(e.len(), 4, "{e:?}");
+        assert!(e[0].starts_with("id: is required"));
+        assert!(e[1].starts_with("priority: must be in 1..=10"));
+        assert!(e[2].starts_with("closed:"));
+        assert!(e[3].contains("[0]: earliest 5 is after latest 1"));
+        let partial = validate(FIELDS, json!({"closed": 1}).as_object().unwrap(), true);
+        assert!(partial.is_empty());
+    }
+}

@@ -1,0 +1,298 @@
+//! The visit record of the visits document: its fields, and the columns
+//! storage indexes for the list filters.
+
+use serde_json::{Map, Value};
+
+use super::spec::{boolean, field as f, id_text, integer_in, validate, Field, FieldError, Kind};
+
+const TEXT: Kind = Kind::Text;
+const BOOL: Kind = Kind::Bool;
+
+/// Every documented visit field a client sends. `companyId`, marked
+/// required in the document, is optional here: the API key names the
+/// company, and a record naming another company is refused.
+pub const VISIT_FIELDS: &[Field] = &[
+    f(
+        "driverId",
+        TEXT,
+        true,
+        "The driver id for this visit (\"\" when unassigned).",
+    ),
+    f("name", TEXT, false, "The driver name for this visit."),
+    f(
+        "date",
+        Kind::Date,
+        true,
+        "The expected date for this service, YYYY-MM-DD.",
+    ),
+    f("id", Kind::Id, true, "Your ERP id: the upsert key."),
+    f(
+        "docType",
+        TEXT,
+        false,
+        "The document type associated with the visit.",
+    ),
+    f(
+        "docNo",
+        TEXT,
+        true,
+        "The document number associated with the visit.",
+    ),
+    f(
+        "serviceOrder",
+        Kind::Integer {
+            min: 0,
+            max: 1_000_000,
+        },
+        false,
+        "Sequence within the driver's day; planning overwrites it.",
+    ),
+    f("customer", TEXT, true, "The customer name."),
+    f("siteId", Kind::Id, false, "Your ERP customer address id."),
+    f(
+        "lat",
+        Kind::Number {
+            min: -90.0,
+            max: 90.0,
+        },
+        false,
+        "The address latitude.",
+    ),
+    f(
+        "lng",
+        Kind::Number {
+            min: -180.0,
+            max: 180.0,
+        },
+        false,
+        "The address longitude.",
+    ),
+    f("site", TEXT, false, "The site (address) description."),
+    f("address", TEXT, true, "Street address."),
+    f("postCode", TEXT, false, "Post code."),
+    f("city", TEXT, true, "City."),
+    f("obs", TEXT, false, "The visit observations."),
+    f(
+        "contactPerson",
+        TEXT,
+        false,
+        "Contact person at the customer.",
+    ),
+    f("contactPhone", TEXT, false, "Phone of the contact person."),
+    f(
+        "emailMandatory",
+        BOOL,
+        false,
+        "Email mandatory in the signature screen.",
+    ),
+    f(
+        "priority",
+        Kind::Integer { min: 1, max: 10 },
+        false,
+        "1 (highest) .. 10 (lowest).",
+    ),
+    f(
+        "showItemsOnOrderSection",
+        BOOL,
+        false,
+        "Show the items-on-order section.",
+    ),
+    f(
+        "hideEquipmentDetails",
+        BOOL,
+        false,
+        "Hide the equipment details section.",
+    ),
+    f(
+        "hideDeliveryItemsSection",
+        BOOL,
+        false,
+        "Hide the delivery items section.",
+    ),
+    f("signeeName", TEXT, false, "Who signed on close."),
+    f("signeeEmail", TEXT, false, "Email of who signed."),
+    f(
+        "subContractorIds",
+        Kind::TextList,
+        false,
+        "Sub-contractor names.",
+    ),
+    f(
+        "territory",
+        TEXT,
+        false,
+        "The geographic territory of the visit.",
+    ),
+    f(
+        "useStartPauseStopStyleButtonsInJobs",
+        BOOL,
+        false,
+        "Start/pause/stop buttons.",
+    ),
+    f(
+        "inMobileApp",
+        BOOL,
+        false,
+        "Available in the driver's mobile app.",
+    ),
+    f("NPSMandatory", BOOL, false, "NPS mandatory."),
+    f(
+        "precedencePriorityVisit",
+        BOOL,
+        false,
+        "Served before the driver's regular visits.",
+    ),
+    f(
+        "closeVisitOnLastJobClose",
+        BOOL,
+        false,
+        "Close the visit with its last job.",
+    ),
+    f("country", TEXT, false, "Two-letter country code."),
+    f(
+        "companyId",
+        TEXT,
+        false,
+        "Your company (set from the API key).",
+    ),
+    f(
+        "time_windows",
+        Kind::Windows,
+        false,
+        "Opening times, seconds from midnight: [{earliest, latest}].",
+    ),
+    f(
+        "required_skills",
+        Kind::TextList,
+        false,
+        "Skills the driver must all hold.",
+    ),
+    f(
+        "allowed_vehicles",
+        Kind::TextList,
+        false,
+        "Drivers or vehicles allowed (empty = any).",
+    ),
+    f(
+        "confirmClose",
+        BOOL,
+        false,
+        "Closing confirmed by your ERP.",
+    ),
+    f(
+        "inProgress",
+        BOOL,
+        false,
+        "Being serviced now (stays with its driver).",
+    ),
+    f("closed", BOOL, false, "Closed (not planned)."),
+    f("skipped", BOOL, false, "Skipped (not planned)."),
+    f("skippedReasonId", Kind::Id, false, "The skip reason id."),
+    f(
+        "duration",
+        Kind::Number {
+            min: 0.0,
+            max: 86_400.0,
+        },
+        false,
+        "Service time in seconds.",
+    ),
+    f(
+        "lines",
+        Kind::Any,
+        false,
+        "The visit's line items (kept as sent).",
+    ),
+];
+
+/// What storage indexes of a visit, for the list filters.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct VisitColumns {
+    /// `id` as text.
+    pub erp_id: String,
+    /// `date`.
+    pub date: String,
+    /// `driverId`.
+    pub driver_id: Option<String>,
+    /// `docNo`.
+    pub doc_no: Option<String>,
+    /// `closed`.
+    pub closed: bool,
+    /// `confirmClose`.
+    pub confirm_close: bool,
+    /// `inProgress`.
+    pub in_progress: bool,
+    /// `priority`.
+    pub priority: Option<i64>,
+    /// `skipped`.
+    pub skipped: bool,
+}
+
+/// Validates a complete visit and extracts its indexed columns. Errors
+/// name the field.
+pub fn visit_columns(record: &Map<String, Value>) -> Result<VisitColumns, Vec<FieldError>> {
+    let errors = validate(VISIT_FIELDS, record, false);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    // Validated above, so the conversions below cannot fail; the
+    // fallbacks only keep this free of unwraps.
+    let present = |name: &str| record.get(name).filter(|v| !v.is_null());
+    let flag = |name: &str| present(name).and_then(|v| boolean(v).ok()).unwrap_or(false);
+    let text = |name: &str| present(name).and_then(Value::as_str).map(str::to_owned);
+    Ok(VisitColumns {
+        erp_id: present("id")
+            .and_then(|v| id_text(v).ok())
+            .unwrap_or_default(),
+        date: text("date").unwrap_or_default(),
+        driver_id: text("driverId").filter(|d| !d.is_empty()),
+        doc_no: text("docNo"),
+        closed: flag("closed"),
+        confirm_close: flag("confirmClose"),
+        in_progress: flag("inProgress"),
+        priority: present("priority").and_then(|v| integer_in(v, 1, 10).ok()),
+        skipped: flag("skipped"),
+    })
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// A minimal valid visit with ERP id `id` on `date`.
+    pub(crate) fn visit(id: i64, date: &str) -> Map<String, Value> {
+        json!({"id": id, "date": date, "driverId": "", "docNo": format!("H-{id:06}"),
+               "customer": "Green Sleeve", "address": "1 High St", "city": "Inverurie",
+               "lat": 57.1, "lng": -2.1, "priority": "3", "closed": "0",
+               "time_windows": [{"earliest": 30600, "latest": 64800}], "duration": 1800})
+        .as_object()
+        .cloned()
+        .unwrap()
+    }
+
+    #[test]
+    fn columns_come_from_lenient_values() {
+        let mut v = visit(42, "2026-11-23");
+        v.insert("closed".into(), json!("1"));
+        v.insert("driverId".into(), json!("d1"));
+        let c = visit_columns(&v).unwrap();
+        assert_eq!(c.erp_id, "42");
+        assert_eq!(c.priority, Some(3));
+        assert!(c.closed && !c.skipped);
+        assert_eq!(c.driver_id.as_deref(), Some("d1"));
+    }
+
+    #[test]
+    fn missing_and_mistyped_fields_are_named() {
+        let mut v = visit(42, "2026-02-30");
+        v.remove("customer");
+        v.insert("lat".into(), json!("north"));
+        let fields: Vec<String> = visit_columns(&v)
+            .unwrap_err()
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(fields, ["date", "customer", "lat"]);
+    }
+}

@@ -1,0 +1,40 @@
+//! Drivers: the [`Resource`] mapping and the drivers a plan may use.
+
+use rusqlite::types::Value as SqlValue;
+use rusqlite::{params, Connection};
+use serde_json::{Map, Value};
+
+use super::resource::Resource;
+use super::{StorageError, Tenant};
+use crate::records::driver::driver_id;
+use crate::records::FieldError;
+
+/// The drivers table.
+pub struct Drivers;
+
+impl Resource for Drivers {
+    const TABLE: &'static str = "drivers";
+    const NOUN: &'static str = "driver";
+    const COLUMNS: &'static [&'static str] = &["vehicle_id"];
+
+    fn index(record: &Map<String, Value>) -> Result<(String, Vec<SqlValue>), Vec<FieldError>> {
+        let id = driver_id(record)?;
+        let vehicle = record
+            .get("vehicleId")
+            .and_then(Value::as_str)
+            .map_or(SqlValue::Null, |v| SqlValue::Text(v.to_owned()));
+        Ok((id, vec![vehicle]))
+    }
+}
+
+/// Every driver record of the tenant, in insertion order.
+pub fn all(conn: &Connection, tenant: &Tenant) -> Result<Vec<Value>, StorageError> {
+    let mut stmt =
+        conn.prepare_cached("SELECT record FROM drivers WHERE company_id = ?1 ORDER BY seq")?;
+    let rows = stmt.query_map(params![tenant.company_id()], |r| r.get::<_, String>(0))?;
+    let mut drivers = Vec::new();
+    for row in rows {
+        drivers.push(serde_json::from_str(&row?)?);
+    }
+    Ok(drivers)
+}

@@ -1,0 +1,119 @@
+//! Performer locations: the latest reported position of each driver (by
+//! the performer's `submitted_at`, so a late batch sent after coming back
+//! online does not overwrite a newer point).
+
+use rusqlite::{params, Connection, OptionalExtension};
+
+use super::resource::row_id;
+use super::{drivers::Drivers, now_millis, StorageError, Tenant};
+use crate::records::location::{LocationReport, Point};
+
+/// A driver's latest known position.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LatestLocation {
+    /// Where.
+    pub point: Point,
+    /// Performer's time of the report, ms since the epoch.
+    pub submitted_at: i64,
+    /// When the server received it.
+    pub received_at: i64,
+}
+
+/// Records `reports` for the tenant's driver `key`; false when no such
+/// driver. Reports without `submitted_at` count as sent now.
+pub fn record(
+    conn: &mut Connection,
+    tenant: &Tenant,
+    key: &str,
+    reports: &[LocationReport],
+) -> Result<bool, StorageError> {
+    let tx = conn.transaction()?;
+    let Some(driver) = row_id::<Drivers>(&tx, tenant, key)? else {
+        return Ok(false);
+    };
+    let now = now_millis();
+    for report in reports {
+        tx.execute(
+            "INSERT INTO driver_locations (driver_seq, lat, lng, submitted_at, received_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (driver_seq) DO UPDATE SET
+                lat = excluded.lat, lng = excluded.lng,
+                submitted_at = excluded.submitted_at, received_at = excluded.received_at
+             WHERE excluded.submitted_at >= driver_locations.submitted_at",
+            params![
+                driver,
+                report.point.lat,
+                report.point.lng,
+                report.submitted_at.unwrap_or(now),
+                now
+            ],
+        )?;
+    }
+    tx.commit()?;
+    Ok(true)
+}
+
+/// The latest location of the tenant's driver `key`: `None` when no such
+/// driver, `Some(None)` when it has not reported yet.
+pub fn latest(
+    conn: &Connection,
+    tenant: &Tenant,
+    key: &str,
+) -> Result<Option<Option<LatestLocation>>, StorageError> {
+    let Some(driver) = row_id::<Drivers>(conn, tenant, key)? else {
+        return Ok(None);
+    };
+    let found = conn
+        .query_row(
+            "SELECT lat, lng, submitted_at, received_at FROM driver_locations WHERE driver_seq = ?1",
+            [driver],
+            |r| {
+                Ok(LatestLocation {
+                    point: Point {
+                        lat: r.get(0)?,
+                        lng: r.get(1)?,
+                    },
+                    submitted_at: r.get(2)?,
+                    received_at: r.get(3)?,
+                })
+            },
+        )
+        .optional()?;
+    Ok(Some(found))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::records::driver::tests::driver;
+    use crate::storage::keys::tests::two_tenants;
+    use crate::storage::resource::upsert;
+    use serde_json::Value;
+
+    #[test]
+    fn the_latest_by_submission_time_wins_and_stays_in_its_company() {
+        let (storage, acme, globex) = two_tenants();
+        storage
+            .run(|c| {
+                upsert::<Drivers>(c, &acme, vec![Value::Object(driver("d1"))])?;
+                let at = |lat: f64, t: i64| LocationReport {
+                    point: Point { lat, lng: 1.0 },
+                    submitted_at: Some(t),
+                };
+                assert_eq!(latest(c, &acme, "d1")?, Some(None));
+                assert!(record(
+                    c,
+                    &acme,
+                    "d1",
+                    &[at(1.0, 100), at(3.0, 300), at(2.0, 200)]
+                )?);
+                assert!(record(c, &acme, "d1", &[at(0.5, 50)])?);
+                let got = latest(c, &acme, "d1")?.flatten().unwrap();
+                assert_eq!((got.point.lat, got.submitted_at), (3.0, 300));
+                assert!(!record(c, &globex, "d1", &[at(9.0, 900)])?);
+                assert_eq!(latest(c, &globex, "d1")?, None);
+                Ok(())
+            })
+            .unwrap();
+    }
+}

@@ -1,0 +1,95 @@
+//! Schema migrations, applied in order on open; `PRAGMA user_version`
+//! records how many ran. Append new steps, never edit old ones.
+
+use rusqlite::Connection;
+
+use super::StorageError;
+
+/// One SQL batch per schema version.
+const STEPS: &[&str] = &[
+    // 1: companies, keys, visits, drivers, performer locations, plan jobs.
+    "
+    CREATE TABLE companies (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        created_at INTEGER NOT NULL
+    );
+    CREATE TABLE api_keys (
+        hash TEXT PRIMARY KEY,            -- sha256 of the key, hex
+        company_id INTEGER NOT NULL REFERENCES companies(id),
+        created_at INTEGER NOT NULL
+    );
+    -- The whole record as sent (JSON) plus the columns the filters use.
+    CREATE TABLE visits (
+        seq INTEGER PRIMARY KEY,          -- insertion order: stable pages
+        company_id INTEGER NOT NULL REFERENCES companies(id),
+        doc_id TEXT NOT NULL,             -- _id, ours
+        erp_id TEXT NOT NULL,             -- id, the ERP's, as text
+        date TEXT NOT NULL,
+        driver_id TEXT,
+        doc_no TEXT,
+        closed INTEGER NOT NULL,
+        confirm_close INTEGER NOT NULL,
+        in_progress INTEGER NOT NULL,
+        priority INTEGER,
+        skipped INTEGER NOT NULL,
+        version INTEGER NOT NULL,         -- +1 on every change (plan conflicts)
+        record TEXT NOT NULL,
+        UNIQUE (company_id, erp_id),
+        UNIQUE (company_id, doc_id)
+    );
+    CREATE INDEX visits_by_date ON visits (company_id, date);
+    CREATE INDEX visits_by_driver ON visits (company_id, driver_id);
+    CREATE TABLE drivers (
+        seq INTEGER PRIMARY KEY,
+        company_id INTEGER NOT NULL REFERENCES companies(id),
+        doc_id TEXT NOT NULL,
+        erp_id TEXT NOT NULL,
+        vehicle_id TEXT,
+        version INTEGER NOT NULL,
+        record TEXT NOT NULL,
+        UNIQUE (company_id, erp_id),
+        UNIQUE (company_id, doc_id)
+    );
+    -- Latest performer location per driver (by submitted_at).
+    CREATE TABLE driver_locations (
+        driver_seq INTEGER PRIMARY KEY REFERENCES drivers(seq) ON DELETE CASCADE,
+        lat REAL NOT NULL,
+        lng REAL NOT NULL,
+        submitted_at INTEGER NOT NULL,    -- ms since epoch, the performer's clock
+        received_at INTEGER NOT NULL
+    );
+    CREATE TABLE plan_jobs (
+        id TEXT PRIMARY KEY,
+        company_id INTEGER NOT NULL REFERENCES companies(id),
+        status TEXT NOT NULL,
+        params TEXT NOT NULL,
+        progress TEXT,
+        best TEXT,
+        result TEXT,
+        error TEXT,
+        created_at INTEGER NOT NULL,
+        started_at INTEGER,
+        finished_at INTEGER
+    );
+    ",
+];
+
+/// Brings the schema up to date in one transaction.
+pub fn migrate(conn: &mut Connection) -> Result<(), StorageError> {
+    let current: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    let latest = STEPS.len() as i64;
+    if current > latest {
+        return Err(StorageError::TooNew {
+            found: current,
+            supported: latest,
+        });
+    }
+    let tx = conn.transaction()?;
+    for step in &STEPS[current as usize..] {
+        tx.execute_batch(step)?;
+    }
+    tx.pragma_update(None, "user_version", latest)?;
+    tx.commit()?;
+    Ok(())
+}

@@ -1,0 +1,406 @@
+//! The storage every resource shares (visits, drivers): the record kept
+//! whole as JSON, the ERP `id` as upsert key, our `_id`, a version bumped
+//! on every change, and the resource's own indexed columns. List, get,
+//! upsert, update and delete are written once here, always under a
+//! [`Tenant`].
+
+use rusqlite::types::Value as SqlValue;
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
+use serde_json::{Map, Value};
+
+use super::page::{Page, PAGE_SIZE};
+use super::{datetime_text, now_millis, random_id, StorageError, Tenant};
+use crate::records::FieldError;
+
+/// A stored resource: its table and how a record maps to its columns.
+pub trait Resource {
+    /// Table name (a constant, never user input).
+    const TABLE: &'static str;
+    /// Singular noun for messages ("visit").
+    const NOUN: &'static str;
+    /// Indexed columns beyond the common ones, in [`Resource::index`] order.
+    const COLUMNS: &'static [&'static str];
+    /// Validates a complete record: its ERP id as text and column values.
+    fn index(record: &Map<String, Value>) -> Result<(String, Vec<SqlValue>), Vec<FieldError>>;
+}
+
+/// Fields the server owns; what a client sends for them is dropped.
+const SERVER_FIELDS: &[&str] = &["_id", "createdAt", "createdUser", "modifieddAt", "version"];
+
+/// SQL conditions over a resource's columns (names from code, values bound).
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    clauses: Vec<String>,
+    params: Vec<SqlValue>,
+}
+
+impl Filter {
+    /// `column = value`.
+    pub fn eq(&mut self, column: &'static str, value: impl Into<SqlValue>) {
+        self.params.push(value.into());
+        self.clauses
+            .push(format!("{column} = ?{}", self.params.len() + 1));
+    }
+
+    /// `column` contains `text` (case-insensitive for ASCII).
+    pub fn contains(&mut self, column: &'static str, text: &str) {
+        self.params.push(SqlValue::Text(text.to_lowercase()));
+        self.clauses.push(format!(
+            "instr(lower({column}), ?{}) > 0",
+            self.params.len() + 1
+        ));
+    }
+
+    /// The record's JSON array at `path` (e.g. `$.skills`) holds `value`.
+    pub fn array_holds(&mut self, path: &'static str, value: &str) {
+        self.params.push(SqlValue::Text(value.to_owned()));
+        self.clauses.push(format!(
+            "EXISTS (SELECT 1 FROM json_each(record, '{path}') WHERE value = ?{})",
+            self.params.len() + 1
+        ));
+    }
+
+    /// `WHERE company_id = ?1 AND ...`, with the parameters after ?1.
+    fn sql(&self) -> String {
+        let mut sql = String::from("company_id = ?1");
+        for clause in &self.clauses {
+            sql.push_str(" AND ");
+            sql.push_str(clause);
+        }
+        sql
+    }
+
+    fn params(&self, tenant: &Tenant) -> Vec<SqlValue> {
+        let mut all = vec![SqlValue::Integer(tenant.company_id())];
+        all.extend(self.params.iter().cloned());
+        all
+    }
+}
+
+/// One stored record as the API shows it: the record plus its `version`.
+fn shown(record: &str, version: i64) -> Result<Value, StorageError> {
+    let mut value: Value = serde_json::from_str(record)?;
+    if let Some(obj) = value.as_object_mut() {
+        obj.insert("version".into(), version.into());
+    }
+    Ok(value)
+}
+
+/// Page `start..start + 100` of the tenant's records matching `filter`,
+/// in insertion order.
+pub fn list<R: Resource>(
+    conn: &Connection,
+    tenant: &Tenant,
+    filter: &Filter,
+    start: usize,
+) -> Result<Page<Value>, StorageError> {
+    let (table, cond, params) = (R::TABLE, filter.sql(), filter.params(tenant));
+    let total: i64 = conn.query_row(
+        &format!("SELECT count(*) FROM {table} WHERE {cond}"),
+        params_from_iter(params.iter()),
+        |r| r.get(0),
+    )?;
+    // Bound, not formatted in: one cached statement for every page, and a
+    // huge `pagination` saturates instead of failing in SQLite.
+    let (limit, offset) = (params.len() + 1, params.len() + 2);
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT record, version FROM {table} WHERE {cond} ORDER BY seq LIMIT ?{limit} OFFSET ?{offset}"
+    ))?;
+    let mut page_params = params.clone();
+    page_params.push(SqlValue::Integer(PAGE_SIZE as i64));
+    page_params.push(SqlValue::Integer(i64::try_from(start).unwrap_or(i64::MAX)));
+    let rows = stmt.query_map(params_from_iter(page_params.iter()), |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+    })?;
+    let mut records = Vec::new();
+    for row in rows {
+        let (record, version) = row?;
+        records.push(shown(&record, version)?);
+    }
+    Ok(Page {
+        records,
+        total: total as usize,
+        start,
+    })
+}
+
+/// Row of the tenant's record whose `_id`, else ERP `id`, is `key`.
+fn find<R: Resource>(
+    conn: &Connection,
+    tenant: &Tenant,
+    key: &str,
+) -> Result<Option<(i64, String, i64)>, StorageError> {
+    Ok(conn
+        .query_row(
+            &format!(
+                "SELECT seq, record, version FROM {} WHERE company_id = ?1
+                 AND (doc_id = ?2 OR erp_id = ?2) ORDER BY doc_id = ?2 DESC LIMIT 1",
+                R::TABLE
+            ),
+            params![tenant.company_id(), key],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?)
+}
+
+/// The tenant's record whose `_id` or ERP `id` is `key`.
+pub fn get<R: Resource>(
+    conn: &Connection,
+    tenant: &Tenant,
+    key: &str,
+) -> Result<Option<Value>, StorageError> {
+    find::<R>(conn, tenant, key)?
+        .map(|(_, record, version)| shown(&record, version))
+        .transpose()
+}
+
+/// Internal row id of the tenant's record `key` (for child tables).
+pub fn row_id<R: Resource>(
+    conn: &Connection,
+    tenant: &Tenant,
+    key: &str,
+) -> Result<Option<i64>, StorageError> {
+    Ok(find::<R>(conn, tenant, key)?.map(|(seq, _, _)| seq))
+}
+
+/// A record of an upsert batch that was not stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordError {
+    /// Position in the batch.
+    pub index: usize,
+    /// Its ERP id, when readable.
+    pub id: Option<String>,
+    /// What is wrong, per field.
+    pub errors: Vec<FieldError>,
+}
+
+/// Counts of an upsert.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UpsertOutcome {
+    /// New records.
+    pub inserted: usize,
+    /// Existing records (same ERP id) replaced.
+    pub updated: usize,
+    /// Records refused, each with its reasons; the others are stored.
+    pub errors: Vec<RecordError>,
+}
+
+/// Drops server-owned fields and checks `companyId` against the tenant.
+fn clean(tenant: &Tenant, record: &mut Map<String, Value>) -> Result<(), FieldError> {
+    for field in SERVER_FIELDS {
+        record.remove(*field);
+    }
+    match record.get("companyId") {
+        None | Some(Value::Null) => {}
+        Some(Value::String(c)) if c == tenant.name() => {}
+        Some(other) => {
+            return Err(FieldError::new(
+                "companyId",
+                format!("{other} is not the company of the API key"),
+            ))
+        }
+    }
+    record.insert("companyId".into(), tenant.name().into());
+    Ok(())
+}
+
+/// Inserts or replaces (by ERP `id`) every record of `items` in one
+/// transaction; a bad record is reported and skipped, the others stored.
+pub fn upsert<R: Resource>(
+    conn: &mut Connection,
+    tenant: &Tenant,
+    items: Vec<Value>,
+) -> Result<UpsertOutcome, StorageError> {
+    let tx = conn.transaction()?;
+    let mut outcome = UpsertOutcome::default();
+    let now = datetime_text(now_millis());
+    for (index, item) in items.into_iter().enumerate() {
+        let Value::Object(mut record) = item else {
+            outcome.errors.push(RecordError {
+                index,
+                id: None,
+                errors: vec![FieldError::new(
+                    "",
+                    format!("expected a {} object", R::NOUN),
+                )],
+            });
+            continue;
+        };
+        let indexed = clean(tenant, &mut record)
+            .map_err(|e| vec![e])
+            .and_then(|()| R::index(&record));
+        let (erp_id, columns) = match indexed {
+            Ok(ok) => ok,
+            Err(errors) => {
+                let id = record
+                    .get("id")
+                    .and_then(|v| crate::records::spec::id_text(v).ok());
+                outcome.errors.push(RecordError { index, id, errors });
+                continue;
+            }
+        };
+        let existing: Option<(i64, String)> = tx
+            .query_row(
+                &format!(
+                    "SELECT seq, record FROM {} WHERE company_id = ?1 AND erp_id = ?2",
+                    R::TABLE
+                ),
+                params![tenant.company_id(), erp_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        record.insert("modifieddAt".into(), now.clone().into());
+        match existing {
+            Some((seq, old)) => {
+                let old: Map<String, Value> = serde_json::from_str(&old)?;
+                for kept in ["_id", "createdAt", "createdUser"] {
+                    if let Some(v) = old.get(kept) {
+                        record.insert(kept.into(), v.clone());
+                    }
+                }
+                write_update::<R>(&tx, seq, &erp_id, &record, columns)?;
+                outcome.updated += 1;
+            }
+            None => {
+                record.insert("_id".into(), random_id(17).into());
+                record.insert("createdAt".into(), now.clone().into());
+                record.insert("createdUser".into(), "API".into());
+                write_insert::<R>(&tx, tenant, &erp_id, &record, columns)?;
+                outcome.inserted += 1;
+            }
+        }
+    }
+    tx.commit()?;
+    Ok(outcome)
+}
+
+fn write_insert<R: Resource>(
+    conn: &Connection,
+    tenant: &Tenant,
+    erp_id: &str,
+    record: &Map<String, Value>,
+    columns: Vec<SqlValue>,
+) -> Result<(), StorageError> {
+    let doc_id = record
+        .get("_id")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let names = R::COLUMNS.join(", ");
+    let marks: Vec<String> = (6..6 + R::COLUMNS.len()).map(|i| format!("?{i}")).collect();
+    let mut values = vec![
+        SqlValue::Integer(tenant.company_id()),
+        SqlValue::Text(doc_id.to_owned()),
+        SqlValue::Text(erp_id.to_owned()),
+        SqlValue::Integer(1),
+        SqlValue::Text(serde_json::to_string(record)?),
+    ];
+    values.extend(columns);
+    conn.prepare_cached(&format!(
+        "INSERT INTO {} (company_id, doc_id, erp_id, version, record, {names}) VALUES (?1, ?2, ?3, ?4, ?5, {})",
+        R::TABLE,
+        marks.join(", ")
+    ))?
+    .execute(params_from_iter(values))?;
+    Ok(())
+}
+
+fn write_update<R: Resource>(
+    conn: &Connection,
+    seq: i64,
+    erp_id: &str,
+    record: &Map<String, Value>,
+    columns: Vec<SqlValue>,
+) -> Result<(), StorageError> {
+    let sets: Vec<String> = R::COLUMNS
+        .iter()
+        .enumerate()
+        .map(|(i, c)| format!("{c} = ?{}", i + 4))
+        .collect();
+    let mut values = vec![
+        SqlValue::Integer(seq),
+        SqlValue::Text(erp_id.to_owned()),
+        SqlValue::Text(serde_json::to_string(record)?),
+    ];
+    values.extend(columns);
+    conn.prepare_cached(&format!(
+        "UPDATE {} SET erp_id = ?2, record = ?3, version = version + 1, {} WHERE seq = ?1",
+        R::TABLE,
+        sets.join(", ")
+    ))?
+    .execute(params_from_iter(values))?;
+    Ok(())
+}
+
+/// Why a partial update was refused.
+#[derive(Debug)]
+pub enum UpdateError {
+    /// No such record for this tenant.
+    NotFound,
+    /// The merged record is invalid.
+    Invalid(Vec<FieldError>),
+    /// The database failed.
+    Storage(StorageError),
+}
+
+impl From<StorageError> for UpdateError {
+    fn from(e: StorageError) -> Self {
+        Self::Storage(e)
+    }
+}
+
+impl From<rusqlite::Error> for UpdateError {
+    fn from(e: rusqlite::Error) -> Self {
+        Self::Storage(e.into())
+    }
+}
+
+/// Merges `patch` into the tenant's record `key` (fields present replace,
+/// others stay) and bumps its version.
+pub fn update<R: Resource>(
+    conn: &mut Connection,
+    tenant: &Tenant,
+    key: &str,
+    mut patch: Map<String, Value>,
+) -> Result<(), UpdateError> {
+    let tx = conn.transaction()?;
+    let (seq, old, _) = find::<R>(&tx, tenant, key)?.ok_or(UpdateError::NotFound)?;
+    let mut record: Map<String, Value> = serde_json::from_str(&old).map_err(StorageError::from)?;
+    clean(tenant, &mut patch).map_err(|e| UpdateError::Invalid(vec![e]))?;
+    record.extend(patch);
+    let (erp_id, columns) = R::index(&record).map_err(UpdateError::Invalid)?;
+    let taken: Option<i64> = tx
+        .query_row(
+            &format!(
+                "SELECT seq FROM {} WHERE company_id = ?1 AND erp_id = ?2 AND seq != ?3",
+                R::TABLE
+            ),
+            params![tenant.company_id(), erp_id, seq],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if taken.is_some() {
+        return Err(UpdateError::Invalid(vec![FieldError::new(
+            "id",
+            format!("{erp_id} is already the id of another {}", R::NOUN),
+        )]));
+    }
+    record.insert("modifieddAt".into(), datetime_text(now_millis()).into());
+    write_update::<R>(&tx, seq, &erp_id, &record, columns)?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// Deletes the tenant's record `key`; false when there is none.
+pub fn delete<R: Resource>(
+    conn: &Connection,
+    tenant: &Tenant,
+    key: &str,
+) -> Result<bool, StorageError> {
+    match find::<R>(conn, tenant, key)? {
+        Some((seq, _, _)) => {
+            conn.execute(&format!("DELETE FROM {} WHERE seq = ?1", R::TABLE), [seq])?;
+            Ok(true)
+        }
+        None => Ok(false),
+    }
+}

@@ -1,0 +1,302 @@
+//! The situation at a re-plan, read from a `mode: "reroute"` request before
+//! the model is built: the moment `now`, the freeze horizon, the disruption
+//! weights, each visit's published driver, rank and ETA, each driver's lock
+//! and where each driver is. [`super::translate_rules`] turns it into model
+//! fields.
+
+use std::collections::HashMap;
+
+use super::super::lenient::{BoolLike, NumberLike};
+use super::super::request::{DisruptionRequest, PlanRequest, VisitRequest};
+use super::super::PlanError;
+
+/// Default cost of serving a visit with another driver than published:
+/// half an hour of driving.
+pub const DEFAULT_DRIVER_CHANGE: f64 = 1800.0;
+/// Default cost of a visit out of its published order.
+pub const DEFAULT_SEQUENCE_CHANGE: f64 = 300.0;
+/// Default cost of a start moved past the threshold from its ETA.
+pub const DEFAULT_ETA_SHIFT: f64 = 300.0;
+/// Default ETA tolerance: shifts up to half an hour are not changes.
+pub const DEFAULT_ETA_THRESHOLD: f64 = 1800.0;
+
+/// How much of the published plan a visit must keep.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LockLevel {
+    /// Anything may change (at the disruption cost).
+    #[default]
+    Free,
+    /// The driver is fixed; the order may change.
+    KeepDriver,
+    /// Driver and order among the driver's locked visits are fixed.
+    Locked,
+}
+
+impl LockLevel {
+    fn parse(record: &str, text: &str) -> Result<Self, PlanError> {
+        match text {
+            "free" => Ok(Self::Free),
+            "keepDriver" => Ok(Self::KeepDriver),
+            "locked" => Ok(Self::Locked),
+            other => Err(PlanError::field(
+                record,
+                "lock",
+                format!("must be \"locked\", \"keepDriver\" or \"free\", got \"{other}\""),
+            )),
+        }
+    }
+}
+
+/// Costs of departing from the published plan, in the objective's unit
+/// (seconds of travel).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Weights {
+    /// Per visit served by another driver than published.
+    pub driver_change: f64,
+    /// Per visit out of its published order.
+    pub sequence_change: f64,
+    /// Per visit whose start moved more than `eta_threshold` from its ETA.
+    pub eta_shift: f64,
+    /// Tolerated ETA shift, seconds.
+    pub eta_threshold: f64,
+}
+
+impl Default for Weights {
+    fn default() -> Self {
+        Self {
+            driver_change: DEFAULT_DRIVER_CHANGE,
+            sequence_change: DEFAULT_SEQUENCE_CHANGE,
+            eta_shift: DEFAULT_ETA_SHIFT,
+            eta_threshold: DEFAULT_ETA_THRESHOLD,
+        }
+    }
+}
+
+/// A re-plan's situation, indexed by request visit and request driver.
+#[derive(Debug, Clone)]
+pub struct Replan {
+    /// The moment of the re-plan, seconds from midnight.
+    pub now: f64,
+    /// Published stops starting before this keep driver and place.
+    pub freeze_until: Option<f64>,
+    /// Disruption costs.
+    pub weights: Weights,
+    /// Start the search from the published plan.
+    pub warm_start: bool,
+    /// Per request visit: its `driverId`, if any.
+    pub published_driver_id: Vec<Option<String>>,
+    /// Per request visit: index of its published driver in the request.
+    pub published_driver: Vec<Option<usize>>,
+    /// Per request visit: 1-based place in its published driver's day (by
+    /// `serviceOrder`, then request order; closed visits count).
+    pub published_rank: Vec<u32>,
+    /// Per request visit: its published `serviceOrder`.
+    pub published_order: Vec<Option<f64>>,
+    /// Per request visit: its published ETA.
+    pub eta: Vec<Option<f64>>,
+    /// Per request visit: closed or skipped.
+    pub done: Vec<bool>,
+    /// Per request visit: in progress.
+    pub in_progress: Vec<bool>,
+    /// Per request visit: its lock, the driver's when it has none.
+    pub lock: Vec<LockLevel>,
+    /// Per driver: the request visit the driver is at (in progress, else
+    /// the last closed one), where their route restarts without `current`.
+    pub anchor: Vec<Option<usize>>,
+    /// Per driver: when they left their anchor (a closed visit's published
+    /// end of service), when the request says.
+    pub anchor_departure: Vec<Option<f64>>,
+    /// Per driver: the first published visit still to do (neither done
+    /// nor in progress), which they may already be driving to.
+    pub next_stop: Vec<Option<usize>>,
+}
+
+fn optional_number(
+    record: &str,
+    field: &str,
+    value: &Option<NumberLike>,
+) -> Result<Option<f64>, PlanError> {
+    value
+        .as_ref()
+        .map(|v| v.value().map_err(|p| PlanError::field(record, field, p)))
+        .transpose()
+}
+
+fn flag(record: &str, field: &str, value: &Option<BoolLike>) -> Result<bool, PlanError> {
+    value.as_ref().map_or(Ok(false), |b| {
+        b.value().map_err(|p| PlanError::field(record, field, p))
+    })
+}
+
+fn weights(disruption: Option<&DisruptionRequest>) -> Result<Weights, PlanError> {
+    let mut w = Weights::default();
+    let Some(d) = disruption else {
+        return Ok(w);
+    };
+    let record = "options.disruption";
+    for (field, value, slot) in [
+        ("driverChange", &d.driver_change, &mut w.driver_change),
+        ("sequenceChange", &d.sequence_change, &mut w.sequence_change),
+        ("etaShift", &d.eta_shift, &mut w.eta_shift),
+        (
+            "etaThresholdSeconds",
+            &d.eta_threshold_seconds,
+            &mut w.eta_threshold,
+        ),
+    ] {
+        if let Some(v) = optional_number(record, field, value)? {
+            if !v.is_finite() || v < 0.0 {
+                return Err(PlanError::field(
+                    record,
+                    field,
+                    format!("must be >= 0, got {v}"),
+                ));
+            }
+            *slot = v;
+        }
+    }
+    Ok(w)
+}
+
+/// Whether the request asks for a re-route (`mode`), validated.
+pub fn is_reroute(request: &PlanRequest) -> Result<bool, PlanError> {
+    match request.mode.as_deref() {
+        None | Some("plan") => Ok(false),
+        Some("reroute") => Ok(true),
+        Some(other) => Err(PlanError::field(
+            "request",
+            "mode",
+            format!("must be \"plan\" or \"reroute\", got \"{other}\""),
+        )),
+    }
+}
+
+impl Replan {
+    /// Reads the situation of a re-route request; `record_of` names visit
+    /// records in errors.
+    pub fn parse(
+        request: &PlanRequest,
+        driver_index: &HashMap<&str, usize>,
+        record_of: impl Fn(usize, &VisitRequest) -> String,
+    ) -> Result<Self, PlanError> {
+        let now = optional_number("request", "now", &request.now)?.ok_or_else(|| {
+            PlanError::field("request", "now", "a re-route needs the time of the re-plan")
+        })?;
+        let freeze_until = optional_number("request", "freezeUntil", &request.freeze_until)?;
+        let weights = weights(request.options.disruption.as_ref())?;
+        let warm_start = match &request.options.warm_start {
+            Some(b) => b
+                .value()
+                .map_err(|p| PlanError::field("options", "warmStart", p))?,
+            None => true,
+        };
+        let n = request.visits.len();
+        let mut driver_lock = Vec::with_capacity(request.drivers.len());
+        for (d, driver) in request.drivers.iter().enumerate() {
+            let record = format!("drivers[{d}] (id {})", driver.id);
+            driver_lock.push(match &driver.lock {
+                Some(text) => LockLevel::parse(&record, text)?,
+                None => LockLevel::Free,
+            });
+        }
+        let mut replan = Self {
+            now,
+            freeze_until,
+            weights,
+            warm_start,
+            published_driver_id: Vec::with_capacity(n),
+            published_driver: Vec::with_capacity(n),
+            published_rank: vec![0; n],
+            published_order: Vec::with_capacity(n),
+            eta: Vec::with_capacity(n),
+            done: Vec::with_capacity(n),
+            in_progress: Vec::with_capacity(n),
+            lock: Vec::with_capacity(n),
+            anchor: vec![None; request.drivers.len()],
+            anchor_departure: vec![None; request.drivers.len()],
+            next_stop: vec![None; request.drivers.len()],
+        };
+        for (i, v) in request.visits.iter().enumerate() {
+            let record = record_of(i, v);
+            let driver_id = v.driver_id.clone().filter(|s| !s.is_empty());
+            let driver = driver_id
+                .as_deref()
+                .and_then(|id| driver_index.get(id).copied());
+            let done = flag(&record, "closed", &v.closed)? || flag(&record, "skipped", &v.skipped)?;
+            let lock = match (&v.lock, driver) {
+                (Some(text), _) => LockLevel::parse(&record, text)?,
+                (None, Some(d)) => driver_lock[d],
+                (None, None) => LockLevel::Free,
+            };
+            replan.published_driver_id.push(driver_id);
+            replan.published_driver.push(driver);
+            replan.published_order.push(if done {
+                None
+            } else {
+                optional_number(&record, "serviceOrder", &v.service_order)?
+            });
+            replan.eta.push(if done {
+                None
+            } else {
+                optional_number(&record, "eta", &v.eta)?
+            });
+            replan
+                .in_progress
+                .push(!done && flag(&record, "inProgress", &v.in_progress)?);
+            replan.done.push(done);
+            replan.lock.push(lock);
+        }
+        // Ranks: each driver's published visits by serviceOrder (closed
+        // ones included, which only matters for where the driver is).
+        let mut days: Vec<Vec<(f64, usize)>> = vec![Vec::new(); request.drivers.len()];
+        for (i, v) in request.visits.iter().enumerate() {
+            if let Some(d) = replan.published_driver[i] {
+                let order = v
+                    .service_order
+                    .as_ref()
+                    .and_then(|o| o.value().ok())
+                    .unwrap_or(f64::INFINITY);
+                days[d].push((order, i));
+            }
+        }
+        for (d, day) in days.iter_mut().enumerate() {
+            day.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            for (rank, &(_, i)) in day.iter().enumerate() {
+                replan.published_rank[i] = rank as u32 + 1;
+            }
+            let closed = |&&(_, i): &&(f64, usize)| {
+                let v = &request.visits[i];
+                v.closed
+                    .as_ref()
+                    .is_some_and(|c| c.value().unwrap_or(false))
+            };
+            replan.anchor[d] = day
+                .iter()
+                .find(|&&(_, i)| replan.in_progress[i])
+                .or_else(|| day.iter().rev().find(closed))
+                .map(|&(_, i)| i);
+            replan.anchor_departure[d] = replan.anchor[d]
+                .filter(|&i| !replan.in_progress[i])
+                .and_then(|i| {
+                    let v = &request.visits[i];
+                    let eta = v.eta.as_ref()?.value().ok()?;
+                    let duration = v.duration.as_ref().map_or(Some(0.0), |d| d.value().ok())?;
+                    Some(eta + duration)
+                });
+            replan.next_stop[d] = day
+                .iter()
+                .map(|&(_, i)| i)
+                .find(|&i| !replan.done[i] && !replan.in_progress[i]);
+        }
+        Ok(replan)
+    }
+
+    /// Whether request visit `i` is frozen: published with an ETA before
+    /// the freeze horizon.
+    pub fn frozen(&self, i: usize) -> bool {
+        match (self.freeze_until, self.eta[i], self.published_driver[i]) {
+            (Some(until), Some(eta), Some(_)) => eta < until,
+            _ => false,
+        }
+    }
+}
