@@ -132,8 +132,15 @@ impl JobParams {
         let obj: &Map<String, Value> = body
             .as_object()
             .ok_or_else(|| vec![FieldError::new("", "expected a JSON object")])?;
-        let errors = validate(PLAN_JOB_FIELDS, obj, false);
+        let mut errors = validate(PLAN_JOB_FIELDS, obj, false);
+        errors.extend(reroute::missing_now(obj));
         if !errors.is_empty() {
+            // In the order of the field table (nested ones under their parent).
+            let rank = |e: &FieldError| {
+                let root = e.field.split(['.', '[']).next().unwrap_or_default();
+                PLAN_JOB_FIELDS.iter().position(|f| f.name == root)
+            };
+            errors.sort_by_key(rank);
             return Err(errors);
         }
         // Types were checked above; the fallbacks are never taken.

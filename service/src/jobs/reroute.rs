@@ -125,6 +125,18 @@ pub struct Reroute {
     pub drivers: Vec<DriverOverride>,
 }
 
+/// The error of a re-route body without `now` (required in that mode).
+pub fn missing_now(obj: &Map<String, Value>) -> Option<FieldError> {
+    let reroute = obj.get("mode").and_then(Value::as_str) == Some("reroute");
+    let now = obj.get("now").filter(|v| !v.is_null());
+    (reroute && now.is_none()).then(|| {
+        FieldError::new(
+            "now",
+            "is required with mode \"reroute\": the time of the re-plan, seconds from midnight",
+        )
+    })
+}
+
 /// The re-route part of a (type-checked) job body: `None` in plan mode,
 /// where the re-route fields are ignored as the plan format does.
 pub fn from_body(obj: &Map<String, Value>) -> Result<Option<Reroute>, Vec<FieldError>> {
@@ -144,12 +156,7 @@ pub fn from_body(obj: &Map<String, Value>) -> Result<Option<Reroute>, Vec<FieldE
         }
     };
     let now = number("now", &mut errors);
-    if get("now").is_none() {
-        errors.push(FieldError::new(
-            "now",
-            "is required with mode \"reroute\": the time of the re-plan, seconds from midnight",
-        ));
-    }
+    errors.extend(missing_now(obj));
     let freeze_until = number("freezeUntil", &mut errors);
     let disruption = get("disruption").and_then(|v| {
         serde_json::from_value::<DisruptionRequest>(v.clone())
