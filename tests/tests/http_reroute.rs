@@ -156,6 +156,20 @@ fn a_reroute_job_keeps_the_day_and_serves_the_urgent_visit() {
         ]
     );
 
+    // An override must name a driver of the plan; the job says which.
+    let unknown = submit(
+        &server,
+        &key,
+        json!({"date": date, "mode": "reroute", "now": NOW, "drivers": [{"id": "drv-999"}]}),
+    );
+    let job = server.wait_for(&format!("/api/v2/plans/{unknown}"), &key, |j| {
+        j["data"]["status"] == "failed"
+    });
+    assert_eq!(
+        job["data"]["error"],
+        "drivers[0].id: no driver drv-999 in this plan"
+    );
+
     // The same rest of the day from scratch, for comparison (not applied).
     let scratch = submit(
         &server,
@@ -198,6 +212,25 @@ fn a_reroute_job_keeps_the_day_and_serves_the_urgent_visit() {
         "urgent visit not served: {}",
         plan["unassigned"]
     );
+    // The late driver, free from 10:00 where they reported, starts no
+    // service before then; everyone else none before `now`.
+    for route in plan["routes"].as_array().unwrap() {
+        let from = if route["driverId"] == late.as_str() {
+            36_000.0
+        } else {
+            NOW
+        };
+        for stop in route["stops"].as_array().unwrap() {
+            if stop["visitId"] != in_progress.as_str() {
+                let start = stop["serviceStart"].as_f64().unwrap();
+                assert!(
+                    start >= from,
+                    "{} starts at {start}: {stop}",
+                    route["driverId"]
+                );
+            }
+        }
+    }
     let changes = plan["changes"].as_array().unwrap();
     let urgent_change = changes
         .iter()

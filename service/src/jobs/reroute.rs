@@ -247,11 +247,10 @@ impl Reroute {
         request.freeze_until = self.freeze_until.map(NumberLike::Number);
         request.options.disruption = self.disruption.clone();
         request.options.warm_start = self.warm_start.map(BoolLike::Bool);
+        // Only reported positions count (a `current` kept in a driver
+        // record is not one): without, the solver's own rules place them.
         for driver in &mut request.drivers {
-            driver.current = locations
-                .get(&driver.id)
-                .and_then(|l| position(&date, l))
-                .or(driver.current.take());
+            driver.current = locations.get(&driver.id).and_then(|l| position(&date, l));
         }
         for (i, o) in self.drivers.iter().enumerate() {
             let driver: &mut DriverRequest = request
