@@ -7,8 +7,10 @@
 //! timed until `GET` shows it finished, polling every 20 ms. Each run uses
 //! a fresh server, so every run re-plans the same published day.
 //!
-//! `cargo run --release -p ordo-e2e --example reroute_latency -- [RUNS] [TIME_LIMIT] [FILE]`
-//! (defaults 5 runs, 0.6 s, the bundled scenario).
+//! `cargo run --release -p ordo-e2e --example reroute_latency -- [RUNS] [TIME_LIMIT] [FILE|-] [scratch]`
+//! (defaults 5 runs, 0.6 s, `-`: the bundled scenario). `scratch` plans the
+//! same rest of the day from scratch instead (`warmStart: false`, no
+//! disruption costs), for comparison.
 
 use std::time::{Duration, Instant};
 
@@ -113,7 +115,7 @@ fn seconds(from: Option<i64>, to: Option<i64>) -> f64 {
     }
 }
 
-fn one_run(scenario: &Value, time_limit: f64) -> Run {
+fn one_run(scenario: &Value, time_limit: f64, scratch: bool) -> Run {
     let date = scenario["date"].as_str().unwrap_or_default();
     let now = scenario["now"].as_f64().unwrap_or(39_600.0);
     let midnight_ms = PlanDate::parse(date).map_or(0, |d| d.midnight_unix_seconds() * 1000);
@@ -139,8 +141,12 @@ fn one_run(scenario: &Value, time_limit: f64) -> Run {
         assert_eq!(r.status, 204, "{}", r.json);
     }
 
-    let body = json!({"date": date, "mode": "reroute", "now": now,
+    let mut body = json!({"date": date, "mode": "reroute", "now": now,
                       "timeLimitSeconds": time_limit, "apply": true});
+    if scratch {
+        body["warmStart"] = false.into();
+        body["disruption"] = json!({"driverChange": 0, "sequenceChange": 0, "etaShift": 0});
+    }
     let started = Instant::now();
     let r = server.call("POST", "/api/v2/plans", Some(&key), Some(&body));
     assert_eq!(r.status, 202, "{}", r.json);
@@ -185,19 +191,22 @@ fn main() {
     let time_limit: f64 = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(0.6);
     let file = args
         .get(3)
+        .filter(|a| !a.is_empty() && *a != "-")
         .map(Into::into)
         .unwrap_or_else(|| workspace_root().join("datasets/field-500-reroute.json"));
     let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
     let scenario: Value =
         serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+    let scratch = args.get(4).is_some_and(|a| a == "scratch");
     println!(
-        "{}: reroute at now = {}, timeLimitSeconds {time_limit}, {runs} runs",
+        "{}: reroute{} at now = {}, timeLimitSeconds {time_limit}, {runs} runs",
         file.display(),
+        if scratch { " from scratch" } else { "" },
         scenario["now"]
     );
     let mut walls = Vec::new();
     for i in 0..runs {
-        let r = one_run(&scenario, time_limit);
+        let r = one_run(&scenario, time_limit, scratch);
         println!(
             "run {}: wall {:>4.0} ms (queued {:.3} s, started..finished {:.3} s)  served {}  \
              unassigned {}  changed driver {} ({:.1}%)  changed in all {}  feasible {}  applied {}",
