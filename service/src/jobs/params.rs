@@ -69,7 +69,7 @@ pub const PLAN_JOB_FIELDS: &[Field] = &[
         false,
         "plan (default): plan the whole day. reroute: re-plan the rest of the day from now, \
          changing the published plan (the visits' driverId, serviceOrder, eta) as little as \
-         needed; the fields below apply only then.",
+         needed. now, freezeUntil, disruption, warmStart and drivers apply only then.",
     ),
     f(
         "now",
