@@ -79,11 +79,17 @@ impl Modify for RecordSchemas {
             ("Driver", schema(DRIVER_FIELDS, "A driver and their vehicle (plan format's DriverRequest).")),
             ("DriverBatch", batch_of("Driver")),
             ("DriverList", list_of("Driver")),
-            ("PlanJobRequest", schema(PLAN_JOB_FIELDS, "A planning job.")),
+            ("PlanJobRequest", schema(PLAN_JOB_FIELDS, "A planning job. With mode \"reroute\" the \
+                stored visits' driverId, serviceOrder (and eta, lock, remainingDuration) are the \
+                published plan, closed/skipped/inProgress are as stored, and each driver restarts \
+                from their latest performer location of date (drivers[].current overrides it).")),
             ("PlanJob", described("data: {id, status, params, progress {fraction, served, unassigned, \
                 distance}, bestPlan, result {plan, feasible, violations, applied, appliedVisits, \
                 conflicts [{visitId, id, reason}]}, error, createdAt, startedAt, finishedAt}. Plans \
-                follow docs/plan-format.md.")),
+                follow docs/plan-format.md; a re-route's plan adds changes [{visitId, id, kinds \
+                (driver, sequence, eta, added, unassigned), oldDriverId, newDriverId, \
+                oldServiceOrder, newServiceOrder, oldEta, newEta}] and summary.changes \
+                {changedVisits, driver, sequence, eta, added, unassigned}.")),
             ("UpsertResult", described("meta: {recordsInserted, recordsUpdated, errors: [{error: 422, \
                 message, index, id, field}]}, data: null")),
             ("LocationReport", described("{location, submitted_at} or {data: {...}} or {data: [...]}; \
@@ -134,6 +140,19 @@ mod tests {
         }
         let visit = &doc["components"]["schemas"]["Visit"];
         assert!(visit["properties"]["time_windows"].is_object());
+        assert_eq!(
+            visit["properties"]["lock"]["enum"],
+            serde_json::json!(["locked", "keepDriver", "free"])
+        );
+        let driver = &doc["components"]["schemas"]["Driver"];
+        assert!(driver["properties"]["lock"]["enum"].is_array());
+        let job = &doc["components"]["schemas"]["PlanJobRequest"]["properties"];
+        assert_eq!(job["mode"]["enum"], serde_json::json!(["plan", "reroute"]));
+        assert!(job["now"].is_object());
+        assert!(job["disruption"]["properties"]["driverChange"].is_object());
+        let overrides = &job["drivers"]["items"];
+        assert_eq!(overrides["required"], serde_json::json!(["id"]));
+        assert!(overrides["properties"]["current"]["properties"]["at"].is_object());
         assert!(visit["required"]
             .as_array()
             .unwrap()

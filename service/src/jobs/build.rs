@@ -1,6 +1,6 @@
 //! Stored records → the plan format: the company's visits of the day (with
 //! the version each had when read, for conflict checks on apply) and the
-//! drivers asked for.
+//! drivers asked for; a re-route adds its fields and driver positions.
 
 use std::collections::HashMap;
 
@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::params::JobParams;
 use crate::records::driver::driver_request;
-use crate::storage::{drivers, visits, Tenant};
+use crate::storage::{drivers, locations, visits, Tenant};
 
 /// A visit as the plan read it.
 #[derive(Debug, Clone, PartialEq)]
@@ -87,19 +87,24 @@ pub fn build(conn: &Connection, tenant: &Tenant, params: &JobParams) -> Result<B
             serde_json::from_value(record).map_err(|e| format!("visit {}: {e}", snap.doc_id))?;
         requests.push(visit);
     }
-    Ok(Built {
-        request: PlanRequest {
-            date: params.date.clone(),
-            visits: requests,
-            drivers: chosen,
-            options: PlanOptions {
-                time_limit_seconds: Some(NumberLike::Number(params.time_limit_seconds)),
-                seed: Some(NumberLike::Number(params.seed as f64)),
-                iterations: params.iterations.map(|i| NumberLike::Number(i as f64)),
-                ..PlanOptions::default()
-            },
-            ..PlanRequest::default()
+    let mut request = PlanRequest {
+        date: params.date.clone(),
+        visits: requests,
+        drivers: chosen,
+        options: PlanOptions {
+            time_limit_seconds: Some(NumberLike::Number(params.time_limit_seconds)),
+            seed: Some(NumberLike::Number(params.seed as f64)),
+            iterations: params.iterations.map(|i| NumberLike::Number(i as f64)),
+            ..PlanOptions::default()
         },
+        ..PlanRequest::default()
+    };
+    if let Some(reroute) = &params.reroute {
+        let positions = locations::latest_by_driver(conn, tenant).map_err(storage)?;
+        reroute.apply(&mut request, &positions)?;
+    }
+    Ok(Built {
+        request,
         visits: read,
     })
 }

@@ -5,10 +5,13 @@
 //!
 //! - `params.rs`: the job request and its validation.
 //! - `build.rs`: stored visits and drivers → a `PlanRequest`.
+//! - `reroute.rs`: a re-route's fields, and the published plan and driver
+//!   positions it adds to the request.
 //! - `run.rs`: one job from start to finish.
 
 mod build;
 mod params;
+mod reroute;
 mod run;
 
 use std::collections::HashMap;

@@ -1,9 +1,13 @@
 //! The body of `POST /api/v2/plans`: which day, which drivers or
-//! territory, the search budget, and whether to write the plan back.
+//! territory, the search budget, whether to write the plan back, and for a
+//! re-route (`mode: "reroute"`) its time and options.
 
 use serde_json::{json, Map, Value};
 
-use crate::records::spec::{boolean, field as f, integer_in, number_in, validate, Field, Kind};
+use super::reroute::{self, Reroute, DISRUPTION_FIELDS, DRIVER_OVERRIDE_FIELDS};
+use crate::records::spec::{
+    boolean, field as f, integer_in, number_in, validate, Field, Kind, DAY_SECONDS,
+};
 use crate::records::FieldError;
 
 /// The job request's fields.
@@ -59,6 +63,46 @@ pub const PLAN_JOB_FIELDS: &[Field] = &[
         false,
         "Write serviceOrder and driverId of the planned visits when done (default false).",
     ),
+    f(
+        "mode",
+        Kind::OneOf(&["plan", "reroute"]),
+        false,
+        "plan (default): plan the whole day. reroute: re-plan the rest of the day from now, \
+         changing the published plan (the visits' driverId, serviceOrder, eta) as little as \
+         needed. now, freezeUntil, disruption, warmStart and drivers apply only then.",
+    ),
+    f(
+        "now",
+        DAY_SECONDS,
+        false,
+        "Re-route (required): the moment of the re-plan, seconds from midnight of date.",
+    ),
+    f(
+        "freezeUntil",
+        DAY_SECONDS,
+        false,
+        "Re-route: published stops whose eta is before this keep their driver and place.",
+    ),
+    f(
+        "disruption",
+        Kind::Object(DISRUPTION_FIELDS),
+        false,
+        "Re-route: costs of changes, in seconds of travel.",
+    ),
+    f(
+        "warmStart",
+        Kind::Bool,
+        false,
+        "Re-route: start from the published plan (default true); false re-plans from scratch.",
+    ),
+    f(
+        "drivers",
+        Kind::Objects(DRIVER_OVERRIDE_FIELDS),
+        false,
+        "Re-route: per-driver overrides [{id, current?: {lat, lng, at}, lock?}]. Without \
+         current, a driver restarts from their latest performer location if submitted on date \
+         (at = its submitted_at in seconds from midnight UTC).",
+    ),
 ];
 
 /// A validated job request.
@@ -78,6 +122,8 @@ pub struct JobParams {
     pub seed: i64,
     /// Write the plan back.
     pub apply: bool,
+    /// A re-route's time and options; `None` plans the whole day.
+    pub reroute: Option<Reroute>,
 }
 
 impl JobParams {
@@ -86,8 +132,15 @@ impl JobParams {
         let obj: &Map<String, Value> = body
             .as_object()
             .ok_or_else(|| vec![FieldError::new("", "expected a JSON object")])?;
-        let errors = validate(PLAN_JOB_FIELDS, obj, false);
+        let mut errors = validate(PLAN_JOB_FIELDS, obj, false);
+        errors.extend(reroute::missing_now(obj));
         if !errors.is_empty() {
+            // In the order of the field table (nested ones under their parent).
+            let rank = |e: &FieldError| {
+                let root = e.field.split(['.', '[']).next().unwrap_or_default();
+                PLAN_JOB_FIELDS.iter().position(|f| f.name == root)
+            };
+            errors.sort_by_key(rank);
             return Err(errors);
         }
         // Types were checked above; the fallbacks are never taken.
@@ -108,14 +161,22 @@ impl JobParams {
                 .and_then(|v| integer_in(v, 0, i64::MAX).ok())
                 .unwrap_or(1),
             apply: get("apply").and_then(|v| boolean(v).ok()).unwrap_or(false),
+            reroute: reroute::from_body(obj)?,
         })
     }
 
     /// As stored and shown back.
     pub fn to_json(&self) -> Value {
-        json!({"date": self.date, "driverIds": self.driver_ids, "territory": self.territory,
-               "timeLimitSeconds": self.time_limit_seconds, "iterations": self.iterations,
-               "seed": self.seed, "apply": self.apply})
+        let mut shown = json!({"date": self.date, "driverIds": self.driver_ids,
+               "territory": self.territory, "timeLimitSeconds": self.time_limit_seconds,
+               "iterations": self.iterations, "seed": self.seed, "apply": self.apply,
+               "mode": if self.reroute.is_some() { "reroute" } else { "plan" }});
+        if let (Some(reroute), Some(obj)) = (&self.reroute, shown.as_object_mut()) {
+            if let Value::Object(fields) = reroute.to_json() {
+                obj.extend(fields);
+            }
+        }
+        shown
     }
 }
 
@@ -134,5 +195,39 @@ mod tests {
         let e = JobParams::from_json(&json!({"timeLimitSeconds": -1})).unwrap_err();
         let fields: Vec<_> = e.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["date", "timeLimitSeconds"]);
+    }
+
+    #[test]
+    fn reroute_fields_are_checked_and_named() {
+        let e = JobParams::from_json(&json!({"date": "2026-11-23", "mode": "replan",
+            "now": 90_000_000, "disruption": {"driverChange": -1}, "warmStart": "maybe",
+            "drivers": [{"current": {"at": "noon"}, "lock": "frozen"}]}))
+        .unwrap_err();
+        let fields: Vec<_> = e.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "mode",
+                "now",
+                "disruption.driverChange",
+                "warmStart",
+                "drivers[0].id",
+                "drivers[0].current.at",
+                "drivers[0].lock"
+            ]
+        );
+        let e =
+            JobParams::from_json(&json!({"date": "2026-11-23", "mode": "reroute"})).unwrap_err();
+        assert_eq!(e[0].field, "now");
+        let p = JobParams::from_json(&json!({"date": "2026-11-23", "mode": "reroute",
+            "now": 39600, "freezeUntil": "41400", "apply": true}))
+        .unwrap();
+        let shown = p.to_json();
+        assert_eq!(shown["mode"], "reroute");
+        assert_eq!(shown["now"], 39600.0);
+        assert_eq!(shown["freezeUntil"], 41400.0);
+        let plain = JobParams::from_json(&json!({"date": "2026-11-23", "now": 5})).unwrap();
+        assert_eq!(plain.reroute, None);
+        assert_eq!(plain.to_json()["mode"], "plan");
     }
 }

@@ -7,7 +7,7 @@ use ordo_solver::plan::DriverRequest;
 use serde_json::{json, Map, Value};
 
 use super::location::parse_location;
-use super::spec::{field as f, id_text, validate, Field, FieldError, Kind};
+use super::spec::{field as f, id_text, validate, Field, FieldError, Kind, LOCKS};
 
 /// Every documented driver field.
 pub const DRIVER_FIELDS: &[Field] = &[
@@ -74,6 +74,12 @@ pub const DRIVER_FIELDS: &[Field] = &[
         false,
         "Cap on the day's length in seconds.",
     ),
+    f(
+        "lock",
+        Kind::OneOf(LOCKS),
+        false,
+        "Re-route: lock of the driver's published visits (locked, keepDriver, free).",
+    ),
 ];
 
 /// Validates a complete driver and returns its id as text.
@@ -132,6 +138,11 @@ pub(crate) mod tests {
         assert_eq!(request.id, "17");
         assert_eq!(request.vehicle_id.as_deref(), Some("van-d1"));
         assert!(request.end.is_some());
+        let mut locked = driver("d2");
+        locked.insert("lock".into(), json!("keepDriver"));
+        assert!(driver_id(&locked).is_ok());
+        let request = driver_request(&Value::Object(locked)).unwrap();
+        assert_eq!(request.lock.as_deref(), Some("keepDriver"));
     }
 
     #[test]
@@ -139,11 +150,12 @@ pub(crate) mod tests {
         let mut d = driver("d1");
         d.remove("shift");
         d.insert("start".into(), json!("somewhere"));
+        d.insert("lock".into(), json!("always"));
         let fields: Vec<String> = driver_id(&d)
             .unwrap_err()
             .into_iter()
             .map(|e| e.field)
             .collect();
-        assert_eq!(fields, ["start", "shift"]);
+        assert_eq!(fields, ["start", "shift", "lock"]);
     }
 }

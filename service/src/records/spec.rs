@@ -36,12 +36,27 @@ pub enum Kind {
     Break,
     /// A location in any format of the jobs document.
     Location,
+    /// One of these strings.
+    OneOf(&'static [&'static str]),
+    /// An object with these fields (errors name `parent.child`).
+    Object(&'static [Field]),
+    /// An array of objects with these fields (errors name `parent[i].child`).
+    Objects(&'static [Field]),
     /// Anything (kept as sent).
     Any,
 }
 
+/// The re-route locks of visits and drivers (plan format).
+pub const LOCKS: &[&str] = &["locked", "keepDriver", "free"];
+
+/// Seconds from midnight of the plan's day (up to a week, as time windows).
+pub const DAY_SECONDS: Kind = Kind::Number {
+    min: 0.0,
+    max: 7.0 * 86_400.0,
+};
+
 /// One documented field.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Field {
     /// JSON name.
     pub name: &'static str,
@@ -87,21 +102,76 @@ impl FieldError {
 /// pass untouched.
 pub fn validate(fields: &[Field], record: &Map<String, Value>, partial: bool) -> Vec<FieldError> {
     let mut errors = Vec::new();
+    validate_at(fields, record, partial, "", &mut errors);
+    errors
+}
+
+/// [`validate`] of a nested object whose field names get `prefix`.
+fn validate_at(
+    fields: &[Field],
+    record: &Map<String, Value>,
+    partial: bool,
+    prefix: &str,
+    errors: &mut Vec<FieldError>,
+) {
     for field in fields {
-        match record.get(field.name) {
-            None | Some(Value::Null) => {
+        let name = format!("{prefix}{}", field.name);
+        match (record.get(field.name), field.kind) {
+            (None | Some(Value::Null), _) => {
                 if field.required && !partial {
-                    errors.push(FieldError::new(field.name, "is required"));
+                    errors.push(FieldError::new(name, "is required"));
                 }
             }
-            Some(value) => {
-                if let Err(message) = check(field.kind, value) {
-                    errors.push(FieldError::new(field.name, message));
+            (Some(value), Kind::Object(inner)) => match value.as_object() {
+                Some(obj) => validate_at(inner, obj, false, &format!("{name}."), errors),
+                None => errors.push(FieldError::new(
+                    name,
+                    format!("expected an object, got {value}"),
+                )),
+            },
+            (Some(value), Kind::Objects(inner)) => match value.as_array() {
+                Some(list) => {
+                    for (i, item) in list.iter().enumerate() {
+                        let item_name = format!("{name}[{i}]");
+                        match item.as_object() {
+                            Some(obj) => {
+                                validate_at(inner, obj, false, &format!("{item_name}."), errors)
+                            }
+                            None => errors.push(FieldError::new(
+                                item_name,
+                                format!("expected an object, got {item}"),
+                            )),
+                        }
+                    }
+                }
+                None => errors.push(FieldError::new(
+                    name,
+                    format!("expected an array of objects, got {value}"),
+                )),
+            },
+            (Some(value), kind) => {
+                if let Err(message) = check(kind, value) {
+                    errors.push(FieldError::new(name, message));
                 }
             }
         }
     }
-    errors
+}
+
+/// A value among `options`.
+pub fn one_of(value: &Value, options: &[&str]) -> Result<String, String> {
+    let quoted = || {
+        options
+            .iter()
+            .map(|o| format!("\"{o}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    value
+        .as_str()
+        .filter(|v| options.contains(v))
+        .map(str::to_owned)
+        .ok_or_else(|| format!("must be one of {}, got {value}", quoted()))
 }
 
 fn parse<T: serde::de::DeserializeOwned>(value: &Value, what: &str) -> Result<T, String> {
@@ -193,7 +263,9 @@ fn check(kind: Kind, value: &Value) -> Result<(), String> {
                 .map_err(|e| format!("duration: {e}"))
         }
         Kind::Location => parse_location(value).map(|_| ()),
-        Kind::Any => Ok(()),
+        Kind::OneOf(options) => one_of(value, options).map(|_| ()),
+        // Nested objects are checked field by field in `validate_at`.
+        Kind::Object(_) | Kind::Objects(_) | Kind::Any => Ok(()),
     }
 }
 
@@ -248,9 +320,35 @@ fn field_schema(field: &Field) -> RefOr<Schema> {
             )
             .into()
         }
+        Kind::OneOf(options) => text().enum_values(Some(options.iter().copied())),
+        Kind::Object(inner) => return nested(inner, field.doc).into(),
+        Kind::Objects(inner) => {
+            return Schema::Array(
+                ArrayBuilder::new()
+                    .items(RefOr::T(nested(inner, "")))
+                    .description(Some(field.doc))
+                    .build(),
+            )
+            .into()
+        }
         Kind::Window | Kind::Break | Kind::Location | Kind::Any => ObjectBuilder::new(),
     };
     Schema::Object(builder.description(Some(field.doc)).build()).into()
+}
+
+/// The schema of a nested object: its fields, documented like a record's.
+fn nested(fields: &[Field], description: &str) -> Schema {
+    let mut object = ObjectBuilder::new().schema_type(Type::Object);
+    if !description.is_empty() {
+        object = object.description(Some(description));
+    }
+    for field in fields {
+        object = object.property(field.name, field_schema(field));
+        if field.required {
+            object = object.required(field.name);
+        }
+    }
+    Schema::Object(object.build())
 }
 
 fn window_schema() -> ObjectBuilder {
@@ -292,6 +390,48 @@ mod tests {
             doc: "",
         },
     ];
+
+    const INNER: &[Field] = &[
+        Field {
+            name: "lock",
+            kind: Kind::OneOf(&["locked", "free"]),
+            required: false,
+            doc: "",
+        },
+        Field {
+            name: "id",
+            kind: Kind::Id,
+            required: true,
+            doc: "",
+        },
+    ];
+
+    #[test]
+    fn nested_fields_are_named_with_their_path() {
+        const OUTER: &[Field] = &[
+            Field {
+                name: "one",
+                kind: Kind::Object(INNER),
+                required: false,
+                doc: "",
+            },
+            Field {
+                name: "many",
+                kind: Kind::Objects(INNER),
+                required: false,
+                doc: "",
+            },
+        ];
+        let record = json!({"one": {"lock": "frozen", "id": 1},
+                            "many": [{"id": 2, "lock": "free"}, {"lock": "locked"}, 3]});
+        let e: Vec<String> = validate(OUTER, record.as_object().unwrap(), false)
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(e, ["one.lock", "many[1].id", "many[2]"]);
+        let ok = json!({"one": {"id": "x", "lock": "locked"}, "many": []});
+        assert!(validate(OUTER, ok.as_object().unwrap(), false).is_empty());
+    }
 
     fn errors(record: Value) -> Vec<String> {
         validate(FIELDS, record.as_object().unwrap(), false)

@@ -3,7 +3,9 @@
 
 use serde_json::{Map, Value};
 
-use super::spec::{boolean, field as f, id_text, integer_in, validate, Field, FieldError, Kind};
+use super::spec::{
+    boolean, field as f, id_text, integer_in, validate, Field, FieldError, Kind, DAY_SECONDS, LOCKS,
+};
 
 const TEXT: Kind = Kind::Text;
 const BOOL: Kind = Kind::Bool;
@@ -198,6 +200,28 @@ pub const VISIT_FIELDS: &[Field] = &[
         "Service time in seconds.",
     ),
     f(
+        "eta",
+        DAY_SECONDS,
+        false,
+        "Re-route: the published service start, seconds from midnight.",
+    ),
+    f(
+        "lock",
+        Kind::OneOf(LOCKS),
+        false,
+        "Re-route: keep driver and order (locked), the driver (keepDriver), or nothing (free); \
+         overrides the driver's lock.",
+    ),
+    f(
+        "remainingDuration",
+        Kind::Number {
+            min: 0.0,
+            max: 86_400.0,
+        },
+        false,
+        "Re-route, in progress: service seconds still to go.",
+    ),
+    f(
         "lines",
         Kind::Any,
         false,
@@ -281,6 +305,24 @@ pub(crate) mod tests {
         assert_eq!(c.priority, Some(3));
         assert!(c.closed && !c.skipped);
         assert_eq!(c.driver_id.as_deref(), Some("d1"));
+    }
+
+    #[test]
+    fn reroute_fields_are_checked() {
+        let mut v = visit(42, "2026-11-23");
+        v.insert("eta".into(), json!("39600"));
+        v.insert("lock".into(), json!("keepDriver"));
+        v.insert("remainingDuration".into(), json!(600));
+        assert!(visit_columns(&v).is_ok());
+        v.insert("eta".into(), json!(-1));
+        v.insert("lock".into(), json!("frozen"));
+        v.insert("remainingDuration".into(), json!("soon"));
+        let fields: Vec<String> = visit_columns(&v)
+            .unwrap_err()
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(fields, ["eta", "lock", "remainingDuration"]);
     }
 
     #[test]

@@ -2,6 +2,8 @@
 //! the performer's `submitted_at`, so a late batch sent after coming back
 //! online does not overwrite a newer point).
 
+use std::collections::HashMap;
+
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::resource::row_id;
@@ -82,6 +84,38 @@ pub fn latest(
     Ok(Some(found))
 }
 
+/// The latest location of every tenant driver that has reported, by the
+/// driver's ERP `id` (one query, for plan jobs).
+pub fn latest_by_driver(
+    conn: &Connection,
+    tenant: &Tenant,
+) -> Result<HashMap<String, LatestLocation>, StorageError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT d.erp_id, l.lat, l.lng, l.submitted_at, l.received_at
+         FROM driver_locations l JOIN drivers d ON d.seq = l.driver_seq
+         WHERE d.company_id = ?1",
+    )?;
+    let rows = stmt.query_map([tenant.company_id()], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            LatestLocation {
+                point: Point {
+                    lat: r.get(1)?,
+                    lng: r.get(2)?,
+                },
+                submitted_at: r.get(3)?,
+                received_at: r.get(4)?,
+            },
+        ))
+    })?;
+    let mut found = HashMap::new();
+    for row in rows {
+        let (id, location) = row?;
+        found.insert(id, location);
+    }
+    Ok(found)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -112,6 +146,10 @@ mod tests {
                 assert_eq!((got.point.lat, got.submitted_at), (3.0, 300));
                 assert!(!record(c, &globex, "d1", &[at(9.0, 900)])?);
                 assert_eq!(latest(c, &globex, "d1")?, None);
+                let all = latest_by_driver(c, &acme)?;
+                assert_eq!(all.len(), 1);
+                assert_eq!(all["d1"].submitted_at, 300);
+                assert!(latest_by_driver(c, &globex)?.is_empty());
                 Ok(())
             })
             .unwrap();

@@ -30,6 +30,11 @@ impl PlanDate {
         Ok(Self { days })
     }
 
+    /// Seconds since the Unix epoch of this date's midnight (UTC).
+    pub fn midnight_unix_seconds(&self) -> i64 {
+        self.days * 86_400
+    }
+
     /// `seconds` from this date's midnight as `YYYY-MM-DDThh:mm:ss`
     /// (rounded to the second; later days roll over).
     pub fn iso(&self, seconds: f64) -> String {
