@@ -90,11 +90,29 @@ fn a_plan_job_applies_service_order_and_survives_a_restart() {
     );
     assert_eq!(data["progress"]["fraction"], 1.0);
     assert_eq!(data["bestPlan"], result["plan"]);
+    // The planned service start is published as `eta` for later re-routes.
+    let starts: std::collections::HashMap<String, f64> = result["plan"]["routes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["stops"].as_array().unwrap().iter())
+        .map(|s| {
+            (
+                s["visitId"].as_str().unwrap().to_string(),
+                s["serviceStart"].as_f64().unwrap(),
+            )
+        })
+        .collect();
     for (visit_id, driver, order) in &planned {
         let v = server.get(&format!("/api/v2/visits/{visit_id}"), &key).json["data"].clone();
         assert_eq!(
             (v["driverId"].as_str(), v["serviceOrder"].as_u64()),
             (Some(driver.as_str()), Some(*order)),
+            "{visit_id}"
+        );
+        assert_eq!(
+            v["eta"].as_f64(),
+            starts.get(visit_id).copied(),
             "{visit_id}"
         );
         assert_eq!(v["modifyUser"], "ordo-plan");

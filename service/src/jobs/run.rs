@@ -119,6 +119,7 @@ fn assignments(plan: &PlanResult, built: &Built) -> Vec<Assignment> {
                 version: built.visits.get(&stop.visit_id).map_or(-1, |v| v.version),
                 driver_id: route.driver_id.clone(),
                 service_order: stop.service_order,
+                eta: stop.service_start,
             })
         })
         .collect()

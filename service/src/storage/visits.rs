@@ -98,6 +98,10 @@ pub struct Assignment {
     pub driver_id: String,
     /// New `serviceOrder`.
     pub service_order: usize,
+    /// Planned service start, seconds from midnight: written as `eta`, so
+    /// a later re-route knows the published times (freeze horizon, ETA
+    /// shifts).
+    pub eta: f64,
 }
 
 /// What applying a plan did.
@@ -109,7 +113,7 @@ pub struct ApplyOutcome {
     pub conflicts: Vec<(String, &'static str)>,
 }
 
-/// Writes `serviceOrder` and `driverId` of every assignment whose visit is
+/// Writes `serviceOrder`, `driverId` and `eta` of every assignment whose visit is
 /// still at the version the plan read, all in one transaction.
 pub fn apply(
     conn: &mut Connection,
@@ -142,6 +146,7 @@ pub fn apply(
         let mut record: Map<String, Value> = serde_json::from_str(&record)?;
         record.insert("driverId".into(), a.driver_id.clone().into());
         record.insert("serviceOrder".into(), a.service_order.into());
+        record.insert("eta".into(), a.eta.into());
         record.insert("modifieddAt".into(), now.clone().into());
         record.insert("modifyUser".into(), "ordo-plan".into());
         tx.execute(
@@ -195,6 +200,7 @@ mod tests {
                         version: 1,
                         driver_id: "x".into(),
                         service_order: 1,
+                        eta: 30_000.0,
                     }],
                 )?;
                 assert_eq!(out.applied, 0);
@@ -267,6 +273,7 @@ mod tests {
                         version: s.version,
                         driver_id: "d1".into(),
                         service_order: i + 1,
+                        eta: 30_000.0 + 600.0 * i as f64,
                     })
                     .collect();
                 let out = apply(c, &acme, &plan)?;
