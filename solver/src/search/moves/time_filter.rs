@@ -16,7 +16,7 @@
 //! re-checks every move the filter passes. Because those rules only add
 //! constraints, a proposal this test rejects is infeasible.
 
-use super::{Piece, Proposal};
+use super::Proposal;
 use crate::model::{Problem, Time, EPS};
 use crate::search::state::SearchState;
 
@@ -28,13 +28,19 @@ pub fn may_be_feasible(problem: &Problem, state: &SearchState, proposal: &Propos
     let mut at = vehicle.start;
     let mut time: Time = vehicle.shift.earliest;
     let mut load: i64 = 0;
-    let pieces: Vec<&Piece> = proposal.pieces.iter().filter(|p| !p.is_empty()).collect();
-    if pieces.is_empty() {
+    // Checked on every improving move: walk the pieces without collecting.
+    let mut pieces = proposal
+        .pieces
+        .iter()
+        .filter(|p| !p.is_empty())
+        .enumerate()
+        .peekable();
+    if pieces.peek().is_none() {
         return true;
     }
-    for (k, piece) in pieces.iter().enumerate() {
+    while let Some((k, piece)) = pieces.next() {
         let source = &state.routes[piece.route];
-        let last = k + 1 == pieces.len();
+        let last = pieces.peek().is_none();
         if k == 0 && piece.route == proposal.target && piece.start == 0 && !piece.reversed {
             // The target's own head: times are cached.
             time = source.departure(piece.end);
