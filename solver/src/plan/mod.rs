@@ -19,6 +19,7 @@ mod report;
 mod request;
 pub mod reroute;
 mod result;
+mod spatial_order;
 mod translate;
 
 pub use clock::PlanDate;

@@ -15,6 +15,7 @@ use super::request::{
     DriverRequest, LatLng, PlanRequest, TravelRequest, VisitRequest, WindowRequest,
 };
 use super::reroute::{is_reroute, Replan, Restart, VisitRule};
+use super::spatial_order;
 use super::PlanError;
 use crate::model::{
     Break, DenseMatrix, Geodesic, Problem, ProblemBuilder, SkillSet, TimeWindow, Vehicle, Visit,
@@ -201,6 +202,24 @@ fn vehicle(
         max_working_time,
         lunch_break,
     })
+}
+
+/// Renumbers the geodesic locations by place (see [`spatial_order`]) and
+/// points the drivers and visits at the new numbers.
+fn number_by_place(
+    coords: Vec<(f64, f64)>,
+    vehicles: &mut [Vehicle],
+    visits: &mut [Visit],
+) -> Vec<(f64, f64)> {
+    let renumber = spatial_order::renumber_by_place(&coords);
+    for k in vehicles.iter_mut() {
+        k.start = renumber[k.start];
+        k.end = k.end.map(|e| renumber[e]);
+    }
+    for v in visits.iter_mut() {
+        v.location = renumber[v.location];
+    }
+    spatial_order::permute(&coords, &renumber)
 }
 
 fn travel(request: &PlanRequest, coords: Vec<(f64, f64)>) -> Result<DenseMatrix, PlanError> {
@@ -547,6 +566,9 @@ pub fn translate(request: &PlanRequest) -> Result<Translation, PlanError> {
         });
     }
 
+    if !matrix {
+        coords = number_by_place(coords, &mut vehicles, &mut visits);
+    }
     let matrix = travel(request, coords)?;
     if let Some(replan) = &replan {
         replan.settle(request, &mut vehicles, &mut visits, &request_index, &matrix)?;

@@ -51,7 +51,7 @@ pub fn minimise_fleet(
             .unwrap_or(0);
         let route = current.routes.swap_remove(smallest);
         current.vehicle_used[route.vehicle] = false;
-        current.unassigned.extend(route.visits);
+        current.unassigned.extend_from_slice(&route.visits);
         let params = RecreateParams {
             blink_rate,
             max_routes: target,

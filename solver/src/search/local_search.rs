@@ -8,9 +8,10 @@ use rand::Rng;
 
 use super::cost::ArcCost;
 use super::moves::{
-    self, relocate, swap, swap_star, time_filter, two_opt, two_opt_star, Position, Proposal,
+    self, relocate, swap, swap_star, time_filter, two_opt, two_opt_star, Position, Proposals,
 };
 use super::neighbours::Neighbours;
+use super::route_state::RouteState;
 use super::state::SearchState;
 use crate::model::Problem;
 use crate::solve::Stop;
@@ -80,52 +81,52 @@ fn try_pair(
     v: Position,
 ) -> Option<Vec<usize>> {
     let route_len = |r: usize| state.routes[r].visits.len();
-    let mut candidates: Vec<Vec<Proposal>> = Vec::with_capacity(16);
-    for len in 1..=3 {
-        for reversed in [false, true] {
-            if reversed && len == 1 {
-                continue;
-            }
-            candidates.extend(relocate::proposals(u, v, len, reversed, route_len));
-            let before_v = if v.index == 0 {
-                relocate::to_front(u, v.route, len, reversed, route_len)
-            } else {
-                relocate::proposals(
-                    u,
-                    Position {
-                        route: v.route,
-                        index: v.index - 1,
-                    },
-                    len,
-                    reversed,
-                    route_len,
-                )
-            };
-            candidates.extend(before_v);
+    // The first improving move that keeps every rule wins; later
+    // operators are not even generated once one is found.
+    let mut found: Option<Vec<(usize, RouteState)>> = None;
+    let mut consider = |make: &dyn Fn() -> Option<Proposals>| {
+        if found.is_some() {
+            return;
         }
-    }
-    for (a, b) in [(1, 1), (2, 1), (1, 2), (2, 2)] {
-        candidates.extend(swap::proposals(u, v, a, b, route_len));
-    }
-    candidates.extend(two_opt_star::proposals(u, v, route_len));
-    candidates.extend(two_opt::proposals(u, v, route_len));
-    candidates.extend(swap_star::proposals(problem, arcs, state, u, v));
-    for proposals in candidates {
+        let Some(proposals) = make() else { return };
         let delta = moves::delta(problem, arcs, state, &proposals);
         if delta < -1e-7
             && proposals
                 .iter()
                 .all(|p| time_filter::may_be_feasible(problem, state, p))
         {
-            let mv = moves::Move { proposals, delta };
-            if let Some(routes) = moves::verify(problem, arcs, state, &mv) {
-                let changed = routes.iter().map(|(r, _)| *r).collect();
-                moves::apply(state, routes);
-                return Some(changed);
+            found = moves::verify(problem, arcs, state, &moves::Move { proposals, delta });
+        }
+    };
+    for len in 1..=3 {
+        for reversed in [false, true] {
+            if reversed && len == 1 {
+                continue;
             }
+            consider(&|| relocate::proposals(u, v, len, reversed, route_len));
+            consider(&|| {
+                if v.index == 0 {
+                    relocate::to_front(u, v.route, len, reversed, route_len)
+                } else {
+                    let before_v = Position {
+                        route: v.route,
+                        index: v.index - 1,
+                    };
+                    relocate::proposals(u, before_v, len, reversed, route_len)
+                }
+            });
         }
     }
-    None
+    for (a, b) in [(1, 1), (2, 1), (1, 2), (2, 2)] {
+        consider(&|| swap::proposals(u, v, a, b, route_len));
+    }
+    consider(&|| two_opt_star::proposals(u, v, route_len));
+    consider(&|| two_opt::proposals(u, v, route_len));
+    consider(&|| swap_star::proposals(problem, arcs, state, u, v));
+    let routes = found?;
+    let changed = routes.iter().map(|(r, _)| *r).collect();
+    moves::apply(state, routes);
+    Some(changed)
 }
 
 /// Route and index of every served visit.

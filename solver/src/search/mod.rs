@@ -19,6 +19,7 @@ pub mod route_state;
 pub mod ruin;
 mod schedule;
 pub mod state;
+mod vehicle_class;
 
 use std::time::Instant;
 

@@ -14,6 +14,7 @@ use super::cost::ArcCost;
 use super::neighbours::Neighbours;
 use super::route_state::RouteState;
 use super::state::SearchState;
+use super::vehicle_class::VehicleClass;
 use crate::model::Problem;
 
 /// Recreate parameters.
@@ -50,15 +51,13 @@ pub fn greedy_insert(
     for v in removed {
         match best_insertion(problem, arcs, neighbours, params, state, &route_of, v, rng) {
             Some(Choice::Existing { route, position }) => {
-                state.routes[route].insert(problem, arcs, v, position);
+                state.route_mut(route).insert(problem, arcs, v, position);
                 route_of[v] = route;
             }
             Some(Choice::NewRoute { vehicle }) => {
                 route_of[v] = state.routes.len();
                 state.vehicle_used[vehicle] = true;
-                state
-                    .routes
-                    .push(RouteState::new(problem, arcs, vehicle, vec![v]));
+                state.push_route(RouteState::new(problem, arcs, vehicle, vec![v]));
             }
             None => state.unassigned.push(v),
         }
@@ -248,27 +247,26 @@ fn best_insertion(
     if state.routes.len() >= params.max_routes || (params.prefer_existing && existing.is_some()) {
         return existing.map(|(_, c)| c);
     }
-    // A new route competes on cost; identical vehicles are tried once.
+    // A new route competes on cost; vehicles of one class are tried once,
+    // except the visit's published vehicle, which alone costs nothing to
+    // keep.
     let mut new_best: Option<(f64, usize)> = None;
-    let mut tried: Vec<(usize, Option<usize>, i64, u64, u64)> = Vec::new();
-    for (k, vehicle) in problem.vehicles.iter().enumerate() {
+    let mut tried: Vec<VehicleClass> = Vec::new();
+    let published = problem.visits[v].reassignment.map(|r| r.vehicle);
+    for k in 0..problem.vehicles.len() {
         if state.vehicle_used[k]
             || !problem.compatible(k, v)
             || problem.visits[v].vehicle_lock.is_some_and(|l| l != k)
         {
             continue;
         }
-        let class = (
-            vehicle.start,
-            vehicle.end,
-            vehicle.capacity,
-            vehicle.shift.earliest.to_bits(),
-            vehicle.shift.latest.to_bits(),
-        );
-        if vehicle.skills.is_empty() && vehicle.lunch_break.is_none() && tried.contains(&class) {
-            continue;
+        if published != Some(k) {
+            let class = VehicleClass::of(problem, k);
+            if tried.contains(&class) {
+                continue;
+            }
+            tried.push(class);
         }
-        tried.push(class);
         let empty = RouteState::new(problem, arcs, k, Vec::new());
         if let Some(delta) = empty.insertion_delta(problem, arcs, v, 0) {
             if RouteState::needs_exact_check(problem, k) && !empty.exact_insertion_ok(problem, v, 0)

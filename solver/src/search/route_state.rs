@@ -380,6 +380,15 @@ impl RouteState {
         schedule::simulate(problem, self.vehicle, &visits).is_some()
     }
 
+    /// Whether `vehicle` could serve `visit` on a day with nothing else
+    /// (eligibility, locks and capacity are the caller's checks).
+    pub fn fits_alone(problem: &Problem, arcs: &ArcCost, vehicle: usize, visit: usize) -> bool {
+        let empty = Self::new(problem, arcs, vehicle, Vec::new());
+        empty.insertion_delta(problem, arcs, visit, 0).is_some()
+            && (!Self::needs_exact_check(problem, vehicle)
+                || empty.exact_insertion_ok(problem, visit, 0))
+    }
+
     /// Inserts `visit` at position `p` and refreshes the caches.
     pub fn insert(&mut self, problem: &Problem, arcs: &ArcCost, visit: usize, p: usize) {
         self.visits.insert(p, visit);

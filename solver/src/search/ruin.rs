@@ -73,7 +73,7 @@ pub fn string_removal(
             continue;
         }
         ruined.push(r);
-        let route = &mut state.routes[r];
+        let route = state.route_mut(r);
         let len = route.visits.len();
         let at = route.visits.iter().position(|&v| v == c).unwrap_or(0);
         let cap = max_len.min(len as f64);
@@ -102,7 +102,7 @@ pub fn string_removal(
         }
     }
     for &r in &ruined {
-        let route = &mut state.routes[r];
+        let route = state.route_mut(r);
         route.refresh(problem, arcs);
         // With several windows or a working-time limit, taking visits out
         // can make a route worse (an earlier window opens, and the day

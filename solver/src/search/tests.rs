@@ -221,3 +221,45 @@ fn route_ending_after_the_shift_is_infeasible() {
     assert!(!check(&problem, &lone_route(&problem, 0, vec![0], None)).is_feasible());
     assert!(!route.is_feasible(&problem));
 }
+
+/// A visit no vehicle can serve alone is set aside on load (never retried)
+/// but still counts as unserved, in the cost and in the solution.
+#[test]
+fn visits_nobody_can_serve_are_set_aside_but_counted() {
+    use super::state::SearchState;
+    use crate::model::{
+        DenseMatrix, Euclidean, ProblemBuilder, Rounding, TimeWindow, Vehicle, Visit,
+    };
+    let travel = DenseMatrix::from_model(&Euclidean {
+        coords: vec![(0.0, 0.0), (10.0, 0.0), (20.0, 0.0)],
+        rounding: Rounding::Exact,
+    });
+    let mut b = ProblemBuilder::new("set-aside", travel);
+    // Fits beside nothing else only if there is room: servable alone.
+    b.visit(Visit::new("fits", 1, 5.0, 0, TimeWindow::new(0.0, 100.0)));
+    // Its window closes before anyone can get there.
+    b.visit(Visit::new("late", 2, 5.0, 0, TimeWindow::new(0.0, 15.0)));
+    b.vehicle(Vehicle {
+        id: "v".into(),
+        start: 0,
+        end: Some(0),
+        shift: TimeWindow::new(0.0, 100.0),
+        capacity: 10,
+        skills: crate::model::SkillSet::new(),
+        fixed_cost: 0.0,
+        max_working_time: None,
+        lunch_break: None,
+    });
+    let problem = b.build().expect("valid");
+    let objective = Objective::default();
+    let arcs = ArcCost::new(&objective);
+    let empty = Solution {
+        routes: Vec::new(),
+        unassigned: vec![0, 1],
+    };
+    let state = SearchState::from_solution(&problem, &arcs, &empty);
+    assert_eq!(state.unassigned, vec![0]);
+    assert_eq!(state.unservable, vec![1]);
+    assert_eq!(state.cost(&problem, &arcs, &objective).unserved[0], 2);
+    assert_eq!(state.to_solution().unassigned, vec![0, 1]);
+}

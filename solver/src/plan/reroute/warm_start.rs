@@ -46,6 +46,7 @@ pub fn warm_start(
     let mut state = SearchState {
         routes: Vec::new(),
         unassigned: Vec::new(),
+        unservable: Vec::new(),
         vehicle_used: vec![false; m],
     };
     for (k, mut visits) in published.into_iter().enumerate() {
@@ -70,7 +71,7 @@ pub fn warm_start(
         }
         if !route.visits.is_empty() {
             state.vehicle_used[k] = true;
-            state.routes.push(route);
+            state.push_route(route);
         }
     }
     let neighbours = Neighbours::new(problem, NEIGHBOURS);

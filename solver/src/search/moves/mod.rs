@@ -12,6 +12,8 @@ pub mod time_filter;
 pub mod two_opt;
 pub mod two_opt_star;
 
+use smallvec::SmallVec;
+
 use super::cost::ArcCost;
 use super::route_state::RouteState;
 use super::state::SearchState;
@@ -64,20 +66,28 @@ impl Piece {
     }
 }
 
+/// The pieces of a proposal: at most four for every operator, kept inline
+/// because the local search builds millions of them and the allocations
+/// were a sixth of its time.
+pub type Pieces = SmallVec<[Piece; 4]>;
+
 /// A changed route: route `target`'s vehicle drives the pieces in order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Proposal {
     /// Route whose vehicle drives it (and whose slot it replaces).
     pub target: usize,
     /// The pieces, in driving order.
-    pub pieces: Vec<Piece>,
+    pub pieces: Pieces,
 }
+
+/// The one or two changed routes of a move, inline.
+pub type Proposals = SmallVec<[Proposal; 2]>;
 
 /// A move: one or two changed routes and the travel change.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Move {
     /// The changed routes.
-    pub proposals: Vec<Proposal>,
+    pub proposals: Proposals,
     /// New travel minus old travel (vehicle fixed costs included when a
     /// route empties).
     pub delta: f64,
@@ -189,7 +199,7 @@ pub fn verify(
 /// Applies verified routes; emptied routes are dropped by the caller.
 pub fn apply(state: &mut SearchState, routes: Vec<(usize, RouteState)>) {
     for (target, route) in routes {
-        state.routes[target] = route;
+        state.routes[target] = std::sync::Arc::new(route);
     }
 }
 

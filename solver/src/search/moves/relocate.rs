@@ -2,7 +2,9 @@
 //! `u` (possibly reversed) to just after visit `v`, in `v`'s route or
 //! within the same route.
 
-use super::{Piece, Position, Proposal};
+use smallvec::smallvec;
+
+use super::{Piece, Position, Proposal, Proposals};
 
 /// Proposals moving `len` visits from `u` to after `v`; `None` when the
 /// move is degenerate (overlap, out of range).
@@ -12,7 +14,7 @@ pub fn proposals(
     len: usize,
     reversed: bool,
     route_len: impl Fn(usize) -> usize,
-) -> Option<Vec<Proposal>> {
+) -> Option<Proposals> {
     let (a, b) = (u.route, v.route);
     let la = route_len(a);
     if u.index + len > la {
@@ -26,17 +28,17 @@ pub fn proposals(
     };
     if a != b {
         let lb = route_len(b);
-        return Some(vec![
+        return Some(smallvec![
             Proposal {
                 target: a,
-                pieces: vec![
+                pieces: smallvec![
                     Piece::forward(a, 0, u.index),
                     Piece::forward(a, u.index + len, la),
                 ],
             },
             Proposal {
                 target: b,
-                pieces: vec![
+                pieces: smallvec![
                     Piece::forward(b, 0, v.index + 1),
                     chain,
                     Piece::forward(b, v.index + 1, lb),
@@ -49,21 +51,21 @@ pub fn proposals(
         return None;
     }
     let pieces = if v.index < u.index {
-        vec![
+        smallvec![
             Piece::forward(a, 0, v.index + 1),
             chain,
             Piece::forward(a, v.index + 1, u.index),
             Piece::forward(a, u.index + len, la),
         ]
     } else {
-        vec![
+        smallvec![
             Piece::forward(a, 0, u.index),
             Piece::forward(a, u.index + len, v.index + 1),
             chain,
             Piece::forward(a, v.index + 1, la),
         ]
     };
-    Some(vec![Proposal { target: a, pieces }])
+    Some(smallvec![Proposal { target: a, pieces }])
 }
 
 /// Moving the chain to the front of `v`'s route (after its start).
@@ -73,7 +75,7 @@ pub fn to_front(
     len: usize,
     reversed: bool,
     route_len: impl Fn(usize) -> usize,
-) -> Option<Vec<Proposal>> {
+) -> Option<Proposals> {
     let a = u.route;
     let la = route_len(a);
     if u.index + len > la || a == target {
@@ -85,17 +87,17 @@ pub fn to_front(
         end: u.index + len,
         reversed,
     };
-    Some(vec![
+    Some(smallvec![
         Proposal {
             target: a,
-            pieces: vec![
+            pieces: smallvec![
                 Piece::forward(a, 0, u.index),
                 Piece::forward(a, u.index + len, la),
             ],
         },
         Proposal {
             target,
-            pieces: vec![chain, Piece::forward(target, 0, route_len(target))],
+            pieces: smallvec![chain, Piece::forward(target, 0, route_len(target))],
         },
     ])
 }

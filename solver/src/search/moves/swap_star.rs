@@ -7,7 +7,9 @@
 //! the caller computes the exact delta of the resulting proposals and
 //! checks feasibility only when it improves.
 
-use super::{Piece, Position, Proposal};
+use smallvec::smallvec;
+
+use super::{Piece, Position, Proposal, Proposals};
 use crate::model::Problem;
 use crate::search::cost::ArcCost;
 use crate::search::state::SearchState;
@@ -19,7 +21,7 @@ pub fn proposals(
     state: &SearchState,
     u: Position,
     v: Position,
-) -> Option<Vec<Proposal>> {
+) -> Option<Proposals> {
     let (a, b) = (u.route, v.route);
     if a == b {
         return None;
@@ -28,7 +30,7 @@ pub fn proposals(
     let v_visit = state.routes[b].visits[v.index];
     let into_a = cheapest_gap(problem, arcs, state, a, u.index, v_visit);
     let into_b = cheapest_gap(problem, arcs, state, b, v.index, u_visit);
-    Some(vec![
+    Some(smallvec![
         rebuilt(
             state,
             a,
@@ -58,33 +60,33 @@ fn cheapest_gap(
 ) -> usize {
     let route = &state.routes[r];
     let vehicle = &problem.vehicles[route.vehicle];
-    let remaining: Vec<usize> = route
-        .visits
-        .iter()
-        .enumerate()
-        .filter(|&(i, _)| i != skip)
-        .map(|(_, &w)| problem.visits[w].location)
-        .collect();
     let loc = problem.visits[visit].location;
-    let mut best = (f64::INFINITY, 0);
-    for gap in 0..=remaining.len() {
-        let prev = if gap == 0 {
-            vehicle.start
-        } else {
-            remaining[gap - 1]
-        };
-        let next = if gap < remaining.len() {
-            Some(remaining[gap])
-        } else {
-            vehicle.end
-        };
-        let cost = arcs.arc(problem, prev, loc)
+    let gap_cost = |prev: usize, next: Option<usize>| {
+        arcs.arc(problem, prev, loc)
             + next.map_or(0.0, |n| {
                 arcs.arc(problem, loc, n) - arcs.arc(problem, prev, n)
-            });
+            })
+    };
+    // Walk the remaining visits (the route without `skip`) once, pricing
+    // the gap before each of them and the one after the last.
+    let mut best = (f64::INFINITY, 0);
+    let mut prev = vehicle.start;
+    let mut gap = 0;
+    for (i, &w) in route.visits.iter().enumerate() {
+        if i == skip {
+            continue;
+        }
+        let next = problem.visits[w].location;
+        let cost = gap_cost(prev, Some(next));
         if cost < best.0 {
             best = (cost, gap);
         }
+        prev = next;
+        gap += 1;
+    }
+    let last = gap_cost(prev, vehicle.end);
+    if last < best.0 {
+        best = (last, gap);
     }
     best.1
 }
@@ -97,14 +99,14 @@ fn rebuilt(state: &SearchState, r: usize, skip: usize, gap: usize, insert: Piece
     // skipped visit and `gap + 1` after it.
     let at = if gap <= skip { gap } else { gap + 1 };
     let pieces = if at <= skip {
-        vec![
+        smallvec![
             Piece::forward(r, 0, at),
             insert,
             Piece::forward(r, at, skip),
             Piece::forward(r, skip + 1, len),
         ]
     } else {
-        vec![
+        smallvec![
             Piece::forward(r, 0, skip),
             Piece::forward(r, skip + 1, at),
             insert,

@@ -16,7 +16,7 @@ fn all_moves(
     state: &SearchState,
     u: Position,
     v: Position,
-) -> Vec<Vec<Proposal>> {
+) -> Vec<Proposals> {
     let len = |r: usize| state.routes[r].visits.len();
     let mut out = Vec::new();
     for l in 1..=3 {
@@ -83,7 +83,7 @@ proptest! {
 }
 
 /// Every proposal of every operator for every pair of served visits.
-fn every_proposal(problem: &Problem, arcs: &ArcCost, state: &SearchState) -> Vec<Vec<Proposal>> {
+fn every_proposal(problem: &Problem, arcs: &ArcCost, state: &SearchState) -> Vec<Proposals> {
     let mut pos = Vec::new();
     for (route, r) in state.routes.iter().enumerate() {
         for index in 0..r.visits.len() {

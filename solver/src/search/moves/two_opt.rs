@@ -1,21 +1,23 @@
 //! Intra-route 2-opt: reverse the stretch after `u` up to `v`, so that `v`
 //! follows `u` directly.
 
-use super::{Piece, Position, Proposal};
+use smallvec::smallvec;
+
+use super::{Piece, Position, Proposal, Proposals};
 
 /// The proposal; `None` unless `u` comes before `v` in the same route.
 pub fn proposals(
     u: Position,
     v: Position,
     route_len: impl Fn(usize) -> usize,
-) -> Option<Vec<Proposal>> {
+) -> Option<Proposals> {
     if u.route != v.route || v.index <= u.index + 1 {
         return None;
     }
     let a = u.route;
-    Some(vec![Proposal {
+    Some(smallvec![Proposal {
         target: a,
-        pieces: vec![
+        pieces: smallvec![
             Piece::forward(a, 0, u.index + 1),
             Piece {
                 route: a,

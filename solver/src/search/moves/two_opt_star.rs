@@ -3,30 +3,32 @@
 //! `v`; `B` keeps its head before `v` and takes `A`'s tail after `u`. The
 //! key inter-route move for time windows.
 
-use super::{Piece, Position, Proposal};
+use smallvec::smallvec;
+
+use super::{Piece, Position, Proposal, Proposals};
 
 /// The proposals; `None` when `u` and `v` share a route.
 pub fn proposals(
     u: Position,
     v: Position,
     route_len: impl Fn(usize) -> usize,
-) -> Option<Vec<Proposal>> {
+) -> Option<Proposals> {
     let (a, b) = (u.route, v.route);
     if a == b {
         return None;
     }
     let (la, lb) = (route_len(a), route_len(b));
-    Some(vec![
+    Some(smallvec![
         Proposal {
             target: a,
-            pieces: vec![
+            pieces: smallvec![
                 Piece::forward(a, 0, u.index + 1),
                 Piece::forward(b, v.index, lb),
             ],
         },
         Proposal {
             target: b,
-            pieces: vec![
+            pieces: smallvec![
                 Piece::forward(b, 0, v.index),
                 Piece::forward(a, u.index + 1, la),
             ],

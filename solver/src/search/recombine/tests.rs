@@ -82,7 +82,7 @@ fn recombine_and_verify(
     let violations: Vec<&Violation> = report
         .violations
         .iter()
-        .filter(|v| !matches!(v, Violation::RequiredNotServed { visit } if seed.unassigned.contains(visit)))
+        .filter(|v| !matches!(v, Violation::RequiredNotServed { visit } if seed.to_solution().unassigned.contains(visit)))
         .collect();
     prop_assert!(violations.is_empty(), "{:?}", violations);
     // The checker's view of the result, not the search's cached one.
@@ -166,8 +166,9 @@ fn pool_keeps_the_cheapest_order_of_each_visit_set_within_capacity() {
     let route = |visits: Vec<usize>| RouteState::new(&problem, &arcs, 0, visits);
     let lone = |r: RouteState| SearchState {
         vehicle_used: (0..problem.vehicles.len()).map(|k| k == 0).collect(),
-        routes: vec![r],
+        routes: vec![r.into()],
         unassigned: Vec::new(),
+        unservable: Vec::new(),
     };
     let mut pool = RoutePool::new(&problem, 4);
     let (a, b) = (route(vec![1, 2, 3]), route(vec![3, 2, 1]));
