@@ -12,7 +12,7 @@ mod travel;
 pub use builder::{ModelError, ProblemBuilder};
 pub use skills::SkillSet;
 pub use time_window::TimeWindow;
-pub use travel::{DenseMatrix, Euclidean, Geodesic, Rounding, TravelModel};
+pub use travel::{DenseMatrix, DurationRule, Euclidean, Geodesic, Rounding, TravelModel};
 
 /// Seconds (field service) or benchmark time units.
 pub type Time = f64;

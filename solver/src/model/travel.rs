@@ -22,20 +22,35 @@ pub trait TravelModel: Sync {
     fn distance(&self, from: usize, to: usize) -> Distance;
     /// Duration from `from` to `to`.
     fn duration(&self, from: usize, to: usize) -> Time;
-    /// When every duration equals `distance / speed`, the speed: lets the
-    /// dense matrix store one table instead of two.
-    fn uniform_speed(&self) -> Option<f64> {
-        None
-    }
     /// Whether `distance(a, b) == distance(b, a)` and likewise durations by
     /// construction, so a table needs only one triangle evaluated.
     fn is_symmetric(&self) -> bool {
         false
     }
-    /// When a duration follows from the distance alone, that rule: lets a
-    /// table derive durations instead of evaluating the model twice.
-    fn duration_of_distance(&self, _distance: Distance) -> Option<Time> {
+    /// When every duration follows from its distance alone, the rule: the
+    /// table then derives durations instead of evaluating the model twice.
+    fn duration_rule(&self) -> Option<DurationRule> {
         None
+    }
+}
+
+/// How a duration follows from its distance.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum DurationRule {
+    /// The duration is the distance (benchmarks).
+    EqualsDistance,
+    /// Whole seconds at a constant speed: `round(distance / speed)`.
+    RoundedAtSpeed(f64),
+}
+
+impl DurationRule {
+    /// The duration of `distance`.
+    #[inline]
+    pub fn duration(self, distance: Distance) -> Time {
+        match self {
+            Self::EqualsDistance => distance,
+            Self::RoundedAtSpeed(speed) => (distance / speed).round(),
+        }
     }
 }
 
@@ -87,11 +102,11 @@ impl TravelModel for Euclidean {
     fn duration(&self, from: usize, to: usize) -> Time {
         self.distance(from, to)
     }
-    fn uniform_speed(&self) -> Option<f64> {
-        Some(1.0)
-    }
     fn is_symmetric(&self) -> bool {
         true
+    }
+    fn duration_rule(&self) -> Option<DurationRule> {
+        Some(DurationRule::EqualsDistance)
     }
 }
 
@@ -120,13 +135,13 @@ impl TravelModel for Geodesic {
         (metres * self.detour_factor).round()
     }
     fn duration(&self, from: usize, to: usize) -> Time {
-        (self.distance(from, to) / self.speed_mps).round()
+        DurationRule::RoundedAtSpeed(self.speed_mps).duration(self.distance(from, to))
     }
     fn is_symmetric(&self) -> bool {
         true
     }
-    fn duration_of_distance(&self, distance: Distance) -> Option<Time> {
-        Some((distance / self.speed_mps).round())
+    fn duration_rule(&self) -> Option<DurationRule> {
+        Some(DurationRule::RoundedAtSpeed(self.speed_mps))
     }
 }
 
@@ -134,12 +149,23 @@ impl TravelModel for Geodesic {
 #[derive(Debug, Clone)]
 pub struct DenseMatrix {
     n: usize,
-    distance: Vec<Distance>,
-    /// `None` when durations equal distances (benchmarks).
-    duration: Option<Vec<Time>>,
+    /// Distance, and duration when it differs, of each pair side by side:
+    /// the search reads both of an arc at once, and one cache line then
+    /// serves both (two tables doubled the misses, which dominate a move's
+    /// evaluation on large instances).
+    cells: Cells,
     /// Whether `distance(a, b) == distance(b, a)` and likewise durations:
     /// reversing a stretch of a route then keeps its inner cost.
     symmetric: bool,
+}
+
+/// The stored cells of a [`DenseMatrix`].
+#[derive(Debug, Clone)]
+enum Cells {
+    /// Durations equal distances: one value per pair.
+    Same(Vec<Distance>),
+    /// `(distance, duration)` per pair.
+    Pairs(Vec<(Distance, Time)>),
 }
 
 impl DenseMatrix {
@@ -147,18 +173,24 @@ impl DenseMatrix {
     /// Callers check that the tables are `n * n`.
     pub fn from_tables(n: usize, distance: Vec<Distance>, duration: Option<Vec<Time>>) -> Self {
         debug_assert_eq!(distance.len(), n * n);
-        Self::with_symmetry(n, distance, duration)
+        let cells = match duration {
+            Some(duration) => Cells::Pairs(distance.into_iter().zip(duration).collect()),
+            None => Cells::Same(distance),
+        };
+        Self::with_symmetry(n, cells)
     }
 
-    fn with_symmetry(n: usize, distance: Vec<Distance>, duration: Option<Vec<Time>>) -> Self {
-        let symmetric_table =
-            |t: &[f64]| (0..n).all(|i| (0..i).all(|j| t[i * n + j] == t[j * n + i]));
-        let symmetric =
-            symmetric_table(&distance) && duration.as_deref().is_none_or(symmetric_table);
+    fn with_symmetry(n: usize, cells: Cells) -> Self {
+        fn symmetric_table<T: PartialEq>(n: usize, t: &[T]) -> bool {
+            (0..n).all(|i| (0..i).all(|j| t[i * n + j] == t[j * n + i]))
+        }
+        let symmetric = match &cells {
+            Cells::Same(t) => symmetric_table(n, t),
+            Cells::Pairs(t) => symmetric_table(n, t),
+        };
         Self {
             n,
-            distance,
-            duration,
+            cells,
             symmetric,
         }
     }
@@ -170,50 +202,24 @@ impl DenseMatrix {
 
     /// Evaluates `model` on every pair of locations, rows in parallel; a
     /// symmetric model is evaluated on one triangle only, and durations
-    /// that follow from distances are derived, not re-evaluated (on 2,000
-    /// field visits the geodesic table was a third of the first plan).
+    /// that follow from distances are derived (on 2,000 field visits the
+    /// geodesic table was a third of the first plan).
     pub fn from_model(model: &dyn TravelModel) -> Self {
         let n = model.len();
-        let mut distance = vec![0.0; n * n];
         let symmetric = model.is_symmetric();
-        distance
-            .par_chunks_mut(n.max(1))
-            .enumerate()
-            .for_each(|(i, row)| {
-                let from = if symmetric { i } else { 0 };
-                for (j, cell) in row.iter_mut().enumerate().skip(from) {
-                    *cell = model.distance(i, j);
-                }
-            });
-        if symmetric {
-            for i in 0..n {
-                for j in 0..i {
-                    distance[i * n + j] = distance[j * n + i];
-                }
+        let cells = match model.duration_rule() {
+            Some(DurationRule::EqualsDistance) => {
+                Cells::Same(table(n, symmetric, |i, j| model.distance(i, j)))
             }
-        }
-        let duration = if model.uniform_speed() == Some(1.0) {
-            None
-        } else if model.duration_of_distance(0.0).is_some() {
-            Some(
-                distance
-                    .par_iter()
-                    .map(|&d| model.duration_of_distance(d).unwrap_or(d))
-                    .collect(),
-            )
-        } else {
-            let mut duration = vec![0.0; n * n];
-            duration
-                .par_chunks_mut(n.max(1))
-                .enumerate()
-                .for_each(|(i, row)| {
-                    for (j, cell) in row.iter_mut().enumerate() {
-                        *cell = model.duration(i, j);
-                    }
-                });
-            Some(duration)
+            Some(rule) => Cells::Pairs(table(n, symmetric, |i, j| {
+                let d = model.distance(i, j);
+                (d, rule.duration(d))
+            })),
+            None => Cells::Pairs(table(n, false, |i, j| {
+                (model.distance(i, j), model.duration(i, j))
+            })),
         };
-        Self::with_symmetry(n, distance, duration)
+        Self::with_symmetry(n, cells)
     }
 
     /// Number of locations.
@@ -229,17 +235,46 @@ impl DenseMatrix {
     /// Distance from `from` to `to`.
     #[inline]
     pub fn distance(&self, from: usize, to: usize) -> Distance {
-        self.distance[from * self.n + to]
+        match &self.cells {
+            Cells::Same(t) => t[from * self.n + to],
+            Cells::Pairs(t) => t[from * self.n + to].0,
+        }
     }
 
     /// Duration from `from` to `to`.
     #[inline]
     pub fn duration(&self, from: usize, to: usize) -> Time {
-        match &self.duration {
-            None => self.distance[from * self.n + to],
-            Some(d) => d[from * self.n + to],
+        match &self.cells {
+            Cells::Same(t) => t[from * self.n + to],
+            Cells::Pairs(t) => t[from * self.n + to].1,
         }
     }
+}
+
+/// The `n * n` row-major table of `cell(i, j)`, rows in parallel; when
+/// `symmetric`, only the upper triangle is evaluated and then mirrored.
+fn table<T: Copy + Default + Send + Sync>(
+    n: usize,
+    symmetric: bool,
+    cell: impl Fn(usize, usize) -> T + Sync,
+) -> Vec<T> {
+    let mut out = vec![T::default(); n * n];
+    out.par_chunks_mut(n.max(1))
+        .enumerate()
+        .for_each(|(i, row)| {
+            let from = if symmetric { i } else { 0 };
+            for (j, c) in row.iter_mut().enumerate().skip(from) {
+                *c = cell(i, j);
+            }
+        });
+    if symmetric {
+        for i in 0..n {
+            for j in 0..i {
+                out[i * n + j] = out[j * n + i];
+            }
+        }
+    }
+    out
 }
 
 impl TravelModel for DenseMatrix {
