@@ -123,27 +123,28 @@ const GRANULAR_ROUTES: usize = 12;
 /// Nearest visits whose routes are tried first.
 const GRANULAR_VISITS: usize = 30;
 
-/// Cheapest feasible position of `v` in `route` below `bound`, with blinks.
+/// Pushes every position of `v` in route `r` that the O(1) bounds allow
+/// (skipping each with the blink rate) as `(delta, r, position)`.
 #[allow(clippy::too_many_arguments)]
-fn best_in_route(
+fn positions_in_route(
     problem: &Problem,
     arcs: &ArcCost,
-    route: &RouteState,
+    state: &SearchState,
+    r: usize,
     v: usize,
     blink_rate: f64,
-    bound: f64,
-    candidates: &mut Vec<(f64, usize)>,
+    out: &mut Vec<(f64, usize, usize)>,
     rng: &mut dyn rand::RngCore,
-) -> Option<(f64, usize)> {
+) {
+    let route = &state.routes[r];
     if !problem.compatible(route.vehicle, v)
         || problem.visits[v]
             .vehicle_lock
             .is_some_and(|k| k != route.vehicle)
         || route.load + problem.visits[v].demand > problem.vehicles[route.vehicle].capacity
     {
-        return None;
+        return;
     }
-    candidates.clear();
     let mut until_blink = positions_before_blink(blink_rate, rng);
     for p in 0..=route.visits.len() {
         if until_blink == 0 {
@@ -152,23 +153,33 @@ fn best_in_route(
         }
         until_blink -= 1;
         if let Some(delta) = route.insertion_delta(problem, arcs, v, p) {
-            if delta < bound {
-                candidates.push((delta, p));
-            }
+            out.push((delta, r, p));
         }
     }
-    if RouteState::needs_exact_check(problem, route.vehicle) {
-        candidates.sort_by(|a, b| a.0.total_cmp(&b.0));
-        candidates
+}
+
+/// The cheapest of `candidates` that also passes the exact schedule
+/// (breaks, working time) where its vehicle needs one. The candidates of
+/// all routes are ranked together, so the exact check (a simulation of
+/// the whole route) runs about once per visit, not once per route.
+fn cheapest_exact(
+    problem: &Problem,
+    state: &SearchState,
+    v: usize,
+    candidates: &mut [(f64, usize, usize)],
+) -> Option<(f64, usize, usize)> {
+    let needs_exact = |r: usize| RouteState::needs_exact_check(problem, state.routes[r].vehicle);
+    if !candidates.iter().any(|&(_, r, _)| needs_exact(r)) {
+        return candidates
             .iter()
             .copied()
-            .find(|&(_, p)| route.exact_insertion_ok(problem, v, p))
-    } else {
-        candidates
-            .iter()
-            .copied()
-            .min_by(|a, b| a.0.total_cmp(&b.0))
+            .min_by(|a, b| a.0.total_cmp(&b.0));
     }
+    candidates.sort_by(|a, b| a.0.total_cmp(&b.0));
+    candidates
+        .iter()
+        .copied()
+        .find(|&(_, r, p)| !needs_exact(r) || state.routes[r].exact_insertion_ok(problem, v, p))
 }
 
 /// How many positions are tried before the next blink: geometric, so each
@@ -204,45 +215,34 @@ fn best_insertion(
     v: usize,
     rng: &mut impl Rng,
 ) -> Option<Choice> {
-    let mut best: Option<(f64, usize, usize)> = None;
-    let mut scratch: Vec<(f64, usize)> = Vec::new();
-    let mut consider =
-        |r: usize, best: &mut Option<(f64, usize, usize)>, rng: &mut dyn rand::RngCore| {
-            let bound = best.map_or(f64::INFINITY, |(b, _, _)| b);
-            if let Some((delta, p)) = best_in_route(
-                problem,
-                arcs,
-                &state.routes[r],
-                v,
-                params.blink_rate,
-                bound,
-                &mut scratch,
-                rng,
-            ) {
-                *best = Some((delta, r, p));
-            }
-        };
+    let mut candidates: Vec<(f64, usize, usize)> = Vec::new();
+    let gather = |r: usize, out: &mut Vec<(f64, usize, usize)>, rng: &mut dyn rand::RngCore| {
+        positions_in_route(problem, arcs, state, r, v, params.blink_rate, out, rng);
+    };
     // Granular first: only routes serving one of v's nearest visits; all
     // routes only when none of those can take it.
-    if state.routes.len() > GRANULAR_ROUTES {
+    let best = if state.routes.len() > GRANULAR_ROUTES {
         let mut tried: Vec<usize> = Vec::with_capacity(GRANULAR_VISITS);
         for w in neighbours.of(v).take(GRANULAR_VISITS) {
             let r = route_of[w];
             if r != usize::MAX && !tried.contains(&r) {
                 tried.push(r);
-                consider(r, &mut best, rng);
+                gather(r, &mut candidates, rng);
             }
         }
-        if best.is_none() {
+        cheapest_exact(problem, state, v, &mut candidates).or_else(|| {
+            candidates.clear();
             for r in (0..state.routes.len()).filter(|r| !tried.contains(r)) {
-                consider(r, &mut best, rng);
+                gather(r, &mut candidates, rng);
             }
-        }
+            cheapest_exact(problem, state, v, &mut candidates)
+        })
     } else {
         for r in 0..state.routes.len() {
-            consider(r, &mut best, rng);
+            gather(r, &mut candidates, rng);
         }
-    }
+        cheapest_exact(problem, state, v, &mut candidates)
+    };
     let existing = best.map(|(cost, route, position)| (cost, Choice::Existing { route, position }));
     if state.routes.len() >= params.max_routes || (params.prefer_existing && existing.is_some()) {
         return existing.map(|(_, c)| c);
