@@ -37,6 +37,10 @@ pub struct RouteState {
     prefix_load: Vec<i64>,
     /// `node_location[p]`: location of node `p` (0 = start, `m + 1` = end).
     node_location: Vec<usize>,
+    /// `next_arc[p]`: weighted cost of the arc from node `p` to node
+    /// `p + 1` as the route's travel counts it (0 when it is not driven:
+    /// an empty route, or the end of an open one).
+    next_arc: Vec<f64>,
     /// `prefix_assign[p]`: assignment cost of the first `p` visits on
     /// this route's vehicle (published on another vehicle: moved).
     prefix_assign: Vec<f64>,
@@ -76,6 +80,7 @@ impl RouteState {
             pinned: 0,
             prefix_load: Vec::new(),
             node_location: Vec::new(),
+            next_arc: Vec::new(),
             leading: 0,
             has_sequence_lock: false,
             has_order_rules: false,
@@ -218,6 +223,15 @@ impl RouteState {
         node_location.clear();
         node_location.extend((0..m + 2).map(|p| self.location(problem, p)));
         self.node_location = node_location;
+        let driven_end = m > 0 && vehicle.end.is_some();
+        self.next_arc.clear();
+        self.next_arc.extend((0..=m).map(|p| {
+            if p < m || driven_end {
+                arcs.arc(problem, self.node_location[p], self.node_location[p + 1])
+            } else {
+                0.0
+            }
+        }));
         self.latest_arrival.clear();
         self.latest_arrival.resize(m + 2, Time::NEG_INFINITY);
         self.latest_arrival[m + 1] = vehicle.shift.latest;
@@ -343,20 +357,30 @@ impl RouteState {
     ) -> Option<f64> {
         let v = &problem.visits[visit];
         let prev = self.node_location[p];
-        let arrival = self.departure[p] + problem.duration(prev, v.location);
+        // On a symmetric table every lookup reads the visit's own row:
+        // locations are numbered by place, so the row's entries for the
+        // route around it share a few cache lines.
+        let symmetric = problem.travel.is_symmetric();
+        let (into, into_time) = if symmetric {
+            (
+                arcs.arc(problem, v.location, prev),
+                problem.duration(v.location, prev),
+            )
+        } else {
+            (
+                arcs.arc(problem, prev, v.location),
+                problem.duration(prev, v.location),
+            )
+        };
+        let arrival = self.departure[p] + into_time;
         let start = v.service_start(arrival)?;
         let open_tail = p == self.visits.len() && problem.vehicles[self.vehicle].end.is_none();
         let (delta, next_travel) = if open_tail {
-            (arcs.arc(problem, prev, v.location), 0.0)
+            (into, 0.0)
         } else {
             let next = self.node_location[p + 1];
-            let removed = if self.visits.is_empty() {
-                0.0
-            } else {
-                arcs.arc(problem, prev, next)
-            };
             (
-                arcs.arc(problem, prev, v.location) + arcs.arc(problem, v.location, next) - removed,
+                into + arcs.arc(problem, v.location, next) - self.next_arc[p],
                 problem.duration(v.location, next),
             )
         };
