@@ -115,6 +115,15 @@ impl Stop {
         self.cancelled.load(Ordering::Relaxed) || Instant::now() >= self.deadline
     }
 
+    /// This stop, or `limit` from now if that comes first; cancelling
+    /// either cancels both.
+    pub fn sooner(&self, limit: Duration) -> Self {
+        Self {
+            deadline: self.deadline.min(Instant::now() + limit),
+            cancelled: Arc::clone(&self.cancelled),
+        }
+    }
+
     /// Time left before the deadline.
     pub fn remaining(&self) -> Duration {
         self.deadline.saturating_duration_since(Instant::now())

@@ -141,7 +141,7 @@ fn datasets() -> Option<PathBuf> {
 
 /// The first `k` customers of a Solomon instance, with its fleet.
 fn cut(problem: &Problem, k: usize) -> Problem {
-    let mut b = ProblemBuilder::new(format!("{}-{k}", problem.name), problem.travel.clone());
+    let mut b = ProblemBuilder::new(format!("{}-{k}", problem.name), (*problem.travel).clone());
     for v in &problem.vehicles {
         b.vehicle(v.clone());
     }

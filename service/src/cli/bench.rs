@@ -41,8 +41,10 @@ pub struct BenchArgs {
     #[arg(long, default_value_t = 0.0)]
     pub vehicle_cost: f64,
     /// Parallel searches per instance.
-    #[arg(long, default_value_t = 1)]
-    pub threads: usize,
+    /// Default: 1 on benchmark files (comparable runs), every core (up to
+    /// 8) on plan requests.
+    #[arg(long)]
+    pub threads: Option<usize>,
     /// Stop each run after this many iterations instead of by the clock.
     #[arg(long)]
     pub iterations: Option<u64>,
@@ -117,7 +119,7 @@ pub fn run(args: BenchArgs) -> Result<ExitCode> {
                 vehicle_cost: args.vehicle_cost,
                 ..Objective::default()
             },
-            threads: args.threads.max(1),
+            threads: args.threads.unwrap_or(1).max(1),
             iterations: args.iterations,
             recombine: args.recombine.is_on(),
         };
@@ -179,7 +181,7 @@ fn run_plans(args: &BenchArgs, plans: &[PathBuf]) -> Result<bool> {
     let options = PlanBenchOptions {
         time_limit: args.time_limit,
         seed: args.seed,
-        threads: args.threads.max(1),
+        threads: args.threads,
         iterations: args.iterations,
         checkpoints: checkpoints.clone(),
     };

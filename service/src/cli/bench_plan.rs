@@ -25,8 +25,8 @@ pub struct PlanBenchOptions {
     pub time_limit: f64,
     /// Seed.
     pub seed: u64,
-    /// Parallel searches.
-    pub threads: usize,
+    /// Parallel searches (`None`: the plan's own default).
+    pub threads: Option<usize>,
     /// Iteration budget instead of the clock.
     pub iterations: Option<u64>,
     /// Seconds at which the best plan so far is recorded.
@@ -94,7 +94,9 @@ pub fn run_one(path: &Path, options: &PlanBenchOptions) -> Result<PlanRun> {
         PlanRequest::from_json(&text).with_context(|| format!("{}", path.display()))?;
     request.options.time_limit_seconds = Some(options.time_limit.into());
     request.options.seed = Some((options.seed as f64).into());
-    request.options.threads = Some((options.threads.max(1) as f64).into());
+    if let Some(threads) = options.threads {
+        request.options.threads = Some((threads.max(1) as f64).into());
+    }
     request.options.iterations = options.iterations.map(|n| (n as f64).into());
     let stop = Stop::after(Duration::from_secs_f64(options.time_limit));
     let params = request

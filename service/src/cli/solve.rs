@@ -36,8 +36,10 @@ pub struct SolveArgs {
     #[arg(long, default_value_t = 0.0)]
     pub vehicle_cost: f64,
     /// Parallel searches.
-    #[arg(long, default_value_t = 1)]
-    pub threads: usize,
+    /// Default: 1 on benchmark files (comparable runs), every core (up to
+    /// 8) on plan requests.
+    #[arg(long)]
+    pub threads: Option<usize>,
     /// Stop after this many search iterations (per thread) instead of by
     /// the clock, for results that depend only on the seed.
     #[arg(long)]
@@ -89,7 +91,7 @@ pub fn run(args: SolveArgs) -> Result<ExitCode> {
             vehicle_cost: args.vehicle_cost,
             ..Objective::default()
         },
-        threads: args.threads.max(1),
+        threads: args.threads.unwrap_or(1).max(1),
         iterations: args.iterations,
         recombine: args.recombine.is_on(),
     };

@@ -20,7 +20,9 @@ pub fn run(args: &SolveArgs) -> Result<ExitCode> {
     // The command line wins over the file's options.
     request.options.time_limit_seconds = Some(args.time_limit.into());
     request.options.seed = Some((args.seed as f64).into());
-    request.options.threads = Some((args.threads.max(1) as f64).into());
+    if let Some(threads) = args.threads {
+        request.options.threads = Some((threads.max(1) as f64).into());
+    }
     if let Some(n) = args.iterations {
         request.options.iterations = Some((n as f64).into());
     }

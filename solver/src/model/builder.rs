@@ -160,23 +160,30 @@ impl ProblemBuilder {
         if self.vehicles.is_empty() && !self.visits.is_empty() {
             return Err(ModelError::Problem("no vehicles".into()));
         }
-        let n = self.visits.len();
-        let mut compatible = vec![false; n * self.vehicles.len()];
-        for (k, vehicle) in self.vehicles.iter().enumerate() {
-            for (i, visit) in self.visits.iter().enumerate() {
-                compatible[k * n + i] = vehicle.skills.contains_all(&visit.skills)
-                    && visit
-                        .allowed_vehicles
-                        .as_ref()
-                        .is_none_or(|allowed| allowed.contains(&k));
-            }
-        }
+        let compatible = compatibility(&self.visits, &self.vehicles);
         Ok(Problem {
             name: self.name,
             visits: self.visits,
             vehicles: self.vehicles,
-            travel: self.travel,
+            travel: std::sync::Arc::new(self.travel),
             compatible,
         })
     }
+}
+
+/// `compatible[k * n + i]`: vehicle `k` holds visit `i`'s skills and is
+/// among its allowed vehicles.
+pub(super) fn compatibility(visits: &[Visit], vehicles: &[Vehicle]) -> Vec<bool> {
+    let n = visits.len();
+    let mut compatible = vec![false; n * vehicles.len()];
+    for (k, vehicle) in vehicles.iter().enumerate() {
+        for (i, visit) in visits.iter().enumerate() {
+            compatible[k * n + i] = vehicle.skills.contains_all(&visit.skills)
+                && visit
+                    .allowed_vehicles
+                    .as_ref()
+                    .is_none_or(|allowed| allowed.contains(&k));
+        }
+    }
+    compatible
 }

@@ -5,9 +5,12 @@
 //! the invariants once so the search can rely on them without re-checking.
 
 mod builder;
+mod restrict;
 mod skills;
 mod time_window;
 mod travel;
+
+use std::sync::Arc;
 
 pub use builder::{ModelError, ProblemBuilder};
 pub use skills::SkillSet;
@@ -158,8 +161,9 @@ pub struct Problem {
     pub visits: Vec<Visit>,
     /// Vehicles, indexed `0..vehicles.len()`.
     pub vehicles: Vec<Vehicle>,
-    /// Travel distance and duration between locations.
-    pub travel: DenseMatrix,
+    /// Travel distance and duration between locations, shared with the
+    /// regional subproblems of a large search (see [`Problem::restricted`]).
+    pub travel: Arc<DenseMatrix>,
     /// `compatible[v * n_visits + i]`: vehicle `v` may serve visit `i`
     /// (skills and allowed vehicles), precomputed once.
     compatible: Vec<bool>,

@@ -113,7 +113,7 @@ impl PlanOptions {
                 distance_weight,
                 travel_time_weight: 1.0,
             },
-            threads: whole("threads", &self.threads, 1)?.max(1) as usize,
+            threads: whole("threads", &self.threads, default_threads() as i64)?.max(1) as usize,
             iterations: match &self.iterations {
                 Some(_) => Some(whole("iterations", &self.iterations, 0)?),
                 None => None,
@@ -121,6 +121,13 @@ impl PlanOptions {
             ..SolveParams::default()
         })
     }
+}
+
+/// Threads of a plan that does not say: every core, up to 8 (a plan is
+/// one user's whole job; on large days the search splits into regions,
+/// one per thread).
+fn default_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
 }
 
 /// Plans the day of `request` until `stop`, reporting progress.

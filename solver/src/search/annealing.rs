@@ -65,13 +65,18 @@ pub struct Phase {
     /// Stop checks the phase may run (one per [`CHECK_EVERY`] iterations),
     /// when the run is bounded by a count.
     pub iterations: Option<u64>,
+    /// Stop checks of the phase already run by earlier calls (a regional
+    /// round continues the schedule of the whole phase).
+    pub done: u64,
 }
 
 impl Phase {
     /// Share of the phase used after `iteration` iterations, 0..=1.
     fn fraction(&self, iteration: u64) -> f64 {
         let used = match self.iterations {
-            Some(n) => iteration as f64 / (n.max(1) * CHECK_EVERY) as f64,
+            Some(n) => {
+                (self.done * CHECK_EVERY + iteration) as f64 / (n.max(1) * CHECK_EVERY) as f64
+            }
             None => self.started.elapsed().as_secs_f64() / self.seconds.max(1e-9),
         };
         used.min(1.0)

@@ -15,6 +15,7 @@ mod moves;
 pub mod neighbours;
 pub mod recombine;
 pub mod recreate;
+pub(crate) mod regions;
 pub mod route_state;
 pub mod ruin;
 mod schedule;
@@ -61,7 +62,7 @@ pub fn improve(
     }
     let neighbours = Neighbours::new(problem, NEIGHBOURS);
     let threads = params.threads.max(1);
-    if threads == 1 {
+    if threads == 1 || regional(problem, threads) {
         return run_one(
             problem,
             params,
@@ -161,6 +162,7 @@ fn run_one(
         started: Instant::now(),
         seconds: (total - started.elapsed().as_secs_f64()).max(1e-3),
         iterations: iterations_left,
+        done: 0,
     };
     let mut recombination = params.recombine.then(|| {
         let schedule = match iterations_left {
@@ -175,6 +177,19 @@ fn run_one(
         Recombination::new(problem, schedule)
     });
     let check = budget_stop(total);
+    if regional(problem, params.threads) {
+        let best = regions::anneal_in_regions(
+            &ctx,
+            state,
+            &recreate,
+            phase,
+            params.threads,
+            &mut rng,
+            &mut || check(&mut None),
+            &mut |best| report(problem, params, stop, &best.to_solution(), progress),
+        );
+        return best.to_solution();
+    }
     let best = anneal(
         &ctx,
         state,
@@ -186,6 +201,12 @@ fn run_one(
         &mut |best, _| report(problem, params, stop, &best.to_solution(), progress),
     );
     best.to_solution()
+}
+
+/// Whether the search runs by regions on `threads` threads: on large
+/// instances, where it beats independent whole searches.
+fn regional(problem: &Problem, threads: usize) -> bool {
+    threads >= 2 && problem.n_visits() >= regions::MIN_VISITS
 }
 
 fn report(

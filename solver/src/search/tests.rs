@@ -263,3 +263,38 @@ fn visits_nobody_can_serve_are_set_aside_but_counted() {
     assert_eq!(state.cost(&problem, &arcs, &objective).unserved[0], 2);
     assert_eq!(state.to_solution().unassigned, vec![0, 1]);
 }
+
+/// The regional search (large instance, two threads): every result passes
+/// the checker, never serves fewer visits or costs more than its start,
+/// and depends only on the seed under an iteration budget.
+#[test]
+fn regional_search_is_valid_reproducible_and_never_worse() {
+    use super::cost::Cost;
+    use super::state::SearchState;
+    let problem = random_problem(23, super::regions::MIN_VISITS + 20, 40, Features::ALL);
+    let objective = Objective::default();
+    let params = SolveParams {
+        iterations: Some(60),
+        threads: 2,
+        objective,
+        ..SolveParams::default()
+    };
+    let stop = || Stop::after(std::time::Duration::from_secs(600));
+    let start = regret_insertion(&problem, &objective);
+    let run = || super::improve(&problem, &params, &stop(), &start, &mut |_| {});
+    let found = run();
+    assert_eq!(found, run());
+    let report = check(&problem, &found);
+    let broken: Vec<_> = report
+        .violations
+        .iter()
+        .filter(|v| !matches!(v, crate::checker::Violation::RequiredNotServed { .. }))
+        .collect();
+    assert!(broken.is_empty(), "{broken:?}");
+    let arcs = ArcCost::new(&objective);
+    let cost = |s: &Solution| -> Cost {
+        SearchState::from_solution(&problem, &arcs, s).cost(&problem, &arcs, &objective)
+    };
+    assert!(!cost(&start).better_than(&cost(&found)));
+    assert!(cost(&found).better_than(&cost(&start)));
+}
