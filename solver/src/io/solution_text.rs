@@ -18,7 +18,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use super::ReadError;
-use crate::model::Problem;
+use crate::model::{Problem, VehicleClass};
 use crate::solution::{Route, Solution};
 
 /// Renders a solution; the reader below reads it back exactly.
@@ -28,11 +28,18 @@ pub fn write(problem: &Problem, solution: &Solution, comment: &str) -> String {
     for line in comment.lines() {
         let _ = writeln!(out, "# {line}");
     }
-    let homogeneous_order = solution
-        .routes
-        .iter()
-        .enumerate()
-        .all(|(k, r)| r.vehicle == k);
+    // `Route N` (the benchmark convention every checker reads) when the
+    // route's vehicle is the N-th, or when any vehicle could drive any
+    // route; otherwise the vehicle is named.
+    let interchangeable = problem.vehicles.iter().all(|k| k.skills.is_empty())
+        && (0..problem.vehicles.len())
+            .all(|k| VehicleClass::of(problem, k) == VehicleClass::of(problem, 0));
+    let homogeneous_order = interchangeable
+        || solution
+            .routes
+            .iter()
+            .enumerate()
+            .all(|(k, r)| r.vehicle == k);
     for (k, route) in solution.routes.iter().enumerate() {
         let ids: Vec<&str> = route
             .visits
@@ -164,6 +171,22 @@ mod tests {
     use crate::model::Rounding;
 
     const TINY: &str = "TINY\n\nVEHICLE\nNUMBER CAPACITY\n 2 10\n\nCUSTOMER\nhdr\n 0 0 0 0 0 100 0\n 1 3 4 5 0 50 10\n 2 0 1 5 20 60 5\n 3 1 1 1 0 90 1\n";
+
+    /// On an interchangeable fleet the routes are numbered whatever vehicle
+    /// the search put them on: benchmark checkers read only `Route N`.
+    #[test]
+    fn interchangeable_fleet_writes_route_numbers() {
+        let p = solomon::parse(TINY, "t", Rounding::Exact).unwrap();
+        let s = Solution {
+            routes: vec![Route::new(1, vec![1, 0])],
+            unassigned: vec![2],
+        };
+        let text = write(&p, &s, "");
+        assert!(text.contains("Route 1 : 2 1\n"), "{text}");
+        assert!(!text.contains("Vehicle"), "{text}");
+        let back = parse(&p, &text, "s").unwrap();
+        assert_eq!(back.routes[0].visits, vec![1, 0]);
+    }
 
     #[test]
     fn round_trips() {

@@ -9,6 +9,7 @@ mod restrict;
 mod skills;
 mod time_window;
 mod travel;
+mod vehicle_class;
 
 use std::sync::Arc;
 
@@ -16,6 +17,7 @@ pub use builder::{ModelError, ProblemBuilder};
 pub use skills::SkillSet;
 pub use time_window::TimeWindow;
 pub use travel::{DenseMatrix, DurationRule, Euclidean, Geodesic, Rounding, TravelModel};
+pub use vehicle_class::VehicleClass;
 
 /// Seconds (field service) or benchmark time units.
 pub type Time = f64;

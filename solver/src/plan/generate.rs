@@ -229,7 +229,7 @@ pub fn generate(params: GenerateParams) -> PlanRequest {
         options: PlanOptions {
             time_limit_seconds: Some(5.0.into()),
             seed: Some(1.0.into()),
-            threads: Some(1.0.into()),
+            threads: None,
             iterations: None,
             distance_weight: None,
             travel: Some(TravelRequest::Geodesic {

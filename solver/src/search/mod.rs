@@ -20,7 +20,6 @@ pub mod route_state;
 pub mod ruin;
 mod schedule;
 pub mod state;
-mod vehicle_class;
 
 use std::time::Instant;
 

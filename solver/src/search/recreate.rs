@@ -14,8 +14,7 @@ use super::cost::ArcCost;
 use super::neighbours::Neighbours;
 use super::route_state::RouteState;
 use super::state::SearchState;
-use super::vehicle_class::VehicleClass;
-use crate::model::Problem;
+use crate::model::{Problem, VehicleClass};
 
 /// Recreate parameters.
 #[derive(Debug, Clone, Copy)]

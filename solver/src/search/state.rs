@@ -11,8 +11,7 @@ use std::sync::Arc;
 
 use super::cost::{ArcCost, Cost};
 use super::route_state::RouteState;
-use super::vehicle_class::VehicleClass;
-use crate::model::Problem;
+use crate::model::{Problem, VehicleClass};
 use crate::solution::{Route, Solution};
 use crate::solve::Objective;
 

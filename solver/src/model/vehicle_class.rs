@@ -4,7 +4,7 @@
 //! enough, which matters on field days where a hundred drivers share a
 //! depot.
 
-use crate::model::Problem;
+use super::Problem;
 
 /// Everything about a vehicle that decides how an empty day with one
 /// visit goes, and what it costs (times as bit patterns, so equality is
