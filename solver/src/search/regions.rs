@@ -24,8 +24,10 @@ use super::state::SearchState;
 use super::NEIGHBOURS;
 use crate::solution::{Route, Solution};
 
-/// Below this many visits the threads run independent whole searches.
-pub const MIN_VISITS: usize = 400;
+/// Below this many visits the threads run independent whole searches:
+/// on 500-visit field days regions lost to a best of two (borders and
+/// the fixed costs of a round weigh more on fewer routes).
+pub const MIN_VISITS: usize = 1000;
 /// Rounds per run when the budget is counted in iterations.
 const ROUNDS: u64 = 10;
 /// A round lasts this share of the budget...

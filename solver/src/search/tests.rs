@@ -271,7 +271,7 @@ fn visits_nobody_can_serve_are_set_aside_but_counted() {
 fn regional_search_is_valid_reproducible_and_never_worse() {
     use super::cost::Cost;
     use super::state::SearchState;
-    let problem = random_problem(23, super::regions::MIN_VISITS + 20, 40, Features::ALL);
+    let problem = random_problem(23, super::regions::MIN_VISITS + 20, 60, Features::ALL);
     let objective = Objective::default();
     let params = SolveParams {
         iterations: Some(60),
