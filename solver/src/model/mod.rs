@@ -195,6 +195,16 @@ impl Problem {
         self.compatible[vehicle * self.visits.len() + visit]
     }
 
+    /// Whether vehicle `vehicle` may take visit `visit` at all: eligible,
+    /// not locked to another vehicle, and the visit's demand fits it.
+    #[inline]
+    pub fn may_serve(&self, vehicle: usize, visit: usize) -> bool {
+        let v = &self.visits[visit];
+        self.compatible(vehicle, visit)
+            && v.vehicle_lock.is_none_or(|l| l == vehicle)
+            && v.demand <= self.vehicles[vehicle].capacity
+    }
+
     /// Cost of vehicle `vehicle` serving visit `visit` (0 unless the visit
     /// was published on another vehicle).
     #[inline]

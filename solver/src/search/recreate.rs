@@ -266,12 +266,7 @@ fn best_insertion(
             }
             tried.push(class);
         }
-        let empty = RouteState::new(problem, arcs, k, Vec::new());
-        if let Some(delta) = empty.insertion_delta(problem, arcs, v, 0) {
-            if RouteState::needs_exact_check(problem, k) && !empty.exact_insertion_ok(problem, v, 0)
-            {
-                continue;
-            }
+        if let Some(delta) = RouteState::alone_delta(problem, arcs, k, v) {
             let cost = delta + arcs.vehicle(problem, k);
             if new_best.is_none_or(|(c, _)| cost < c) {
                 new_best = Some((cost, k));

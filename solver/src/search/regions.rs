@@ -321,9 +321,7 @@ fn nearest_able_region(
 ) -> Option<usize> {
     let problem = ctx.problem;
     let able = |k: usize| {
-        problem.compatible(k, v)
-            && problem.visits[v].demand <= problem.vehicles[k].capacity
-            && RouteState::fits_alone(problem, &ctx.arcs, k, v)
+        problem.may_serve(k, v) && RouteState::alone_delta(problem, &ctx.arcs, k, v).is_some()
     };
     ctx.neighbours
         .of(v)

@@ -404,13 +404,20 @@ impl RouteState {
         schedule::simulate(problem, self.vehicle, &visits).is_some()
     }
 
-    /// Whether `vehicle` could serve `visit` on a day with nothing else
-    /// (eligibility, locks and capacity are the caller's checks).
-    pub fn fits_alone(problem: &Problem, arcs: &ArcCost, vehicle: usize, visit: usize) -> bool {
+    /// The cost of `vehicle` serving `visit` on a day with nothing else,
+    /// or `None` when it cannot (eligibility, locks and capacity are the
+    /// caller's checks; the vehicle's fixed cost is not included).
+    pub fn alone_delta(
+        problem: &Problem,
+        arcs: &ArcCost,
+        vehicle: usize,
+        visit: usize,
+    ) -> Option<f64> {
         let empty = Self::new(problem, arcs, vehicle, Vec::new());
-        empty.insertion_delta(problem, arcs, visit, 0).is_some()
-            && (!Self::needs_exact_check(problem, vehicle)
-                || empty.exact_insertion_ok(problem, visit, 0))
+        empty.insertion_delta(problem, arcs, visit, 0).filter(|_| {
+            !Self::needs_exact_check(problem, vehicle)
+                || empty.exact_insertion_ok(problem, visit, 0)
+        })
     }
 
     /// Inserts `visit` at position `p` and refreshes the caches.

@@ -145,10 +145,7 @@ impl SearchState {
 fn fits_alone_anywhere(problem: &Problem, arcs: &ArcCost, v: usize) -> bool {
     let mut tried: Vec<VehicleClass> = Vec::new();
     (0..problem.vehicles.len()).any(|k| {
-        if !problem.compatible(k, v)
-            || problem.visits[v].vehicle_lock.is_some_and(|l| l != k)
-            || problem.visits[v].demand > problem.vehicles[k].capacity
-        {
+        if !problem.may_serve(k, v) {
             return false;
         }
         let class = VehicleClass::of(problem, k);
@@ -156,6 +153,6 @@ fn fits_alone_anywhere(problem: &Problem, arcs: &ArcCost, v: usize) -> bool {
             return false;
         }
         tried.push(class);
-        RouteState::fits_alone(problem, arcs, k, v)
+        RouteState::alone_delta(problem, arcs, k, v).is_some()
     })
 }

@@ -189,20 +189,21 @@ fn iteration_budget_makes_the_clock_irrelevant() {
     assert_eq!(run(1), run(3_600));
 }
 
-/// A route whose last visit fits its window but whose return misses the
-/// end of the shift is infeasible, also for a vehicle without a break or
-/// working-time cap (whose routes get no exact re-simulation).
-#[test]
-fn route_ending_after_the_shift_is_infeasible() {
-    use crate::model::{
-        DenseMatrix, Euclidean, ProblemBuilder, Rounding, TimeWindow, Vehicle, Visit,
-    };
+/// A depot at 0 and locations at `xs` on a line, `visits` among them, and
+/// one vehicle working from 0 to 100 with capacity 10.
+fn on_a_line(xs: &[f64], visits: Vec<crate::model::Visit>) -> Problem {
+    use crate::model::{DenseMatrix, Euclidean, ProblemBuilder, Rounding, TimeWindow, Vehicle};
     let travel = DenseMatrix::from_model(&Euclidean {
-        coords: vec![(0.0, 0.0), (30.0, 0.0)],
+        coords: std::iter::once(0.0)
+            .chain(xs.iter().copied())
+            .map(|x| (x, 0.0))
+            .collect(),
         rounding: Rounding::Exact,
     });
-    let mut b = ProblemBuilder::new("late-return", travel);
-    b.visit(Visit::new("1", 1, 50.0, 0, TimeWindow::new(0.0, 90.0)));
+    let mut b = ProblemBuilder::new("line", travel);
+    for v in visits {
+        b.visit(v);
+    }
     b.vehicle(Vehicle {
         id: "v".into(),
         start: 0,
@@ -214,7 +215,19 @@ fn route_ending_after_the_shift_is_infeasible() {
         max_working_time: None,
         lunch_break: None,
     });
-    let problem = b.build().expect("valid");
+    b.build().expect("valid")
+}
+
+/// A route whose last visit fits its window but whose return misses the
+/// end of the shift is infeasible, also for a vehicle without a break or
+/// working-time cap (whose routes get no exact re-simulation).
+#[test]
+fn route_ending_after_the_shift_is_infeasible() {
+    use crate::model::{TimeWindow, Visit};
+    let problem = on_a_line(
+        &[30.0],
+        vec![Visit::new("1", 1, 50.0, 0, TimeWindow::new(0.0, 90.0))],
+    );
     let arcs = ArcCost::new(&Objective::default());
     // Back at 30 + 50 + 30 = 110 > 100.
     let route = RouteState::new(&problem, &arcs, 0, vec![0]);
@@ -227,30 +240,16 @@ fn route_ending_after_the_shift_is_infeasible() {
 #[test]
 fn visits_nobody_can_serve_are_set_aside_but_counted() {
     use super::state::SearchState;
-    use crate::model::{
-        DenseMatrix, Euclidean, ProblemBuilder, Rounding, TimeWindow, Vehicle, Visit,
-    };
-    let travel = DenseMatrix::from_model(&Euclidean {
-        coords: vec![(0.0, 0.0), (10.0, 0.0), (20.0, 0.0)],
-        rounding: Rounding::Exact,
-    });
-    let mut b = ProblemBuilder::new("set-aside", travel);
-    // Fits beside nothing else only if there is room: servable alone.
-    b.visit(Visit::new("fits", 1, 5.0, 0, TimeWindow::new(0.0, 100.0)));
-    // Its window closes before anyone can get there.
-    b.visit(Visit::new("late", 2, 5.0, 0, TimeWindow::new(0.0, 15.0)));
-    b.vehicle(Vehicle {
-        id: "v".into(),
-        start: 0,
-        end: Some(0),
-        shift: TimeWindow::new(0.0, 100.0),
-        capacity: 10,
-        skills: crate::model::SkillSet::new(),
-        fixed_cost: 0.0,
-        max_working_time: None,
-        lunch_break: None,
-    });
-    let problem = b.build().expect("valid");
+    use crate::model::{TimeWindow, Visit};
+    let problem = on_a_line(
+        &[10.0, 20.0],
+        vec![
+            // Fits beside nothing else only if there is room: servable alone.
+            Visit::new("fits", 1, 5.0, 0, TimeWindow::new(0.0, 100.0)),
+            // Its window closes before anyone can get there.
+            Visit::new("late", 2, 5.0, 0, TimeWindow::new(0.0, 15.0)),
+        ],
+    );
     let objective = Objective::default();
     let arcs = ArcCost::new(&objective);
     let empty = Solution {
