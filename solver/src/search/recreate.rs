@@ -253,10 +253,7 @@ fn best_insertion(
     let mut tried: Vec<VehicleClass> = Vec::new();
     let published = problem.visits[v].reassignment.map(|r| r.vehicle);
     for k in 0..problem.vehicles.len() {
-        if state.vehicle_used[k]
-            || !problem.compatible(k, v)
-            || problem.visits[v].vehicle_lock.is_some_and(|l| l != k)
-        {
+        if state.vehicle_used[k] || !problem.may_serve(k, v) {
             continue;
         }
         if published != Some(k) {

@@ -297,3 +297,64 @@ fn regional_search_is_valid_reproducible_and_never_worse() {
     assert!(!cost(&start).better_than(&cost(&found)));
     assert!(cost(&found).better_than(&cost(&start)));
 }
+
+/// A new route goes only to a vehicle the visit's demand fits, even when
+/// a smaller vehicle would be cheaper.
+#[test]
+fn a_new_route_respects_capacity() {
+    use super::neighbours::Neighbours;
+    use super::recreate::{greedy_insert, RecreateParams};
+    use super::state::SearchState;
+    use crate::model::{
+        DenseMatrix, Euclidean, ProblemBuilder, Rounding, TimeWindow, Vehicle, Visit,
+    };
+    use rand::SeedableRng;
+    let travel = DenseMatrix::from_model(&Euclidean {
+        coords: vec![(0.0, 0.0), (10.0, 0.0), (10.0, 0.0)],
+        rounding: Rounding::Exact,
+    });
+    let mut b = ProblemBuilder::new("capacity", travel);
+    b.visit(Visit::new("big", 2, 1.0, 5, TimeWindow::new(0.0, 100.0)));
+    for (id, start, capacity) in [("large", 0, 10), ("small-next-door", 1, 1)] {
+        b.vehicle(Vehicle {
+            id: id.into(),
+            start,
+            end: Some(start),
+            shift: TimeWindow::new(0.0, 100.0),
+            capacity,
+            skills: crate::model::SkillSet::new(),
+            fixed_cost: 0.0,
+            max_working_time: None,
+            lunch_break: None,
+        });
+    }
+    let problem = b.build().expect("valid");
+    let arcs = ArcCost::new(&Objective::default());
+    let mut state = SearchState::from_solution(
+        &problem,
+        &arcs,
+        &Solution {
+            routes: Vec::new(),
+            unassigned: Vec::new(),
+        },
+    );
+    let params = RecreateParams {
+        blink_rate: 0.0,
+        max_routes: 2,
+        prefer_existing: false,
+    };
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(1);
+    let neighbours = Neighbours::new(&problem, 4);
+    greedy_insert(
+        &problem,
+        &arcs,
+        &neighbours,
+        &params,
+        &mut state,
+        vec![0],
+        &mut rng,
+    );
+    assert!(check(&problem, &state.to_solution()).is_feasible());
+    assert_eq!(state.routes.len(), 1);
+    assert_eq!(state.routes[0].vehicle, 0);
+}
