@@ -6,12 +6,20 @@
 //! a new route opened, seeded with the remaining visit farthest from its
 //! vehicle's start, which keeps the fleet small. Visits in progress (and
 //! frozen stops) open their driver's route before any tier.
+//!
+//! Drivers who set out from a place of their own (a field day: each from
+//! home) have their routes open from the start when an extra route costs
+//! nothing, so a visit goes to a driver living near it. Opening them one
+//! by one around the visit farthest from every start suits one depot, but
+//! on a field day it scattered each driver's day over the region: on the
+//! bundled 2,000-visit day it gave 1.41M s of travel with 195 servable
+//! visits left out, against 0.88M s and 82 with the routes open.
 
 use super::timeline::best_timeline;
 use super::InsertionRoute;
 use crate::model::Problem;
 use crate::solution::{Route, Solution};
-use crate::solve::Objective;
+use crate::solve::{Objective, ObjectiveKind};
 
 /// Best and second-best insertion of one visit into one route.
 #[derive(Debug, Clone, Copy)]
@@ -61,6 +69,13 @@ pub fn regret_insertion(problem: &Problem, objective: &Objective) -> Solution {
         }
     }
 
+    for k in own_start_vehicles(problem, objective) {
+        if !vehicle_open[k] {
+            vehicle_open[k] = true;
+            routes.push(InsertionRoute::new(problem, k));
+            best.push(vec![None; n]);
+        }
+    }
     for tier in tiers {
         let mut pending: Vec<usize> = (0..n)
             .filter(|&v| problem.visits[v].priority == tier && !problem.visits[v].must_be_first)
@@ -158,6 +173,27 @@ pub fn regret_insertion(problem: &Problem, objective: &Objective) -> Solution {
             .collect(),
         unassigned,
     }
+}
+
+/// Vehicles whose start no other vehicle shares, when a used vehicle
+/// costs nothing (none under the vehicles-first objective): their empty
+/// routes are worth opening before any visit is placed.
+fn own_start_vehicles(problem: &Problem, objective: &Objective) -> Vec<usize> {
+    if objective.kind == ObjectiveKind::Hierarchical || objective.vehicle_cost > 0.0 {
+        return Vec::new();
+    }
+    let mut starts: Vec<usize> = problem.vehicles.iter().map(|k| k.start).collect();
+    starts.sort_unstable();
+    let shared = |s: usize| {
+        let at = starts.partition_point(|&x| x < s);
+        starts.get(at + 1) == Some(&s)
+    };
+    (0..problem.vehicles.len())
+        .filter(|&k| {
+            let vehicle = &problem.vehicles[k];
+            vehicle.fixed_cost <= 0.0 && !shared(vehicle.start)
+        })
+        .collect()
 }
 
 /// Seeds far from every start first (Solomon's I1 rule).

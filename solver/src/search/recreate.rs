@@ -14,7 +14,7 @@ use super::cost::ArcCost;
 use super::neighbours::Neighbours;
 use super::route_state::RouteState;
 use super::state::SearchState;
-use crate::model::{Problem, VehicleClass};
+use crate::model::{Problem, VehicleClass, EPS};
 
 /// Recreate parameters.
 #[derive(Debug, Clone, Copy)]
@@ -144,6 +144,11 @@ fn positions_in_route(
     {
         return;
     }
+    // Departures only grow along a route, and so do latest arrivals: the
+    // bounds below skip the positions the visit's windows rule out
+    // without reading the travel table.
+    let visit = &problem.visits[v];
+    let (opens, closes) = (visit.earliest() + visit.service, visit.latest());
     let mut until_blink = positions_before_blink(blink_rate, rng);
     for p in 0..=route.visits.len() {
         if until_blink == 0 {
@@ -151,6 +156,9 @@ fn positions_in_route(
             continue;
         }
         until_blink -= 1;
+        if route.departure(p) > closes + EPS || route.latest_arrival(p + 1) + EPS < opens {
+            continue;
+        }
         if let Some(delta) = route.insertion_delta(problem, arcs, v, p) {
             out.push((delta, r, p));
         }
