@@ -1,0 +1,83 @@
+//! Tests of the construction's choice of routes.
+
+use super::regret_insertion;
+use crate::model::{
+    DenseMatrix, Euclidean, Problem, ProblemBuilder, Rounding, SkillSet, TimeWindow, Vehicle, Visit,
+};
+use crate::solve::{Objective, ObjectiveKind};
+
+/// Two drivers living at 0 and 100 on a line, two visits near each home,
+/// days long enough for either driver to serve all four.
+fn two_homes(shared_home: bool) -> Problem {
+    let xs = [0.0, 100.0, 5.0, 10.0, 90.0, 95.0];
+    let travel = DenseMatrix::from_model(&Euclidean {
+        coords: xs.iter().map(|&x| (x, 0.0)).collect(),
+        rounding: Rounding::Exact,
+    });
+    let mut b = ProblemBuilder::new("homes", travel);
+    for location in 2..6 {
+        b.visit(Visit::new(
+            location.to_string(),
+            location,
+            1.0,
+            1,
+            TimeWindow::new(0.0, 1_000.0),
+        ));
+    }
+    for (i, home) in [0, if shared_home { 0 } else { 1 }].into_iter().enumerate() {
+        b.vehicle(Vehicle {
+            id: format!("driver-{i}"),
+            start: home,
+            end: Some(home),
+            shift: TimeWindow::new(0.0, 1_000.0),
+            capacity: 10,
+            skills: SkillSet::new(),
+            fixed_cost: 0.0,
+            max_working_time: None,
+            lunch_break: None,
+        });
+    }
+    b.build().expect("valid")
+}
+
+/// Travel of a solution's routes, and the visits of each route.
+fn routes(problem: &Problem, objective: &Objective) -> Vec<(usize, Vec<usize>)> {
+    let solution = regret_insertion(problem, objective);
+    assert!(solution.unassigned.is_empty());
+    let mut routes: Vec<(usize, Vec<usize>)> = solution
+        .routes
+        .iter()
+        .filter(|r| !r.visits.is_empty())
+        .map(|r| {
+            let mut visits = r.visits.clone();
+            visits.sort_unstable();
+            (r.vehicle, visits)
+        })
+        .collect();
+    routes.sort_unstable();
+    routes
+}
+
+/// Each driver gets the visits near home: opening routes one at a time
+/// around the visit farthest from every start gave all four to one driver.
+#[test]
+fn drivers_from_their_own_homes_get_the_visits_near_home() {
+    let problem = two_homes(false);
+    assert_eq!(
+        routes(&problem, &Objective::default()),
+        vec![(0, vec![0, 1]), (1, vec![2, 3])]
+    );
+}
+
+/// With one depot, or under the vehicles-first objective, routes still
+/// open only when nothing fits: one vehicle serves all four.
+#[test]
+fn a_shared_depot_or_vehicles_first_still_opens_routes_one_at_a_time() {
+    let shared = two_homes(true);
+    assert_eq!(routes(&shared, &Objective::default()).len(), 1);
+    let vehicles_first = Objective {
+        kind: ObjectiveKind::Hierarchical,
+        ..Objective::default()
+    };
+    assert_eq!(routes(&two_homes(false), &vehicles_first).len(), 1);
+}
