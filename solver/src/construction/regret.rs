@@ -17,7 +17,7 @@
 
 use super::timeline::best_timeline;
 use super::InsertionRoute;
-use crate::model::Problem;
+use crate::model::{Problem, VehicleClass};
 use crate::solution::{Route, Solution};
 use crate::solve::{Objective, ObjectiveKind};
 
@@ -251,19 +251,6 @@ fn needs_full_check(problem: &Problem, vehicle: usize) -> bool {
     k.lunch_break.is_some() || k.max_working_time.is_some()
 }
 
-/// What makes two vehicles interchangeable for an empty route: start, end,
-/// capacity, shift, fixed cost, working-time cap and break.
-type VehicleClass = (
-    usize,
-    Option<usize>,
-    i64,
-    u64,
-    u64,
-    u64,
-    Option<u64>,
-    Option<[u64; 3]>,
-);
-
 /// Opens a route on the cheapest free vehicle that can serve `seed` alone.
 fn open_route(problem: &Problem, vehicle_open: &mut [bool], seed: usize) -> Option<InsertionRoute> {
     let lock = problem.visits[seed].vehicle_lock;
@@ -274,18 +261,7 @@ fn open_route(problem: &Problem, vehicle_open: &mut [bool], seed: usize) -> Opti
             continue;
         }
         // Identical vehicles (benchmark fleets) need only one try.
-        let class = (
-            vehicle.start,
-            vehicle.end,
-            vehicle.capacity,
-            vehicle.shift.earliest.to_bits(),
-            vehicle.shift.latest.to_bits(),
-            vehicle.fixed_cost.to_bits(),
-            vehicle.max_working_time.map(f64::to_bits),
-            vehicle
-                .lunch_break
-                .map(|b| [b.window.earliest, b.window.latest, b.duration].map(f64::to_bits)),
-        );
+        let class = VehicleClass::of(problem, k);
         if vehicle.skills.is_empty() && seen_classes.contains(&class) {
             continue;
         }
