@@ -177,22 +177,22 @@ pub fn regret_insertion(problem: &Problem, objective: &Objective) -> Solution {
 
 /// Vehicles whose start no other vehicle shares, when a used vehicle
 /// costs nothing (none under the vehicles-first objective): their empty
-/// routes are worth opening before any visit is placed.
-fn own_start_vehicles(problem: &Problem, objective: &Objective) -> Vec<usize> {
+/// routes are worth opening before any visit is placed. Starts are
+/// compared by place, not by location number: a plan gives every driver
+/// a location of their own, also when several drivers leave one office.
+pub(super) fn own_start_vehicles(problem: &Problem, objective: &Objective) -> Vec<usize> {
     if objective.kind == ObjectiveKind::Hierarchical || objective.vehicle_cost > 0.0 {
         return Vec::new();
     }
-    let mut starts: Vec<usize> = problem.vehicles.iter().map(|k| k.start).collect();
-    starts.sort_unstable();
-    let shared = |s: usize| {
-        let at = starts.partition_point(|&x| x < s);
-        starts.get(at + 1) == Some(&s)
+    let same_place = |a: usize, b: usize| {
+        a == b || (problem.distance(a, b) <= 0.0 && problem.distance(b, a) <= 0.0)
+    };
+    let shared = |k: usize| {
+        let start = problem.vehicles[k].start;
+        (0..problem.vehicles.len()).any(|j| j != k && same_place(problem.vehicles[j].start, start))
     };
     (0..problem.vehicles.len())
-        .filter(|&k| {
-            let vehicle = &problem.vehicles[k];
-            vehicle.fixed_cost <= 0.0 && !shared(vehicle.start)
-        })
+        .filter(|&k| problem.vehicles[k].fixed_cost <= 0.0 && !shared(k))
         .collect()
 }
 
