@@ -91,13 +91,16 @@ impl Phase {
 }
 
 /// Runs SISR with annealing from `start` until `should_stop`; returns the
-/// best state found. `on_best` sees every new best. With `recombination`,
+/// best state found. `on_best` sees every new best. With `polish_start`,
+/// a full local search first takes `start` to a local optimum (skip it
+/// for a start that already is one). With `recombination`,
 /// good candidates feed its route pool and, when it is due, the search
 /// jumps to its recombined solution if that beats the best.
 #[allow(clippy::too_many_arguments)]
 pub fn anneal(
     ctx: &SearchContext,
     start: SearchState,
+    polish_start: bool,
     recreate: &RecreateParams,
     phase: Phase,
     mut recombination: Option<&mut Recombination>,
@@ -109,16 +112,18 @@ pub fn anneal(
     let mean_arc = mean_arc_cost(&start);
     let (t0, tf) = (START_TEMPERATURE * mean_arc, FINAL_TEMPERATURE * mean_arc);
     let mut current = start;
-    local_search(
-        problem,
-        &ctx.arcs,
-        &ctx.neighbours,
-        GRANULARITY,
-        &mut current,
-        rng,
-        &ctx.stop,
-        None,
-    );
+    if polish_start {
+        local_search(
+            problem,
+            &ctx.arcs,
+            &ctx.neighbours,
+            GRANULARITY,
+            &mut current,
+            rng,
+            &ctx.stop,
+            None,
+        );
+    }
     let mut current_cost = current.cost(problem, &ctx.arcs, ctx.objective);
     let mut best = current.clone();
     let mut best_cost = current_cost;

@@ -192,6 +192,7 @@ fn run_one(
     let best = anneal(
         &ctx,
         state,
+        true,
         &recreate,
         phase,
         recombination.as_mut(),

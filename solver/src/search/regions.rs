@@ -80,7 +80,13 @@ pub fn anneal_in_regions(
         let parts: Vec<Vec<Route>> = split
             .par_iter()
             .zip(seeds)
-            .map(|(region, seed)| search_region(ctx, &best, region, recreate, phase, slice, seed))
+            .map(|(region, seed)| {
+                // Later rounds start from routes that already passed a
+                // local search: a full one per round was a twentieth of a
+                // 10 s run, and the steps reach the new borders anyway.
+                let polish = round == 0;
+                search_region(ctx, &best, region, recreate, phase, slice, polish, seed)
+            })
             .collect();
         round += 1;
         let candidate = reassemble(ctx, &best, parts);
@@ -106,8 +112,9 @@ enum Slice {
     Checks { count: u64, offset: u64 },
 }
 
-/// Anneals one region for one round; returns its best routes, in the
-/// whole problem's numbering.
+/// Anneals one region for one round, with a full local search first when
+/// `polish`; returns its best routes, in the whole problem's numbering.
+#[allow(clippy::too_many_arguments)]
 fn search_region(
     ctx: &SearchContext,
     best: &SearchState,
@@ -115,6 +122,7 @@ fn search_region(
     recreate: &RecreateParams,
     phase: Phase,
     slice: Slice,
+    polish: bool,
     seed: u64,
 ) -> Vec<Route> {
     let problem = ctx.problem;
@@ -190,6 +198,7 @@ fn search_region(
     let found = anneal(
         &sub_ctx,
         state,
+        polish,
         &sub_recreate,
         Phase {
             done: phase.done + offset,
