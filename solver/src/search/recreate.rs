@@ -12,7 +12,7 @@ use rand::Rng;
 
 use super::cost::ArcCost;
 use super::neighbours::Neighbours;
-use super::route_state::RouteState;
+use super::route_state::{NodeLink, RouteState};
 use super::state::SearchState;
 use crate::model::{Problem, VehicleClass, EPS};
 
@@ -150,6 +150,7 @@ fn positions_in_route(
     let visit = &problem.visits[v];
     let (opens, closes) = (visit.earliest() + visit.service, visit.latest());
     let mut until_blink = positions_before_blink(blink_rate, rng);
+    let mut link = NodeLink::default();
     for p in 0..=route.visits.len() {
         if until_blink == 0 {
             until_blink = positions_before_blink(blink_rate, rng);
@@ -159,7 +160,7 @@ fn positions_in_route(
         if route.departure(p) > closes + EPS || route.latest_arrival(p + 1) + EPS < opens {
             continue;
         }
-        if let Some(delta) = route.insertion_delta(problem, arcs, v, p) {
+        if let Some(delta) = route.insertion_delta_along(problem, arcs, v, p, &mut link) {
             out.push((delta, r, p));
         }
     }

@@ -15,6 +15,25 @@ use super::cost::ArcCost;
 use super::schedule;
 use crate::model::{Problem, Time, EPS};
 
+/// The travel between a visit and one node of a route, kept by a scan of
+/// insertion positions ([`RouteState::insertion_delta_along`]).
+#[derive(Debug, Clone, Copy)]
+pub struct NodeLink {
+    node: usize,
+    cost: f64,
+    time: Time,
+}
+
+impl Default for NodeLink {
+    fn default() -> Self {
+        Self {
+            node: usize::MAX,
+            cost: 0.0,
+            time: 0.0,
+        }
+    }
+}
+
 /// One route of the search state.
 #[derive(Debug, Clone)]
 pub struct RouteState {
@@ -173,6 +192,25 @@ impl RouteState {
                 None => self.location(problem, p - 1),
             }
         }
+    }
+
+    /// Location of node `p` from the cache (0 = start, `m + 1` = end).
+    #[inline]
+    pub fn node_location(&self, p: usize) -> usize {
+        self.node_location[p]
+    }
+
+    /// Weighted cost of the arc from node `p` to node `p + 1` as the
+    /// route's travel counts it.
+    #[inline]
+    pub fn next_arc(&self, p: usize) -> f64 {
+        self.next_arc[p]
+    }
+
+    /// Location of the visit at index `i` (node `i + 1`).
+    #[inline]
+    pub fn visit_location(&self, i: usize) -> usize {
+        self.node_location[i + 1]
     }
 
     /// Recomputes every cached value after the visit list changed.
@@ -355,13 +393,32 @@ impl RouteState {
         visit: usize,
         p: usize,
     ) -> Option<f64> {
+        self.insertion_delta_along(problem, arcs, visit, p, &mut NodeLink::default())
+    }
+
+    /// [`Self::insertion_delta`] for a scan of positions in ascending
+    /// order: on a symmetric table the link from the visit to node `p + 1`
+    /// read for position `p` is the link into position `p + 1`, so `link`
+    /// carries it over and each node's travel is read once, not twice
+    /// (table reads were most of recreate's time).
+    #[inline]
+    pub fn insertion_delta_along(
+        &self,
+        problem: &Problem,
+        arcs: &ArcCost,
+        visit: usize,
+        p: usize,
+        link: &mut NodeLink,
+    ) -> Option<f64> {
         let v = &problem.visits[visit];
         let prev = self.node_location[p];
         // On a symmetric table every lookup reads the visit's own row:
         // locations are numbered by place, so the row's entries for the
         // route around it share a few cache lines.
         let symmetric = problem.travel.is_symmetric();
-        let (into, into_time) = if symmetric {
+        let (into, into_time) = if symmetric && link.node == p {
+            (link.cost, link.time)
+        } else if symmetric {
             (
                 arcs.arc(problem, v.location, prev),
                 problem.duration(v.location, prev),
@@ -379,10 +436,16 @@ impl RouteState {
             (into, 0.0)
         } else {
             let next = self.node_location[p + 1];
-            (
-                into + arcs.arc(problem, v.location, next) - self.next_arc[p],
+            let (out, out_time) = (
+                arcs.arc(problem, v.location, next),
                 problem.duration(v.location, next),
-            )
+            );
+            *link = NodeLink {
+                node: p + 1,
+                cost: out,
+                time: out_time,
+            };
+            (into + out - self.next_arc[p], out_time)
         };
         if start + v.service + next_travel > self.latest_arrival[p + 1] + EPS {
             return None;

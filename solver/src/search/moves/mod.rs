@@ -5,6 +5,7 @@
 //! idea). Only moves that improve are then materialised and checked
 //! exactly, so the rare check may cost O(route) without slowing the scan.
 
+pub mod quick;
 pub mod relocate;
 pub mod swap;
 pub mod swap_star;
@@ -45,24 +46,6 @@ impl Piece {
 
     fn is_empty(&self) -> bool {
         self.end <= self.start
-    }
-
-    fn first(&self, state: &SearchState) -> usize {
-        let visits = &state.routes[self.route].visits;
-        if self.reversed {
-            visits[self.end - 1]
-        } else {
-            visits[self.start]
-        }
-    }
-
-    fn last(&self, state: &SearchState) -> usize {
-        let visits = &state.routes[self.route].visits;
-        if self.reversed {
-            visits[self.start]
-        } else {
-            visits[self.end - 1]
-        }
     }
 }
 
@@ -109,9 +92,15 @@ pub fn proposal_travel(
     let mut travel = 0.0;
     let mut any = false;
     for piece in proposal.pieces.iter().filter(|p| !p.is_empty()) {
-        let first = problem.visits[piece.first(state)].location;
-        travel += arcs.arc(problem, at, first);
         let source = &state.routes[piece.route];
+        // The source route's cached locations: reading each visit's
+        // record instead was a cache miss per piece end.
+        let (first, last) = if piece.reversed {
+            (piece.end - 1, piece.start)
+        } else {
+            (piece.start, piece.end - 1)
+        };
+        travel += arcs.arc(problem, at, source.visit_location(first));
         travel += if piece.reversed && !problem.travel.is_symmetric() {
             let visits = &source.visits[piece.start..piece.end];
             visits
@@ -128,7 +117,7 @@ pub fn proposal_travel(
             source.inner_travel(piece.start, piece.end)
         };
         travel += source.piece_assignment(problem, route.vehicle, piece.start, piece.end);
-        at = problem.visits[piece.last(state)].location;
+        at = source.visit_location(last);
         any = true;
     }
     if !any {

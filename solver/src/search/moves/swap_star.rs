@@ -59,34 +59,46 @@ fn cheapest_gap(
     visit: usize,
 ) -> usize {
     let route = &state.routes[r];
-    let vehicle = &problem.vehicles[route.vehicle];
+    let m = route.visits.len();
     let loc = problem.visits[visit].location;
-    let gap_cost = |prev: usize, next: Option<usize>| {
-        arcs.arc(problem, prev, loc)
-            + next.map_or(0.0, |n| {
-                arcs.arc(problem, loc, n) - arcs.arc(problem, prev, n)
-            })
-    };
-    // Walk the remaining visits (the route without `skip`) once, pricing
-    // the gap before each of them and the one after the last.
+    let symmetric = problem.travel.is_symmetric();
+    // Walk the nodes of the route without `skip` once, pricing the gap
+    // after each. The arc between two nodes is the route's cached one
+    // unless the skipped visit lay between them; on a symmetric table the
+    // link from the visit to a node is also the link into the next gap,
+    // so each node's travel is read once.
     let mut best = (f64::INFINITY, 0);
-    let mut prev = vehicle.start;
+    let mut prev = 0;
+    let mut into = arcs.arc(problem, route.node_location(0), loc);
     let mut gap = 0;
-    for (i, &w) in route.visits.iter().enumerate() {
-        if i == skip {
+    for node in 1..=m + 1 {
+        if node == skip + 1 {
             continue;
         }
-        let next = problem.visits[w].location;
-        let cost = gap_cost(prev, Some(next));
+        let next_is_driven_end = node == m + 1 && problem.vehicles[route.vehicle].end.is_some();
+        let cost = if node <= m || next_is_driven_end {
+            let next = route.node_location(node);
+            let out = arcs.arc(problem, loc, next);
+            let direct = if node == prev + 1 {
+                route.next_arc(prev)
+            } else {
+                arcs.arc(problem, route.node_location(prev), next)
+            };
+            let cost = into + out - direct;
+            into = if symmetric {
+                out
+            } else {
+                arcs.arc(problem, next, loc)
+            };
+            cost
+        } else {
+            into
+        };
         if cost < best.0 {
             best = (cost, gap);
         }
-        prev = next;
+        prev = node;
         gap += 1;
-    }
-    let last = gap_cost(prev, vehicle.end);
-    if last < best.0 {
-        best = (last, gap);
     }
     best.1
 }

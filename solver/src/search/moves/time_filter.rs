@@ -45,7 +45,7 @@ pub fn may_be_feasible(problem: &Problem, state: &SearchState, proposal: &Propos
             // The target's own head: times are cached.
             time = source.departure(piece.end);
             load = source.load_between(0, piece.end);
-            at = problem.visits[source.visits[piece.end - 1]].location;
+            at = source.visit_location(piece.end - 1);
             continue;
         }
         let source_vehicle = &problem.vehicles[source.vehicle];
@@ -57,7 +57,7 @@ pub fn may_be_feasible(problem: &Problem, state: &SearchState, proposal: &Propos
         {
             // A tail that ends as the target's route ends: its latest
             // arrival bound holds for the target too.
-            let first = problem.visits[source.visits[piece.start]].location;
+            let first = source.visit_location(piece.start);
             let arrival = time + problem.duration(at, first);
             return arrival <= source.latest_arrival(piece.start + 1) + EPS
                 && load + source.load_between(piece.start, piece.end) <= vehicle.capacity;
