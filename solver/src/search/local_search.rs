@@ -8,7 +8,7 @@ use rand::Rng;
 
 use super::cost::ArcCost;
 use super::moves::{
-    self, relocate, swap, swap_star, time_filter, two_opt, two_opt_star, Position, Proposals,
+    self, quick, relocate, swap, swap_star, time_filter, two_opt, two_opt_star, Position, Proposals,
 };
 use super::neighbours::Neighbours;
 use super::route_state::RouteState;
@@ -71,6 +71,12 @@ pub fn local_search(
     state.drop_empty_routes();
 }
 
+/// A move improves when it saves more than this.
+const IMPROVING: f64 = -1e-7;
+/// Rounding allowance between a quick price and the general one: a move
+/// quick-priced at or above `IMPROVING + QUICK_SLACK` cannot improve.
+const QUICK_SLACK: f64 = 1e-6;
+
 /// Tries every operator on `(u, v)`; applies the first improving, valid
 /// one and returns the routes it changed.
 fn try_pair(
@@ -82,15 +88,17 @@ fn try_pair(
 ) -> Option<Vec<usize>> {
     let route_len = |r: usize| state.routes[r].visits.len();
     // The first improving move that keeps every rule wins; later
-    // operators are not even generated once one is found.
+    // operators are not even generated once one is found. Relocate and
+    // swap are priced from the routes' caches first, and only the rare
+    // move so priced as improving is built.
     let mut found: Option<Vec<(usize, RouteState)>> = None;
-    let mut consider = |make: &dyn Fn() -> Option<Proposals>| {
-        if found.is_some() {
+    let mut consider = |quick: Option<f64>, make: &dyn Fn() -> Option<Proposals>| {
+        if found.is_some() || quick.is_some_and(|d| d >= IMPROVING + QUICK_SLACK) {
             return;
         }
         let Some(proposals) = make() else { return };
         let delta = moves::delta(problem, arcs, state, &proposals);
-        if delta < -1e-7
+        if delta < IMPROVING
             && proposals
                 .iter()
                 .all(|p| time_filter::may_be_feasible(problem, state, p))
@@ -98,31 +106,45 @@ fn try_pair(
             found = moves::verify(problem, arcs, state, &moves::Move { proposals, delta });
         }
     };
+    let relocate_to = |len: usize, reversed: bool, after: usize| {
+        quick::relocate_delta(problem, arcs, state, u, len, reversed, v.route, after)
+    };
     for len in 1..=3 {
         for reversed in [false, true] {
             if reversed && len == 1 {
                 continue;
             }
-            consider(&|| relocate::proposals(u, v, len, reversed, route_len));
-            consider(&|| {
-                if v.index == 0 {
-                    relocate::to_front(u, v.route, len, reversed, route_len)
-                } else {
-                    let before_v = Position {
-                        route: v.route,
-                        index: v.index - 1,
-                    };
-                    relocate::proposals(u, before_v, len, reversed, route_len)
-                }
+            consider(relocate_to(len, reversed, v.index + 1), &|| {
+                relocate::proposals(u, v, len, reversed, route_len)
             });
+            if v.index == 0 {
+                let quick = if u.route == v.route {
+                    None
+                } else {
+                    relocate_to(len, reversed, 0)
+                };
+                consider(quick, &|| {
+                    relocate::to_front(u, v.route, len, reversed, route_len)
+                });
+            } else {
+                let before_v = Position {
+                    route: v.route,
+                    index: v.index - 1,
+                };
+                consider(relocate_to(len, reversed, v.index), &|| {
+                    relocate::proposals(u, before_v, len, reversed, route_len)
+                });
+            }
         }
     }
     for (a, b) in [(1, 1), (2, 1), (1, 2), (2, 2)] {
-        consider(&|| swap::proposals(u, v, a, b, route_len));
+        consider(quick::swap_delta(problem, arcs, state, u, v, a, b), &|| {
+            swap::proposals(u, v, a, b, route_len)
+        });
     }
-    consider(&|| two_opt_star::proposals(u, v, route_len));
-    consider(&|| two_opt::proposals(u, v, route_len));
-    consider(&|| swap_star::proposals(problem, arcs, state, u, v));
+    consider(None, &|| two_opt_star::proposals(u, v, route_len));
+    consider(None, &|| two_opt::proposals(u, v, route_len));
+    consider(None, &|| swap_star::proposals(problem, arcs, state, u, v));
     let routes = found?;
     let changed = routes.iter().map(|(r, _)| *r).collect();
     moves::apply(state, routes);

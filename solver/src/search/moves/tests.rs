@@ -143,3 +143,105 @@ proptest! {
         }
     }
 }
+
+/// `problem` with a travel table that differs by direction (longer from a
+/// higher location number to a lower one), so the quick prices meet
+/// asymmetric arcs.
+fn made_asymmetric(problem: &mut Problem) {
+    let n = problem.travel.len();
+    let table: Vec<f64> = (0..n * n)
+        .map(|c| problem.travel.distance(c / n, c % n) + if c / n > c % n { 3.0 } else { 0.0 })
+        .collect();
+    problem.travel = std::sync::Arc::new(crate::model::DenseMatrix::from_tables(n, table, None));
+}
+
+/// The quick price of every relocate and swap the local search tries on
+/// `(u, v)`, with the general proposals it stands for.
+fn quick_priced(
+    problem: &Problem,
+    arcs: &ArcCost,
+    state: &SearchState,
+    u: Position,
+    v: Position,
+) -> Vec<(Option<f64>, Option<Proposals>)> {
+    let len = |r: usize| state.routes[r].visits.len();
+    let mut out = Vec::new();
+    for l in 1..=3 {
+        for rev in [false, true] {
+            out.push((
+                quick::relocate_delta(problem, arcs, state, u, l, rev, v.route, v.index + 1),
+                relocate::proposals(u, v, l, rev, len),
+            ));
+            if v.index == 0 {
+                out.push((
+                    quick::relocate_delta(problem, arcs, state, u, l, rev, v.route, 0),
+                    relocate::to_front(u, v.route, l, rev, len),
+                ));
+            } else {
+                let before = Position { route: v.route, index: v.index - 1 };
+                out.push((
+                    quick::relocate_delta(problem, arcs, state, u, l, rev, v.route, v.index),
+                    relocate::proposals(u, before, l, rev, len),
+                ));
+            }
+        }
+    }
+    for (a, b) in [(1, 1), (2, 1), (1, 2), (2, 2)] {
+        out.push((
+            quick::swap_delta(problem, arcs, state, u, v, a, b),
+            swap::proposals(u, v, a, b, len),
+        ));
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// The quick prices of relocate and swap equal the general delta of
+    /// the same move (breaks, open routes, locks, re-plan costs and
+    /// asymmetric tables included), and they price the common moves.
+    #[test]
+    fn quick_prices_match_general_delta(
+        seed in any::<u64>(),
+        n in 6usize..20,
+        replan in any::<bool>(),
+        asymmetric in any::<bool>(),
+    ) {
+        let mut problem = random_problem(seed, n, 3, Features::ALL);
+        if replan {
+            publish_random_plan(&mut problem, seed);
+        }
+        if asymmetric {
+            made_asymmetric(&mut problem);
+        }
+        let objective = Objective::default();
+        let arcs = ArcCost::new(&objective);
+        let state = SearchState::from_solution(&problem, &arcs, &regret_insertion(&problem, &objective));
+        let mut pos = Vec::new();
+        for (route, r) in state.routes.iter().enumerate() {
+            for index in 0..r.visits.len() {
+                pos.push(Position { route, index });
+            }
+        }
+        for &u in &pos {
+            for &v in &pos {
+                for (quick, proposals) in quick_priced(&problem, &arcs, &state, u, v) {
+                    let Some(proposals) = proposals else { continue };
+                    let d = delta(&problem, &arcs, &state, &proposals);
+                    match quick {
+                        Some(q) => prop_assert!((q - d).abs() < 1e-6, "{:?}: quick {} vs {}", proposals, q, d),
+                        None => {
+                            // Only moves that empty a route and reversed
+                            // chains on an asymmetric table are left to
+                            // the general path.
+                            let empties = proposals.iter().any(|p| p.pieces.iter().all(|c| c.end <= c.start));
+                            let reversed = proposals.iter().any(|p| p.pieces.iter().any(|c| c.reversed));
+                            prop_assert!(empties || (reversed && asymmetric), "{:?} not priced", proposals);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
