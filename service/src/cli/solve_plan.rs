@@ -26,6 +26,7 @@ pub fn run(args: &SolveArgs) -> Result<ExitCode> {
     if let Some(n) = args.iterations {
         request.options.iterations = Some((n as f64).into());
     }
+    request.options.recombine = Some(args.recombine.is_on());
     let limit = request
         .options
         .time_limit()

@@ -231,6 +231,7 @@ pub fn generate(params: GenerateParams) -> PlanRequest {
             seed: Some(1.0.into()),
             threads: None,
             iterations: None,
+            recombine: None,
             distance_weight: None,
             travel: Some(TravelRequest::Geodesic {
                 detour_factor: Some(1.3.into()),

@@ -118,6 +118,7 @@ impl PlanOptions {
                 Some(_) => Some(whole("iterations", &self.iterations, 0)?),
                 None => None,
             },
+            recombine: self.recombine.unwrap_or(true),
             ..SolveParams::default()
         })
     }

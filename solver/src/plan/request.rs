@@ -234,6 +234,10 @@ pub struct PlanOptions {
     /// the seed and thread count (the time limit still applies).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iterations: Option<NumberLike>,
+    /// Whether whole searches recombine good routes with the MILP
+    /// (single-thread days under 1,000 visits); default true.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recombine: Option<bool>,
     /// Weight of one metre against one second of travel; default 0.001.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub distance_weight: Option<NumberLike>,
