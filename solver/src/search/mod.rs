@@ -143,7 +143,7 @@ fn run_one(
             BLINK_RATE,
             &mut rng,
             &mut || check(&mut fleet_left),
-            &mut |best| report(problem, params, stop, &best.to_solution(), progress),
+            &mut |best| report(problem, params, stop, &best.to_solution(problem), progress),
         );
         iterations_left = iterations_left.map(|n| n - (n as f64 * FLEET_SHARE) as u64);
     }
@@ -185,9 +185,9 @@ fn run_one(
             params.threads,
             &mut rng,
             &mut || check(&mut None),
-            &mut |best| report(problem, params, stop, &best.to_solution(), progress),
+            &mut |best| report(problem, params, stop, &best.to_solution(problem), progress),
         );
-        return best.to_solution();
+        return best.to_solution(problem);
     }
     let best = anneal(
         &ctx,
@@ -198,9 +198,9 @@ fn run_one(
         recombination.as_mut(),
         &mut rng,
         &mut || check(&mut iterations_left),
-        &mut |best, _| report(problem, params, stop, &best.to_solution(), progress),
+        &mut |best, _| report(problem, params, stop, &best.to_solution(problem), progress),
     );
-    best.to_solution()
+    best.to_solution(problem)
 }
 
 /// Whether the search runs by regions on `threads` threads: on large

@@ -153,7 +153,8 @@ fn search_region(
                 Route {
                     vehicle: local_vehicle[route.vehicle],
                     visits: route.visits.iter().map(|&v| local_visit[v]).collect(),
-                    break_position: route.break_position,
+                    // The state built from it schedules its own breaks.
+                    break_position: None,
                 }
             })
             .collect(),
@@ -210,7 +211,7 @@ fn search_region(
         &mut |_, _| {},
     );
     found
-        .to_solution()
+        .to_solution(&sub)
         .routes
         .into_iter()
         .map(|r| Route {

@@ -46,8 +46,6 @@ pub struct RouteState {
     /// Weighted travel cost of the route plus the assignment costs of its
     /// visits (without the vehicle's fixed cost).
     pub travel: f64,
-    /// Break position chosen by the exact schedule, when the vehicle has one.
-    pub break_position: Option<usize>,
     departure: Vec<Time>,
     latest_arrival: Vec<Time>,
     /// `prefix_travel[p]`: weighted travel from the start to node `p`.
@@ -89,7 +87,6 @@ impl RouteState {
             visits,
             load: 0,
             travel: 0.0,
-            break_position: None,
             departure: Vec::new(),
             latest_arrival: Vec::new(),
             prefix_travel: Vec::new(),
@@ -302,11 +299,17 @@ impl RouteState {
             .iter()
             .any(|&v| problem.visits[v].sequence_lock.is_some());
         self.has_order_rules = self.leading > 0 || self.has_sequence_lock;
-        self.break_position = if Self::needs_exact_check(problem, self.vehicle) && m > 0 {
+    }
+
+    /// Where the exact schedule places the vehicle's break (after that many
+    /// visits), when it has one. Worked out on demand: a refresh that
+    /// placed it ran the schedule a second time after every checked move.
+    pub fn break_position(&self, problem: &Problem) -> Option<usize> {
+        if Self::needs_exact_check(problem, self.vehicle) && !self.visits.is_empty() {
             schedule::simulate(problem, self.vehicle, &self.visits).and_then(|s| s.break_position)
         } else {
             None
-        };
+        }
     }
 
     /// Whether the cached bounds say the route is feasible (exact for

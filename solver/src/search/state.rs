@@ -68,8 +68,8 @@ impl SearchState {
         }
     }
 
-    /// The public solution.
-    pub fn to_solution(&self) -> Solution {
+    /// The public solution, breaks placed.
+    pub fn to_solution(&self, problem: &Problem) -> Solution {
         let mut unassigned = self.unassigned.clone();
         unassigned.extend_from_slice(&self.unservable);
         unassigned.sort_unstable();
@@ -80,7 +80,7 @@ impl SearchState {
                 .map(|r| Route {
                     vehicle: r.vehicle,
                     visits: r.visits.clone(),
-                    break_position: r.break_position,
+                    break_position: r.break_position(problem),
                 })
                 .collect(),
             unassigned,

@@ -100,7 +100,7 @@ proptest! {
             for len in 1..=n.min(7) {
                 for window in order.windows(len) {
                     let route = RouteState::new(&problem, &arcs, vehicle, window.to_vec());
-                    let report = check(&problem, &lone_route(&problem, vehicle, window.to_vec(), route.break_position));
+                    let report = check(&problem, &lone_route(&problem, vehicle, window.to_vec(), route.break_position(&problem)));
                     prop_assert_eq!(route.is_feasible(&problem), report.is_feasible(), "{:?}: {:?}", window, report.violations);
                 }
             }
@@ -260,7 +260,7 @@ fn visits_nobody_can_serve_are_set_aside_but_counted() {
     assert_eq!(state.unassigned, vec![0]);
     assert_eq!(state.unservable, vec![1]);
     assert_eq!(state.cost(&problem, &arcs, &objective).unserved[0], 2);
-    assert_eq!(state.to_solution().unassigned, vec![0, 1]);
+    assert_eq!(state.to_solution(&problem).unassigned, vec![0, 1]);
 }
 
 /// The regional search (large instance, two threads): every result passes
@@ -354,7 +354,7 @@ fn a_new_route_respects_capacity() {
         vec![0],
         &mut rng,
     );
-    assert!(check(&problem, &state.to_solution()).is_feasible());
+    assert!(check(&problem, &state.to_solution(&problem)).is_feasible());
     assert_eq!(state.routes.len(), 1);
     assert_eq!(state.routes[0].vehicle, 0);
 }

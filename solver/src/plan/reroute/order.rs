@@ -120,8 +120,8 @@ pub fn restore_published_order(
         let mut candidate = solution.clone();
         candidate.routes[r] = Route {
             vehicle,
+            break_position: state.break_position(problem),
             visits: state.visits,
-            break_position: state.break_position,
         };
         let candidate_score = Score::of(request, translation, replan, objective, &candidate);
         if candidate_score.better_than(&score) {

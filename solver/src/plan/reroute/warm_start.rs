@@ -90,5 +90,5 @@ pub fn warm_start(
         pool,
         &mut rng,
     );
-    state.to_solution()
+    state.to_solution(problem)
 }

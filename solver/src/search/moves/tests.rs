@@ -47,7 +47,7 @@ proptest! {
         let arcs = ArcCost::new(&objective);
         let state = SearchState::from_solution(&problem, &arcs, &regret_insertion(&problem, &objective));
         let cost = |s: &SearchState| {
-            let report = check(&problem, &s.to_solution());
+            let report = check(&problem, &s.to_solution(&problem));
             report.distance + report.assignment_cost
         };
         let before = cost(&state);

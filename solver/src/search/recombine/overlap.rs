@@ -65,7 +65,8 @@ pub fn assemble(
             .map(|r| Route {
                 vehicle: r.vehicle,
                 visits: r.visits.clone(),
-                break_position: r.break_position,
+                // The state built from it schedules its own breaks.
+                break_position: None,
             })
             .collect(),
         unassigned: (0..problem.n_visits()).filter(|&v| !served[v]).collect(),

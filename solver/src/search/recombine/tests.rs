@@ -75,14 +75,14 @@ fn recombine_and_verify(
 ) -> Result<bool, TestCaseError> {
     let (problem, arcs, objective) = (ctx.problem, &ctx.arcs, ctx.objective);
     let found = recombine_once(ctx, recreate, pool, seed, Duration::from_secs(10), rng);
-    let solution = found.to_solution();
+    let solution = found.to_solution(problem);
     // A required visit the seed could not serve either is the instance's
     // fault (random fleets are small), not recombination's.
     let report = check(problem, &solution);
     let violations: Vec<&Violation> = report
         .violations
         .iter()
-        .filter(|v| !matches!(v, Violation::RequiredNotServed { visit } if seed.to_solution().unassigned.contains(visit)))
+        .filter(|v| !matches!(v, Violation::RequiredNotServed { visit } if seed.to_solution(problem).unassigned.contains(visit)))
         .collect();
     prop_assert!(violations.is_empty(), "{:?}", violations);
     // The checker's view of the result, not the search's cached one.
