@@ -119,7 +119,6 @@ impl PlanOptions {
                 None => None,
             },
             recombine: self.recombine.unwrap_or(true),
-            ..SolveParams::default()
         })
     }
 }
