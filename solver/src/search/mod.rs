@@ -11,6 +11,7 @@ mod annealing;
 pub mod cost;
 mod fleet;
 pub mod local_search;
+mod make_room;
 mod moves;
 pub mod neighbours;
 pub mod recombine;
@@ -189,7 +190,7 @@ fn run_one(
         );
         return best.to_solution(problem);
     }
-    let best = anneal(
+    let mut best = anneal(
         &ctx,
         state,
         true,
@@ -200,6 +201,9 @@ fn run_one(
         &mut || check(&mut iterations_left),
         &mut |best, _| report(problem, params, stop, &best.to_solution(problem), progress),
     );
+    if make_room::make_room(problem, &ctx.arcs, &mut best) > 0 {
+        report(problem, params, stop, &best.to_solution(problem), progress);
+    }
     best.to_solution(problem)
 }
 

@@ -28,6 +28,15 @@ pub struct RecreateParams {
     pub prefer_existing: bool,
 }
 
+/// Share of recreates in which the few left-out visits go in before the
+/// removed ones, whatever their priority. Otherwise a low-priority visit
+/// that only a full day's driver may serve never gets in: the removed
+/// visits of that day are more important, go back first, and fill it
+/// again. If the removed ones then fit nowhere the step serves less and
+/// is simply rejected. On 10 s field-2000 runs one such visit stayed out
+/// for several rounds in four seeds of six without this, in one of six
+/// with it.
+const LEFT_OUT_FIRST: f64 = 0.5;
 /// Up to this many unassigned visits are all retried on every recreate.
 const RETRY_ALL_UNASSIGNED: usize = 24;
 /// Beyond that, this many far-off unassigned visits are retried at random
@@ -44,8 +53,16 @@ pub fn greedy_insert(
     mut removed: Vec<usize>,
     rng: &mut impl Rng,
 ) {
+    let ruined = removed.len();
     let kept = retry_unassigned(problem, neighbours, state, &mut removed, rng);
+    let left_out: Vec<usize> = removed[ruined..].to_vec();
     sort_removed(problem, &mut removed, rng);
+    if !left_out.is_empty()
+        && left_out.len() <= RETRY_ALL_UNASSIGNED
+        && rng.gen_bool(LEFT_OUT_FIRST)
+    {
+        removed.sort_by_key(|v| !left_out.contains(v));
+    }
     let mut route_of = state.route_index(problem.n_visits());
     for v in removed {
         match best_insertion(problem, arcs, neighbours, params, state, &route_of, v, rng) {

@@ -17,6 +17,7 @@ use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
 use super::annealing::{anneal, Phase, SearchContext};
+use super::make_room::make_room;
 use super::neighbours::Neighbours;
 use super::recreate::RecreateParams;
 use super::route_state::RouteState;
@@ -89,7 +90,8 @@ pub fn anneal_in_regions(
             })
             .collect();
         round += 1;
-        let candidate = reassemble(ctx, &best, parts);
+        let mut candidate = reassemble(ctx, &best, parts);
+        make_room(problem, &ctx.arcs, &mut candidate);
         let cost = candidate.cost(problem, &ctx.arcs, ctx.objective);
         if cost.better_than(&best_cost) {
             best = candidate;

@@ -178,7 +178,10 @@ fn quick_priced(
                     relocate::to_front(u, v.route, l, rev, len),
                 ));
             } else {
-                let before = Position { route: v.route, index: v.index - 1 };
+                let before = Position {
+                    route: v.route,
+                    index: v.index - 1,
+                };
                 out.push((
                     quick::relocate_delta(problem, arcs, state, u, l, rev, v.route, v.index),
                     relocate::proposals(u, before, l, rev, len),

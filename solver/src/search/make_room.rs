@@ -1,0 +1,309 @@
+//! Making room for visits the search left out although each fits an
+//! empty day: one to three visits move from a route to other routes, and
+//! the left-out visit takes their place.
+//!
+//! Why: ruin-and-recreate re-inserts the most important visits first, each
+//! at its cheapest place. A low-priority visit that only one or two
+//! drivers may serve (allowed vehicles, skills, territory) then never gets
+//! in once their days are full: the visits removed from those days are
+//! more important, go back first, and their cheapest place is the day
+//! they came from. 10 s field-2000 runs left such a visit out about one
+//! time in eight. Serving it is worth any travel, so this step searches
+//! for the room explicitly: every route that may serve the visit, every
+//! visit, pair of visits or string of three moved out of it, the visit at
+//! its cheapest place in what is left, the moved visits at their cheapest
+//! places anywhere else; the cheapest such exchange wins.
+
+use std::sync::Arc;
+
+use super::cost::ArcCost;
+use super::route_state::RouteState;
+use super::state::SearchState;
+use crate::model::{Problem, VehicleClass};
+
+/// Most left-out visits handled in one call. An exchange search costs
+/// about routes x visits per route x a scan of every route, so it runs
+/// once the search has served nearly everything by itself.
+pub const MAX_LEFT_OUT: usize = 8;
+
+/// Where a visit goes.
+#[derive(Debug, Clone, Copy)]
+enum Place {
+    Existing { route: usize, position: usize },
+    NewRoute { vehicle: usize },
+}
+
+/// Serves as many of `state`'s left-out visits as it can, most important
+/// first, each by a direct insertion or else by moving a string out of a
+/// route; returns how many it placed. Does nothing when more than
+/// [`MAX_LEFT_OUT`] are left out (the search is then still filling the
+/// day, and does it faster itself).
+pub fn make_room(problem: &Problem, arcs: &ArcCost, state: &mut SearchState) -> usize {
+    if state.unassigned.is_empty() || state.unassigned.len() > MAX_LEFT_OUT {
+        return 0;
+    }
+    let mut left_out = std::mem::take(&mut state.unassigned);
+    left_out.sort_by_key(|&v| (problem.visits[v].priority, v));
+    let mut placed = 0;
+    for v in left_out {
+        if let Some((_, place)) = cheapest_place(problem, arcs, state, v) {
+            apply(problem, arcs, state, v, place);
+            placed += 1;
+        } else if let Some(exchanged) = cheapest_exchange(problem, arcs, state, v) {
+            *state = exchanged;
+            placed += 1;
+        } else {
+            if std::env::var("ORDO_TRACE").is_ok() {
+                let eligible = state
+                    .routes
+                    .iter()
+                    .filter(|r| problem.may_serve(r.vehicle, v))
+                    .count();
+                let free = (0..problem.vehicles.len())
+                    .filter(|&k| !state.vehicle_used[k] && problem.may_serve(k, v))
+                    .count();
+                eprintln!("left out {} prio {} eligible routes {} free eligible vehicles {} windows {:?} service {}", problem.visits[v].id, problem.visits[v].priority, eligible, free, problem.visits[v].windows, problem.visits[v].service);
+            }
+            state.unassigned.push(v);
+        }
+    }
+    state.drop_empty_routes();
+    placed
+}
+
+/// The cheapest feasible place of `v` in `state`: a position in a route,
+/// or a new route on a free vehicle.
+fn cheapest_place(
+    problem: &Problem,
+    arcs: &ArcCost,
+    state: &SearchState,
+    v: usize,
+) -> Option<(f64, Place)> {
+    let mut best: Option<(f64, Place)> = None;
+    for (r, route) in state.routes.iter().enumerate() {
+        if let Some((delta, position)) = cheapest_position(problem, arcs, route, v) {
+            if best.is_none_or(|(c, _)| delta < c) {
+                best = Some((delta, Place::Existing { route: r, position }));
+            }
+        }
+    }
+    let mut tried: Vec<VehicleClass> = Vec::new();
+    for k in 0..problem.vehicles.len() {
+        if state.vehicle_used[k] || !problem.may_serve(k, v) {
+            continue;
+        }
+        let class = VehicleClass::of(problem, k);
+        if tried.contains(&class) {
+            continue;
+        }
+        tried.push(class);
+        if let Some(delta) = RouteState::alone_delta(problem, arcs, k, v) {
+            let cost = delta + arcs.vehicle(problem, k);
+            if best.is_none_or(|(c, _)| cost < c) {
+                best = Some((cost, Place::NewRoute { vehicle: k }));
+            }
+        }
+    }
+    best
+}
+
+/// The cheapest position of `v` in `route` that keeps every rule.
+fn cheapest_position(
+    problem: &Problem,
+    arcs: &ArcCost,
+    route: &RouteState,
+    v: usize,
+) -> Option<(f64, usize)> {
+    let vehicle = route.vehicle;
+    if !problem.may_serve(vehicle, v)
+        || route.load + problem.visits[v].demand > problem.vehicles[vehicle].capacity
+    {
+        return None;
+    }
+    let mut candidates: Vec<(f64, usize)> = (0..=route.visits.len())
+        .filter_map(|p| route.insertion_delta(problem, arcs, v, p).map(|d| (d, p)))
+        .collect();
+    candidates.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let exact = RouteState::needs_exact_check(problem, vehicle);
+    candidates
+        .into_iter()
+        .find(|&(_, p)| !exact || route.exact_insertion_ok(problem, v, p))
+}
+
+fn apply(problem: &Problem, arcs: &ArcCost, state: &mut SearchState, v: usize, place: Place) {
+    match place {
+        Place::Existing { route, position } => {
+            state.route_mut(route).insert(problem, arcs, v, position);
+        }
+        Place::NewRoute { vehicle } => {
+            state.vehicle_used[vehicle] = true;
+            state.push_route(RouteState::new(problem, arcs, vehicle, vec![v]));
+        }
+    }
+}
+
+/// Travel of a state's routes, fixed costs included.
+fn travel(problem: &Problem, arcs: &ArcCost, state: &SearchState) -> f64 {
+    state
+        .routes
+        .iter()
+        .map(|r| r.travel + arcs.vehicle(problem, r.vehicle))
+        .sum()
+}
+
+/// The cheapest state serving `v` besides everything `state` serves, made
+/// by moving a few visits (see [`removals`]) out of a route that may
+/// serve `v` to other routes.
+fn cheapest_exchange(
+    problem: &Problem,
+    arcs: &ArcCost,
+    state: &SearchState,
+    v: usize,
+) -> Option<SearchState> {
+    let mut best: Option<(f64, SearchState)> = None;
+    for r in 0..state.routes.len() {
+        let route = &state.routes[r];
+        if !problem.may_serve(route.vehicle, v) {
+            continue;
+        }
+        for out in removals(route.visits.len()) {
+            let rest: Vec<usize> = (0..route.visits.len())
+                .filter(|i| !out.contains(i))
+                .map(|i| route.visits[i])
+                .collect();
+            let reduced = RouteState::new(problem, arcs, route.vehicle, rest);
+            if !reduced.is_feasible(problem) {
+                continue;
+            }
+            let Some((_, position)) = cheapest_position(problem, arcs, &reduced, v) else {
+                continue;
+            };
+            if std::env::var("ORDO_TRACE").is_ok() {
+                eprintln!("  route {r} out {out:?}: v fits");
+            }
+            let mut trial = state.clone();
+            let mut with_v = reduced;
+            with_v.insert(problem, arcs, v, position);
+            trial.routes[r] = Arc::new(with_v);
+            let moved = out.iter().all(|&i| {
+                let w = route.visits[i];
+                match cheapest_place(problem, arcs, &trial, w) {
+                    Some((_, place)) => {
+                        apply(problem, arcs, &mut trial, w, place);
+                        true
+                    }
+                    None => false,
+                }
+            });
+            if !moved {
+                if std::env::var("ORDO_TRACE").is_ok() {
+                    eprintln!("    not moved");
+                }
+                continue;
+            }
+            let cost = travel(problem, arcs, &trial);
+            if best.as_ref().is_none_or(|(c, _)| cost < *c) {
+                best = Some((cost, trial));
+            }
+        }
+    }
+    best.map(|(_, s)| s)
+}
+
+/// The sets of visit indices tried out of a route of `m` visits: every
+/// visit, every pair, and every string of three. A full day with a long
+/// visit to fit needed two visits out, not always neighbours.
+fn removals(m: usize) -> Vec<Vec<usize>> {
+    let mut out: Vec<Vec<usize>> = (0..m).map(|i| vec![i]).collect();
+    for i in 0..m {
+        for j in i + 1..m {
+            out.push(vec![i, j]);
+        }
+    }
+    for i in 0..m.saturating_sub(2) {
+        out.push(vec![i, i + 1, i + 2]);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checker::check;
+    use crate::model::{
+        DenseMatrix, Euclidean, ProblemBuilder, Rounding, SkillSet, TimeWindow, Vehicle, Visit,
+    };
+    use crate::solution::{Route, Solution};
+    use crate::solve::Objective;
+
+    /// Two drivers at a depot; two important visits fill driver `a`'s day,
+    /// and a low-priority visit only `a` may serve is left out. Driver `b`
+    /// may serve the important ones when `b_helps`.
+    fn full_day(b_helps: bool) -> (crate::model::Problem, Solution) {
+        let travel = DenseMatrix::from_model(&Euclidean {
+            coords: vec![(0.0, 0.0), (10.0, 0.0)],
+            rounding: Rounding::Exact,
+        });
+        let mut builder = ProblemBuilder::new("full-day", travel);
+        for id in ["w1", "w2"] {
+            let mut w = Visit::new(id, 1, 30.0, 1, TimeWindow::new(0.0, 100.0));
+            w.priority = 1;
+            if !b_helps {
+                w.allowed_vehicles = Some(vec![0]);
+            }
+            builder.visit(w);
+        }
+        let mut x = Visit::new("x", 1, 30.0, 1, TimeWindow::new(0.0, 100.0));
+        x.priority = 10;
+        x.required = false;
+        x.allowed_vehicles = Some(vec![0]);
+        builder.visit(x);
+        for id in ["a", "b"] {
+            builder.vehicle(Vehicle {
+                id: id.into(),
+                start: 0,
+                end: Some(0),
+                shift: TimeWindow::new(0.0, 100.0),
+                capacity: 10,
+                skills: SkillSet::new(),
+                fixed_cost: 0.0,
+                max_working_time: None,
+                lunch_break: None,
+            });
+        }
+        let problem = builder.build().expect("valid");
+        let start = Solution {
+            routes: vec![Route {
+                vehicle: 0,
+                visits: vec![0, 1],
+                break_position: None,
+            }],
+            unassigned: vec![2],
+        };
+        (problem, start)
+    }
+
+    #[test]
+    fn a_visit_moves_to_another_driver_to_make_room() {
+        let (problem, start) = full_day(true);
+        let arcs = ArcCost::new(&Objective::default());
+        let mut state = SearchState::from_solution(&problem, &arcs, &start);
+        assert_eq!(state.unassigned, vec![2], "x fits alone, so it is retried");
+        assert_eq!(make_room(&problem, &arcs, &mut state), 1);
+        let solution = state.to_solution(&problem);
+        assert!(solution.unassigned.is_empty());
+        assert!(check(&problem, &solution).is_feasible());
+        let route_of_x = solution.routes.iter().find(|r| r.visits.contains(&2));
+        assert_eq!(route_of_x.map(|r| r.vehicle), Some(0));
+    }
+
+    #[test]
+    fn nothing_changes_when_no_room_can_be_made() {
+        let (problem, start) = full_day(false);
+        let arcs = ArcCost::new(&Objective::default());
+        let mut state = SearchState::from_solution(&problem, &arcs, &start);
+        assert_eq!(make_room(&problem, &arcs, &mut state), 0);
+        assert_eq!(state.unassigned, vec![2]);
+        assert_eq!(state.served(), 2);
+    }
+}
