@@ -31,21 +31,25 @@ const PROMISING: f64 = 0.01;
 /// 190-route day let four in five candidates through, and their local
 /// searches took three quarters of the time.
 const PROMISING_ROUTES: f64 = 10.0;
-/// Start temperature, in mean arcs of the start solution. 13 spent the
-/// first third of a 10 s field-2000 run on days 20-40% longer than the
-/// final one; with 3 the 12-seed mean travel was 0.2% lower.
-const START_TEMPERATURE: f64 = 3.0;
+/// Start temperature, in mean arcs of the start solution.
+const START_TEMPERATURE: f64 = 13.0;
 /// Final temperature, in mean arcs: about SISR's published setting (1 on
 /// Solomon distances, whose arcs average 20 to 40). A warmer end (0.13)
 /// cost 2% of travel on 10 s field-2000 runs, where a step changes a few
 /// of 190 routes and the search has few steps per visit to spend.
 const FINAL_TEMPERATURE: f64 = 0.03;
-/// Candidates get a local search only in this last part of the schedule,
-/// once the temperature is low: hotter, the search wanders off the
-/// candidate before it pays back, and on 10 s field-2000 runs the local
-/// searches took most of the first second (12-seed mean travel 0.5%
-/// lower).
-const LOCAL_SEARCH_FROM: f64 = 0.6;
+/// Start temperature of a regional search (large days, few steps per
+/// visit): 13 spent the first third of a 10 s field-2000 run on days
+/// 20-40% longer than the final one; with 3 the 12-seed mean travel was
+/// 0.2% lower.
+const REGIONAL_START_TEMPERATURE: f64 = 3.0;
+/// In a regional search, candidates get a local search only in this last
+/// part of the schedule, once the temperature is low: hotter, the search
+/// wanders off the candidate before it pays back, and on 10 s field-2000
+/// runs the local searches took most of the first second (12-seed mean
+/// travel 0.5% lower). Whole searches keep it throughout: on Solomon,
+/// field-500 and 0.8 s re-routes it paid.
+const REGIONAL_LOCAL_SEARCH_FROM: f64 = 0.6;
 /// Neighbours tried per visit in the local search.
 const GRANULARITY: usize = 20;
 /// Iterations between two looks at the clock (or two ticks of an
@@ -66,6 +70,8 @@ pub struct SearchContext<'a> {
     pub ruin: RuinParams,
     /// The overall stop, checked inside long local searches.
     pub stop: Stop,
+    /// Whether this is one region of a large day (its own schedule).
+    pub regional: bool,
 }
 
 /// The budget of one annealing phase, which places the temperature in the
@@ -118,7 +124,12 @@ pub fn anneal(
 ) -> SearchState {
     let problem = ctx.problem;
     let mean_arc = mean_arc_cost(&start);
-    let (t0, tf) = (START_TEMPERATURE * mean_arc, FINAL_TEMPERATURE * mean_arc);
+    let (start_temperature, local_search_from) = if ctx.regional {
+        (REGIONAL_START_TEMPERATURE, REGIONAL_LOCAL_SEARCH_FROM)
+    } else {
+        (START_TEMPERATURE, 0.0)
+    };
+    let (t0, tf) = (start_temperature * mean_arc, FINAL_TEMPERATURE * mean_arc);
     let mut current = start;
     if polish_start {
         local_search(
@@ -145,7 +156,7 @@ pub fn anneal(
             }
             let fraction = phase.fraction(iteration);
             temperature = t0 * (tf / t0).powf(fraction);
-            cold = fraction >= LOCAL_SEARCH_FROM;
+            cold = fraction >= local_search_from;
             let ticks = iteration / CHECK_EVERY + 1;
             if let Some(r) = recombination.as_deref_mut().filter(|r| r.due(ticks)) {
                 if let Some((state, cost)) = r.recombine(ctx, recreate, &best, &best_cost, rng) {

@@ -115,6 +115,7 @@ fn run_one(
         neighbours: neighbours.clone(),
         ruin: RuinParams::default(),
         stop: stop.clone(),
+        regional: false,
     };
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let started = Instant::now();

@@ -177,6 +177,7 @@ fn search_region(
         neighbours: Neighbours::new(&sub, NEIGHBOURS),
         ruin: ctx.ruin,
         stop: stop.clone(),
+        regional: true,
     };
     let capped = recreate.max_routes < problem.vehicles.len();
     let sub_recreate = RecreateParams {

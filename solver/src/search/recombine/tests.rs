@@ -27,6 +27,7 @@ fn context<'a>(problem: &'a Problem, objective: &'a Objective) -> SearchContext<
         neighbours: Neighbours::new(problem, 10),
         ruin: RuinParams::default(),
         stop: Stop::after(Duration::from_secs(60)),
+        regional: false,
     }
 }
 
