@@ -85,6 +85,7 @@ fn bench_search(c: &mut Criterion) {
         blink_rate: 0.01,
         max_routes: problem.vehicles.len(),
         prefer_existing: false,
+        left_out_first: false,
     };
     group.bench_function("sisr/one ruin-and-recreate iteration (RC1_10_1)", |b| {
         let mut rng = ChaCha8Rng::seed_from_u64(2);

@@ -56,6 +56,7 @@ pub fn minimise_fleet(
             blink_rate,
             max_routes: target,
             prefer_existing: true,
+            left_out_first: false,
         };
         let absence_sum = |s: &SearchState, absence: &[u64]| -> u64 {
             s.unassigned.iter().map(|&v| absence[v]).sum()

@@ -158,6 +158,7 @@ fn run_one(
         blink_rate: BLINK_RATE,
         max_routes,
         prefer_existing: hierarchical,
+        left_out_first: false,
     };
     let phase = Phase {
         started: Instant::now(),

@@ -26,6 +26,10 @@ pub struct RecreateParams {
     /// Open a new route only when no open route can take the visit
     /// (hierarchical objective: vehicles before distance).
     pub prefer_existing: bool,
+    /// Let the few left-out visits go in first now and then (see
+    /// [`LEFT_OUT_FIRST`]); regional searches of large days only, where it
+    /// was measured.
+    pub left_out_first: bool,
 }
 
 /// Share of recreates in which the few left-out visits go in before the
@@ -57,7 +61,8 @@ pub fn greedy_insert(
     let kept = retry_unassigned(problem, neighbours, state, &mut removed, rng);
     let left_out: Vec<usize> = removed[ruined..].to_vec();
     sort_removed(problem, &mut removed, rng);
-    if !left_out.is_empty()
+    if params.left_out_first
+        && !left_out.is_empty()
         && left_out.len() <= RETRY_ALL_UNASSIGNED
         && rng.gen_bool(LEFT_OUT_FIRST)
     {

@@ -181,6 +181,7 @@ fn search_region(
     };
     let capped = recreate.max_routes < problem.vehicles.len();
     let sub_recreate = RecreateParams {
+        left_out_first: true,
         max_routes: if capped {
             region.routes.len()
         } else {

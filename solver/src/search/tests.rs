@@ -342,6 +342,7 @@ fn a_new_route_respects_capacity() {
         blink_rate: 0.0,
         max_routes: 2,
         prefer_existing: false,
+        left_out_first: false,
     };
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(1);
     let neighbours = Neighbours::new(&problem, 4);

@@ -79,6 +79,7 @@ pub fn warm_start(
         blink_rate: 0.0,
         max_routes: m,
         prefer_existing: false,
+        left_out_first: false,
     };
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     greedy_insert(

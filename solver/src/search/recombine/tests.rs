@@ -123,6 +123,7 @@ proptest! {
             blink_rate: 0.01,
             max_routes: problem.vehicles.len(),
             prefer_existing: hierarchical,
+            left_out_first: false,
         };
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let (mut pool, best, last) = random_walk(&ctx, &recreate, 60, &mut rng);
@@ -145,6 +146,7 @@ fn recombination_improves_a_poor_seed() {
             blink_rate: 0.01,
             max_routes: problem.vehicles.len(),
             prefer_existing: false,
+            left_out_first: false,
         };
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let (mut pool, _, last) = random_walk(&ctx, &recreate, 200, &mut rng);
