@@ -17,9 +17,10 @@
 use std::sync::Arc;
 
 use super::cost::ArcCost;
+use super::recreate::cheapest_new_route;
 use super::route_state::RouteState;
 use super::state::SearchState;
-use crate::model::{Problem, VehicleClass};
+use crate::model::Problem;
 
 /// Most left-out visits handled in one call. An exchange search costs
 /// about routes x visits per route x a scan of every route, so it runs
@@ -87,21 +88,9 @@ fn cheapest_place(
             }
         }
     }
-    let mut tried: Vec<VehicleClass> = Vec::new();
-    for k in 0..problem.vehicles.len() {
-        if state.vehicle_used[k] || !problem.may_serve(k, v) {
-            continue;
-        }
-        let class = VehicleClass::of(problem, k);
-        if tried.contains(&class) {
-            continue;
-        }
-        tried.push(class);
-        if let Some(delta) = RouteState::alone_delta(problem, arcs, k, v) {
-            let cost = delta + arcs.vehicle(problem, k);
-            if best.is_none_or(|(c, _)| cost < c) {
-                best = Some((cost, Place::NewRoute { vehicle: k }));
-            }
+    if let Some((cost, vehicle)) = cheapest_new_route(problem, arcs, state, v) {
+        if best.is_none_or(|(c, _)| cost < c) {
+            best = Some((cost, Place::NewRoute { vehicle }));
         }
     }
     best

@@ -228,6 +228,40 @@ fn positions_before_blink(blink_rate: f64, rng: &mut dyn rand::RngCore) -> usize
     }
 }
 
+/// The cheapest free vehicle to open a route for `v` alone, with the cost
+/// (travel plus the vehicle's fixed cost). Vehicles of one class are tried
+/// once, except the visit's published vehicle, which alone costs nothing
+/// to keep.
+pub(super) fn cheapest_new_route(
+    problem: &Problem,
+    arcs: &ArcCost,
+    state: &SearchState,
+    v: usize,
+) -> Option<(f64, usize)> {
+    let mut best: Option<(f64, usize)> = None;
+    let mut tried: Vec<VehicleClass> = Vec::new();
+    let published = problem.visits[v].reassignment.map(|r| r.vehicle);
+    for k in 0..problem.vehicles.len() {
+        if state.vehicle_used[k] || !problem.may_serve(k, v) {
+            continue;
+        }
+        if published != Some(k) {
+            let class = VehicleClass::of(problem, k);
+            if tried.contains(&class) {
+                continue;
+            }
+            tried.push(class);
+        }
+        if let Some(delta) = RouteState::alone_delta(problem, arcs, k, v) {
+            let cost = delta + arcs.vehicle(problem, k);
+            if best.is_none_or(|(c, _)| cost < c) {
+                best = Some((cost, k));
+            }
+        }
+    }
+    best
+}
+
 enum Choice {
     Existing { route: usize, position: usize },
     NewRoute { vehicle: usize },
@@ -277,30 +311,7 @@ fn best_insertion(
     if state.routes.len() >= params.max_routes || (params.prefer_existing && existing.is_some()) {
         return existing.map(|(_, c)| c);
     }
-    // A new route competes on cost; vehicles of one class are tried once,
-    // except the visit's published vehicle, which alone costs nothing to
-    // keep.
-    let mut new_best: Option<(f64, usize)> = None;
-    let mut tried: Vec<VehicleClass> = Vec::new();
-    let published = problem.visits[v].reassignment.map(|r| r.vehicle);
-    for k in 0..problem.vehicles.len() {
-        if state.vehicle_used[k] || !problem.may_serve(k, v) {
-            continue;
-        }
-        if published != Some(k) {
-            let class = VehicleClass::of(problem, k);
-            if tried.contains(&class) {
-                continue;
-            }
-            tried.push(class);
-        }
-        if let Some(delta) = RouteState::alone_delta(problem, arcs, k, v) {
-            let cost = delta + arcs.vehicle(problem, k);
-            if new_best.is_none_or(|(c, _)| cost < c) {
-                new_best = Some((cost, k));
-            }
-        }
-    }
+    let new_best = cheapest_new_route(problem, arcs, state, v);
     match (existing, new_best) {
         (Some((c, choice)), Some((n, _))) if c <= n => Some(choice),
         (Some((_, choice)), None) => Some(choice),

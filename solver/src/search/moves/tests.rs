@@ -51,12 +51,7 @@ proptest! {
             report.distance + report.assignment_cost
         };
         let before = cost(&state);
-        let mut pos = Vec::new();
-        for (route, r) in state.routes.iter().enumerate() {
-            for index in 0..r.visits.len() {
-                pos.push(Position { route, index });
-            }
-        }
+        let pos = every_position(&state);
         for &u in &pos {
             for &v in &pos {
                 for proposals in all_moves(&problem, &arcs, &state, u, v) {
@@ -82,14 +77,19 @@ proptest! {
     }
 }
 
+/// The position of every served visit.
+fn every_position(state: &SearchState) -> Vec<Position> {
+    state
+        .routes
+        .iter()
+        .enumerate()
+        .flat_map(|(route, r)| (0..r.visits.len()).map(move |index| Position { route, index }))
+        .collect()
+}
+
 /// Every proposal of every operator for every pair of served visits.
 fn every_proposal(problem: &Problem, arcs: &ArcCost, state: &SearchState) -> Vec<Proposals> {
-    let mut pos = Vec::new();
-    for (route, r) in state.routes.iter().enumerate() {
-        for index in 0..r.visits.len() {
-            pos.push(Position { route, index });
-        }
-    }
+    let pos = every_position(state);
     let mut out = Vec::new();
     for &u in &pos {
         for &v in &pos {
@@ -221,12 +221,7 @@ proptest! {
         let objective = Objective::default();
         let arcs = ArcCost::new(&objective);
         let state = SearchState::from_solution(&problem, &arcs, &regret_insertion(&problem, &objective));
-        let mut pos = Vec::new();
-        for (route, r) in state.routes.iter().enumerate() {
-            for index in 0..r.visits.len() {
-                pos.push(Position { route, index });
-            }
-        }
+        let pos = every_position(&state);
         for &u in &pos {
             for &v in &pos {
                 for (quick, proposals) in quick_priced(&problem, &arcs, &state, u, v) {
