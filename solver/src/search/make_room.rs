@@ -54,17 +54,6 @@ pub fn make_room(problem: &Problem, arcs: &ArcCost, state: &mut SearchState) -> 
             *state = exchanged;
             placed += 1;
         } else {
-            if std::env::var("ORDO_TRACE").is_ok() {
-                let eligible = state
-                    .routes
-                    .iter()
-                    .filter(|r| problem.may_serve(r.vehicle, v))
-                    .count();
-                let free = (0..problem.vehicles.len())
-                    .filter(|&k| !state.vehicle_used[k] && problem.may_serve(k, v))
-                    .count();
-                eprintln!("left out {} prio {} eligible routes {} free eligible vehicles {} windows {:?} service {}", problem.visits[v].id, problem.visits[v].priority, eligible, free, problem.visits[v].windows, problem.visits[v].service);
-            }
             state.unassigned.push(v);
         }
     }
@@ -167,9 +156,6 @@ fn cheapest_exchange(
             let Some((_, position)) = cheapest_position(problem, arcs, &reduced, v) else {
                 continue;
             };
-            if std::env::var("ORDO_TRACE").is_ok() {
-                eprintln!("  route {r} out {out:?}: v fits");
-            }
             let mut trial = state.clone();
             let mut with_v = reduced;
             with_v.insert(problem, arcs, v, position);
@@ -185,9 +171,6 @@ fn cheapest_exchange(
                 }
             });
             if !moved {
-                if std::env::var("ORDO_TRACE").is_ok() {
-                    eprintln!("    not moved");
-                }
                 continue;
             }
             let cost = travel(problem, arcs, &trial);

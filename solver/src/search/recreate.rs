@@ -54,7 +54,23 @@ pub fn greedy_insert(
     neighbours: &Neighbours,
     params: &RecreateParams,
     state: &mut SearchState,
+    removed: Vec<usize>,
+    rng: &mut impl Rng,
+) {
+    greedy_insert_first(problem, arcs, neighbours, params, state, removed, None, rng);
+}
+
+/// [`greedy_insert`], with `first` (not in `removed` nor in the pool)
+/// inserted before everything else.
+#[allow(clippy::too_many_arguments)]
+pub fn greedy_insert_first(
+    problem: &Problem,
+    arcs: &ArcCost,
+    neighbours: &Neighbours,
+    params: &RecreateParams,
+    state: &mut SearchState,
     mut removed: Vec<usize>,
+    first: Option<usize>,
     rng: &mut impl Rng,
 ) {
     let ruined = removed.len();
@@ -67,6 +83,9 @@ pub fn greedy_insert(
         && rng.gen_bool(LEFT_OUT_FIRST)
     {
         removed.sort_by_key(|v| !left_out.contains(v));
+    }
+    if let Some(v) = first {
+        removed.insert(0, v);
     }
     let mut route_of = state.route_index(problem.n_visits());
     for v in removed {
