@@ -187,9 +187,11 @@ fn positions_in_route(
     }
     // Departures only grow along a route, and so do latest arrivals: the
     // bounds below skip the positions the visit's windows rule out
-    // without reading the travel table.
+    // without reading the travel table. Service cannot start before the
+    // previous node's departure nor before the first window opens, and
+    // must end before the next node's latest arrival.
     let visit = &problem.visits[v];
-    let (opens, closes) = (visit.earliest() + visit.service, visit.latest());
+    let (earliest, closes) = (visit.earliest(), visit.latest());
     let mut until_blink = positions_before_blink(blink_rate, rng);
     let mut link = NodeLink::default();
     for p in 0..=route.visits.len() {
@@ -198,7 +200,10 @@ fn positions_in_route(
             continue;
         }
         until_blink -= 1;
-        if route.departure(p) > closes + EPS || route.latest_arrival(p + 1) + EPS < opens {
+        let departure = route.departure(p);
+        if departure > closes + EPS
+            || departure.max(earliest) + visit.service > route.latest_arrival(p + 1) + EPS
+        {
             continue;
         }
         if let Some(delta) = route.insertion_delta_along(problem, arcs, v, p, &mut link) {
