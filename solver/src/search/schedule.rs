@@ -1,13 +1,17 @@
 //! Exact forward simulation of one route, for the rules the cached bounds
 //! leave out: the lunch break and the maximum working time.
 //!
-//! The break is placed by a deterministic rule, in one pass: at each gap
-//! (before the first visit, between visits, after the last) the driver
-//! takes the break if they are free at or after the window opens, or if
-//! waiting for the window costs nothing (the next visit would wait at least
-//! as long anyway), or if going on without it would push the next free
-//! moment past the window's close. The checker validates the placement
-//! independently.
+//! The break goes in one of the route's gaps (before the first visit,
+//! between two visits, after the last), starting when the driver is free
+//! or when its window opens. Rather than try every gap, one pass follows
+//! three schedules: the break not taken yet, taken before the first visit,
+//! and taken in the best later gap so far. The earliest time dominates
+//! among the later gaps (waiting is allowed, so arriving earlier never
+//! hurts, and they share the day's just-in-time start), so the pass is
+//! exact: it accepts a route iff some gap works, and then returns the gap
+//! that ends the day earliest. A one-pass rule that placed the break
+//! greedily rejected routes with a working placement, and left visits out
+//! that fitted beside more important ones.
 
 use crate::model::{Problem, Time, EPS};
 
@@ -23,59 +27,81 @@ pub struct Schedule {
 /// Simulates `visits` on `vehicle`; `None` when any rule breaks.
 pub fn simulate(problem: &Problem, vehicle: usize, visits: &[usize]) -> Option<Schedule> {
     let k = &problem.vehicles[vehicle];
-    let mut time = k.shift.earliest;
-    let mut location = k.start;
-    let mut break_position = None;
-    let mut departure: Option<Time> = None;
-    let brk = k.lunch_break;
-    for (pos, &v) in visits.iter().enumerate() {
-        let visit = &problem.visits[v];
-        let travel = problem.duration(location, visit.location);
-        if let (Some(b), None) = (brk, break_position) {
-            let start_now = time.max(b.window.earliest);
-            let arrival_without = time + travel;
-            let start_without = visit.service_start(arrival_without);
-            let free_without = start_without.map(|s| s + visit.service);
-            let take = start_now <= b.window.latest + EPS
-                && (time + EPS >= b.window.earliest
-                    || start_without.is_some_and(|s| start_now + b.duration + travel <= s + EPS)
-                    || free_without.is_none_or(|f| f > b.window.latest + EPS));
-            if take {
-                break_position = Some(pos);
-                time = start_now + b.duration;
+    let take_break = |time: Time| {
+        k.lunch_break.and_then(|b| {
+            let start = time.max(b.window.earliest);
+            (start <= b.window.latest + EPS).then_some(start + b.duration)
+        })
+    };
+    // Time the driver is free in each schedule: break not taken yet,
+    // taken before the first visit, taken in the best gap after a visit.
+    let mut unbroken = Some(k.shift.earliest);
+    let mut before_first: Option<Time> = None;
+    let mut after_visit: Option<(Time, usize)> = None;
+    let offer_break = |unbroken: Option<Time>,
+                       pos: usize,
+                       before_first: &mut Option<Time>,
+                       after_visit: &mut Option<(Time, usize)>| {
+        if let Some(free) = unbroken.and_then(take_break) {
+            if pos == 0 {
+                *before_first = Some(free);
+            } else if after_visit.is_none_or(|(t, _)| free < t) {
+                *after_visit = Some((free, pos));
             }
         }
-        let arrival = time + travel;
-        let start = visit.service_start(arrival)?;
-        if departure.is_none() {
-            departure = Some(if break_position == Some(0) {
-                k.shift.earliest
-            } else {
-                (start - travel).max(k.shift.earliest)
-            });
+    };
+    let mut location = k.start;
+    // Just-in-time start of a day whose break is not before the first visit.
+    let mut departure = k.shift.earliest;
+    for (pos, &v) in visits.iter().enumerate() {
+        offer_break(unbroken, pos, &mut before_first, &mut after_visit);
+        let visit = &problem.visits[v];
+        let travel = problem.duration(location, visit.location);
+        let serve = |time: Time| {
+            visit
+                .service_start(time + travel)
+                .map(|s| s + visit.service)
+        };
+        if pos == 0 {
+            if let Some(start) = unbroken.and_then(|t| visit.service_start(t + travel)) {
+                departure = (start - travel).max(k.shift.earliest);
+            }
         }
-        time = start + visit.service;
-        location = visit.location;
-    }
-    if let (Some(b), None) = (brk, break_position) {
-        let start = time.max(b.window.earliest);
-        if start > b.window.latest + EPS {
+        unbroken = unbroken.and_then(serve);
+        before_first = before_first.and_then(serve);
+        after_visit = after_visit.and_then(|(t, p)| serve(t).map(|t| (t, p)));
+        let any_left = if k.lunch_break.is_some() {
+            unbroken.is_some() || before_first.is_some() || after_visit.is_some()
+        } else {
+            unbroken.is_some()
+        };
+        if !any_left {
             return None;
         }
-        break_position = Some(visits.len());
-        time = start + b.duration;
+        location = visit.location;
     }
-    let end = match k.end {
-        Some(e) => time + problem.duration(location, e),
-        None => time,
+    let back = k.end.map_or(0.0, |e| problem.duration(location, e));
+    let finish = |free: Time, departure: Time| {
+        let end = free + back;
+        let working_ok = k
+            .max_working_time
+            .is_none_or(|max| end - departure <= max + EPS);
+        (end <= k.shift.latest + EPS && working_ok).then_some(end)
     };
-    if end > k.shift.latest + EPS {
-        return None;
-    }
-    let working = end - departure.unwrap_or(k.shift.earliest);
-    if k.max_working_time.is_some_and(|max| working > max + EPS) {
-        return None;
-    }
+    let (end, break_position) = if k.lunch_break.is_none() {
+        (finish(unbroken?, departure)?, None)
+    } else {
+        offer_break(unbroken, visits.len(), &mut before_first, &mut after_visit);
+        let later = after_visit.and_then(|(t, p)| finish(t, departure).map(|e| (e, p)));
+        let first = before_first.and_then(|t| finish(t, k.shift.earliest).map(|e| (e, 0)));
+        let (end, p) = match (later, first) {
+            (Some(l), Some(f)) if f.0 < l.0 => f,
+            (Some(l), _) => l,
+            (None, Some(f)) => f,
+            (None, None) => return None,
+        };
+        (end, Some(p))
+    };
     let load: i64 = visits.iter().map(|&v| problem.visits[v].demand).sum();
     if load > k.capacity {
         return None;

@@ -132,6 +132,43 @@ proptest! {
         }
     }
 
+    /// The exact schedule accepts a route iff the checker accepts it with
+    /// the break in some gap (and the rules it leaves to others aside).
+    #[test]
+    fn exact_schedule_finds_a_break_whenever_one_exists(seed in any::<u64>(), n in 4usize..12, shift_end in 200.0f64..900.0) {
+        let mut problem = random_problem(seed, n, 2, Features::ALL);
+        for vehicle in &mut problem.vehicles {
+            vehicle.shift.latest = shift_end.round();
+        }
+        let ignored = |v: &crate::checker::Violation| matches!(v,
+            crate::checker::Violation::MissingSkills { .. }
+            | crate::checker::Violation::VehicleNotAllowed { .. }
+            | crate::checker::Violation::VehicleLockBroken { .. }
+            | crate::checker::Violation::PrecedenceBroken { .. }
+            | crate::checker::Violation::NotFirst { .. }
+            | crate::checker::Violation::SequenceLockBroken { .. }
+            | crate::checker::Violation::Capacity { .. });
+        let order: Vec<usize> = (0..n).collect();
+        for vehicle in 0..2 {
+            let gaps: Vec<Option<usize>> = if problem.vehicles[vehicle].lunch_break.is_some() {
+                (0..=n).map(Some).collect()
+            } else {
+                vec![None]
+            };
+            for len in 1..=n.min(6) {
+                for window in order.windows(len) {
+                    let some_gap = gaps.iter().filter(|g| g.is_none_or(|p| p <= len)).any(|&g| {
+                        let report = check(&problem, &lone_route(&problem, vehicle, window.to_vec(), g));
+                        report.violations.iter().all(ignored)
+                    });
+                    let load: i64 = window.iter().map(|&v| problem.visits[v].demand).sum();
+                    let accepted = schedule::simulate(&problem, vehicle, window).is_some();
+                    prop_assert_eq!(accepted, some_gap && load <= problem.vehicles[vehicle].capacity, "{:?}", window);
+                }
+            }
+        }
+    }
+
     /// The whole search on instances with every rule: always checker-valid.
     #[test]
     fn search_results_pass_the_checker(seed in any::<u64>(), n in 5usize..25, m in 1usize..4, hierarchical in any::<bool>(), replan in any::<bool>()) {
@@ -343,6 +380,7 @@ fn a_new_route_respects_capacity() {
         max_routes: 2,
         prefer_existing: false,
         left_out_first: false,
+        travel_order_when_complete: false,
     };
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(1);
     let neighbours = Neighbours::new(&problem, 4);
