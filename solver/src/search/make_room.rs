@@ -12,12 +12,15 @@
 //! for the room explicitly: every route that may serve the visit, every
 //! visit, pair of visits or string of three moved out of it, the visit at
 //! its cheapest place in what is left, the moved visits at their cheapest
-//! places anywhere else; the cheapest such exchange wins.
+//! places anywhere else; the cheapest such exchange wins. When no exchange
+//! works, the visit may still take the place of less important visits
+//! ([`super::evict`]).
 
 use std::sync::Arc;
 
 use super::cost::ArcCost;
-use super::recreate::cheapest_new_route;
+use super::evict::serve_instead;
+use super::placement::{apply, cheapest_place, cheapest_position};
 use super::route_state::RouteState;
 use super::state::SearchState;
 use crate::model::Problem;
@@ -27,22 +30,37 @@ use crate::model::Problem;
 /// once the search has served nearly everything by itself.
 pub const MAX_LEFT_OUT: usize = 8;
 
-/// Where a visit goes.
-#[derive(Debug, Clone, Copy)]
-enum Place {
-    Existing { route: usize, position: usize },
-    NewRoute { vehicle: usize },
-}
-
 /// Serves as many of `state`'s left-out visits as it can, most important
-/// first, each by a direct insertion or else by moving a string out of a
-/// route; returns how many it placed. Does nothing when more than
+/// first, each by a direct insertion, else by moving a string out of a
+/// route, else in place of less important visits ([`serve_instead`]);
+/// returns how many it placed. The string moves are skipped when more than
 /// [`MAX_LEFT_OUT`] are left out (the search is then still filling the
 /// day, and does it faster itself).
 pub fn make_room(problem: &Problem, arcs: &ArcCost, state: &mut SearchState) -> usize {
-    if state.unassigned.is_empty() || state.unassigned.len() > MAX_LEFT_OUT {
+    let mut placed = 0;
+    // A trade or an exchange can free room for a visit tried before it in
+    // the same pass, so passes repeat while they place anything; each
+    // placement serves one more visit of some tier and only loses less
+    // important ones, so this ends, and a few passes settle it in practice.
+    for _ in 0..MAX_PASSES {
+        let in_pass = one_pass(problem, arcs, state);
+        placed += in_pass;
+        if in_pass == 0 || state.unassigned.is_empty() {
+            break;
+        }
+    }
+    state.drop_empty_routes();
+    placed
+}
+
+/// Passes of [`make_room`] at most.
+const MAX_PASSES: usize = 3;
+
+fn one_pass(problem: &Problem, arcs: &ArcCost, state: &mut SearchState) -> usize {
+    if state.unassigned.is_empty() {
         return 0;
     }
+    let exchanges = state.unassigned.len() <= MAX_LEFT_OUT;
     let mut left_out = std::mem::take(&mut state.unassigned);
     left_out.sort_by_key(|&v| (problem.visits[v].priority, v));
     let mut placed = 0;
@@ -50,74 +68,18 @@ pub fn make_room(problem: &Problem, arcs: &ArcCost, state: &mut SearchState) -> 
         if let Some((_, place)) = cheapest_place(problem, arcs, state, v) {
             apply(problem, arcs, state, v, place);
             placed += 1;
-        } else if let Some(exchanged) = cheapest_exchange(problem, arcs, state, v) {
-            *state = exchanged;
+        } else if let Some(changed) = exchanges
+            .then(|| cheapest_exchange(problem, arcs, state, v))
+            .flatten()
+            .or_else(|| serve_instead(problem, arcs, state, v))
+        {
+            *state = changed;
             placed += 1;
         } else {
             state.unassigned.push(v);
         }
     }
-    state.drop_empty_routes();
     placed
-}
-
-/// The cheapest feasible place of `v` in `state`: a position in a route,
-/// or a new route on a free vehicle.
-fn cheapest_place(
-    problem: &Problem,
-    arcs: &ArcCost,
-    state: &SearchState,
-    v: usize,
-) -> Option<(f64, Place)> {
-    let mut best: Option<(f64, Place)> = None;
-    for (r, route) in state.routes.iter().enumerate() {
-        if let Some((delta, position)) = cheapest_position(problem, arcs, route, v) {
-            if best.is_none_or(|(c, _)| delta < c) {
-                best = Some((delta, Place::Existing { route: r, position }));
-            }
-        }
-    }
-    if let Some((cost, vehicle)) = cheapest_new_route(problem, arcs, state, v) {
-        if best.is_none_or(|(c, _)| cost < c) {
-            best = Some((cost, Place::NewRoute { vehicle }));
-        }
-    }
-    best
-}
-
-/// The cheapest position of `v` in `route` that keeps every rule.
-fn cheapest_position(
-    problem: &Problem,
-    arcs: &ArcCost,
-    route: &RouteState,
-    v: usize,
-) -> Option<(f64, usize)> {
-    let vehicle = route.vehicle;
-    if !problem.may_serve(vehicle, v)
-        || route.load + problem.visits[v].demand > problem.vehicles[vehicle].capacity
-    {
-        return None;
-    }
-    let mut candidates: Vec<(f64, usize)> = (0..=route.visits.len())
-        .filter_map(|p| route.insertion_delta(problem, arcs, v, p).map(|d| (d, p)))
-        .collect();
-    candidates.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let exact = RouteState::needs_exact_check(problem, vehicle);
-    candidates
-        .into_iter()
-        .find(|&(_, p)| !exact || route.exact_insertion_ok(problem, v, p))
-}
-
-fn apply(problem: &Problem, arcs: &ArcCost, state: &mut SearchState, v: usize, place: Place) {
-    match place {
-        Place::Existing { route, position } => {
-            state.route_mut(route).insert(problem, arcs, v, position);
-        }
-        Place::NewRoute { vehicle } => {
-            state.vehicle_used[vehicle] = true;
-            state.push_route(RouteState::new(problem, arcs, vehicle, vec![v]));
-        }
-    }
 }
 
 /// Travel of a state's routes, fixed costs included.
@@ -267,6 +229,29 @@ mod tests {
         assert!(check(&problem, &solution).is_feasible());
         let route_of_x = solution.routes.iter().find(|r| r.visits.contains(&2));
         assert_eq!(route_of_x.map(|r| r.vehicle), Some(0));
+    }
+
+    #[test]
+    fn an_important_visit_takes_the_place_of_less_important_ones() {
+        let (mut problem, start) = full_day(false);
+        // x (only driver a may serve it) now outranks the day's visits.
+        problem.visits[2].priority = 1;
+        for w in 0..2 {
+            problem.visits[w].priority = 5;
+            problem.visits[w].required = false;
+        }
+        let arcs = ArcCost::new(&Objective::default());
+        let mut state = SearchState::from_solution(&problem, &arcs, &start);
+        assert_eq!(make_room(&problem, &arcs, &mut state), 1);
+        let solution = state.to_solution(&problem);
+        assert!(check(&problem, &solution).is_feasible());
+        assert!(solution.routes.iter().any(|r| r.visits.contains(&2)));
+        assert_eq!(
+            solution.unassigned.len(),
+            1,
+            "one of the day's visits makes room"
+        );
+        assert_eq!(state.served(), 2);
     }
 
     #[test]

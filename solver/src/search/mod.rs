@@ -9,11 +9,13 @@
 
 mod annealing;
 pub mod cost;
+mod evict;
 mod fleet;
 pub mod local_search;
 mod make_room;
 mod moves;
 pub mod neighbours;
+mod placement;
 pub mod recombine;
 pub mod recreate;
 pub(crate) mod regions;

@@ -1,0 +1,83 @@
+//! Placing one visit into a search state at its cheapest feasible place:
+//! a position in a route (checked against every rule, breaks and working
+//! time included) or a new route on a free vehicle. The repairs that run
+//! between search rounds ([`super::make_room`], [`super::evict`]) place
+//! visits one at a time with it.
+
+use super::cost::ArcCost;
+use super::recreate::cheapest_new_route;
+use super::route_state::RouteState;
+use super::state::SearchState;
+use crate::model::Problem;
+
+/// Where a visit goes.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Place {
+    Existing { route: usize, position: usize },
+    NewRoute { vehicle: usize },
+}
+
+/// The cheapest feasible place of `v` in `state`: a position in a route,
+/// or a new route on a free vehicle.
+pub(super) fn cheapest_place(
+    problem: &Problem,
+    arcs: &ArcCost,
+    state: &SearchState,
+    v: usize,
+) -> Option<(f64, Place)> {
+    let mut best: Option<(f64, Place)> = None;
+    for (r, route) in state.routes.iter().enumerate() {
+        if let Some((delta, position)) = cheapest_position(problem, arcs, route, v) {
+            if best.is_none_or(|(c, _)| delta < c) {
+                best = Some((delta, Place::Existing { route: r, position }));
+            }
+        }
+    }
+    if let Some((cost, vehicle)) = cheapest_new_route(problem, arcs, state, v) {
+        if best.is_none_or(|(c, _)| cost < c) {
+            best = Some((cost, Place::NewRoute { vehicle }));
+        }
+    }
+    best
+}
+
+/// The cheapest position of `v` in `route` that keeps every rule.
+pub(super) fn cheapest_position(
+    problem: &Problem,
+    arcs: &ArcCost,
+    route: &RouteState,
+    v: usize,
+) -> Option<(f64, usize)> {
+    let vehicle = route.vehicle;
+    if !problem.may_serve(vehicle, v)
+        || route.load + problem.visits[v].demand > problem.vehicles[vehicle].capacity
+    {
+        return None;
+    }
+    let mut candidates: Vec<(f64, usize)> = (0..=route.visits.len())
+        .filter_map(|p| route.insertion_delta(problem, arcs, v, p).map(|d| (d, p)))
+        .collect();
+    candidates.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let exact = RouteState::needs_exact_check(problem, vehicle);
+    candidates
+        .into_iter()
+        .find(|&(_, p)| !exact || route.exact_insertion_ok(problem, v, p))
+}
+
+pub(super) fn apply(
+    problem: &Problem,
+    arcs: &ArcCost,
+    state: &mut SearchState,
+    v: usize,
+    place: Place,
+) {
+    match place {
+        Place::Existing { route, position } => {
+            state.route_mut(route).insert(problem, arcs, v, position);
+        }
+        Place::NewRoute { vehicle } => {
+            state.vehicle_used[vehicle] = true;
+            state.push_route(RouteState::new(problem, arcs, vehicle, vec![v]));
+        }
+    }
+}
