@@ -30,6 +30,11 @@ pub struct RecreateParams {
     /// [`LEFT_OUT_FIRST`]); regional searches of large days only, where it
     /// was measured.
     pub left_out_first: bool,
+    /// When the state served every visit it could before the ruin, insert
+    /// in SISR's orders alone, not priority tiers first (see
+    /// [`greedy_insert_first`]). For searches that reject any step that
+    /// serves less; not for placing new visits into a plan.
+    pub travel_order_when_complete: bool,
 }
 
 /// Share of recreates in which the few left-out visits go in before the
@@ -76,7 +81,14 @@ pub fn greedy_insert_first(
     let ruined = removed.len();
     let kept = retry_unassigned(problem, neighbours, state, &mut removed, rng);
     let left_out: Vec<usize> = removed[ruined..].to_vec();
-    sort_removed(problem, &mut removed, rng);
+    // A search step that leaves any visit out is rejected whatever the
+    // visit's priority, so when nothing was left out before the ruin the
+    // tiers only stand in the way of SISR's orders: on 10 s field-2000
+    // runs dropping them there lowered the 16-seed mean travel by 0.9%
+    // (and by 0.6% at 60 s).
+    let complete = left_out.is_empty() && kept.is_empty() && first.is_none();
+    let tiered = !(params.travel_order_when_complete && complete);
+    sort_removed(problem, &mut removed, tiered, rng);
     if params.left_out_first
         && !left_out.is_empty()
         && left_out.len() <= RETRY_ALL_UNASSIGNED
@@ -142,8 +154,9 @@ fn retry_unassigned(
     far
 }
 
-/// Priority tiers first; within a tier one of SISR's orders.
-fn sort_removed(problem: &Problem, removed: &mut [usize], rng: &mut impl Rng) {
+/// One of SISR's orders; with `tiered`, priority tiers first and the
+/// order within each.
+fn sort_removed(problem: &Problem, removed: &mut [usize], tiered: bool, rng: &mut impl Rng) {
     removed.shuffle(rng);
     let depot_distance = |v: usize| {
         let k = &problem.vehicles[0];
@@ -155,7 +168,9 @@ fn sort_removed(problem: &Problem, removed: &mut [usize], rng: &mut impl Rng) {
         8..=9 => removed.sort_by(|&a, &b| depot_distance(b).total_cmp(&depot_distance(a))),
         _ => removed.sort_by(|&a, &b| depot_distance(a).total_cmp(&depot_distance(b))),
     }
-    removed.sort_by_key(|&v| problem.visits[v].priority);
+    if tiered {
+        removed.sort_by_key(|&v| problem.visits[v].priority);
+    }
 }
 
 /// Above this many routes, recreate looks at neighbouring routes first.
