@@ -34,6 +34,39 @@ impl Default for NodeLink {
     }
 }
 
+/// The cached values of one node of a route, side by side: an insertion
+/// scan reads a node's departure, latest arrival, location and next arc
+/// together, and one cache line then serves them all (eight parallel
+/// arrays cost eight allocations per copied route and several cache
+/// misses per node).
+#[derive(Debug, Clone, Copy, Default)]
+#[repr(C, align(64))]
+struct Node {
+    /// Earliest departure from the node (at the end: earliest arrival).
+    departure: Time,
+    /// Latest arrival at the node that keeps the rest of the route
+    /// feasible for windows and shift.
+    latest_arrival: Time,
+    /// Location (an open route ends where its last visit is).
+    location: usize,
+    /// Weighted cost of the arc to the next node as the route's travel
+    /// counts it (0 when it is not driven: an empty route, the end of an
+    /// open one, or from the end node).
+    next_arc: f64,
+    /// Weighted travel from the start to this node (the end node: to the
+    /// last visit).
+    prefix_travel: f64,
+    /// Demand of the visits up to this node.
+    prefix_load: i64,
+    /// Assignment cost of the visits up to this node on the route's
+    /// vehicle (published on another vehicle: moved).
+    prefix_assign: f64,
+    /// Reassignment cost of the visits up to this node that were
+    /// published on any vehicle (their cost on a vehicle other than the
+    /// published one).
+    prefix_published: f64,
+}
+
 /// One route of the search state.
 #[derive(Debug, Clone)]
 pub struct RouteState {
@@ -46,25 +79,8 @@ pub struct RouteState {
     /// Weighted travel cost of the route plus the assignment costs of its
     /// visits (without the vehicle's fixed cost).
     pub travel: f64,
-    departure: Vec<Time>,
-    latest_arrival: Vec<Time>,
-    /// `prefix_travel[p]`: weighted travel from the start to node `p`.
-    prefix_travel: Vec<f64>,
-    /// `prefix_load[p]`: demand of the first `p` visits.
-    prefix_load: Vec<i64>,
-    /// `node_location[p]`: location of node `p` (0 = start, `m + 1` = end).
-    node_location: Vec<usize>,
-    /// `next_arc[p]`: weighted cost of the arc from node `p` to node
-    /// `p + 1` as the route's travel counts it (0 when it is not driven:
-    /// an empty route, or the end of an open one).
-    next_arc: Vec<f64>,
-    /// `prefix_assign[p]`: assignment cost of the first `p` visits on
-    /// this route's vehicle (published on another vehicle: moved).
-    prefix_assign: Vec<f64>,
-    /// `prefix_published[p]`: reassignment cost of the first `p` visits
-    /// that were published on any vehicle (their cost on a vehicle other
-    /// than the published one).
-    prefix_published: Vec<f64>,
+    /// Nodes `0..=m + 1`: the start, the visits, the end.
+    nodes: Vec<Node>,
     /// Visits published on a vehicle other than this route's: pieces of
     /// such routes may land back home, so their cost on another vehicle
     /// is summed visit by visit instead of from the prefixes.
@@ -87,16 +103,9 @@ impl RouteState {
             visits,
             load: 0,
             travel: 0.0,
-            departure: Vec::new(),
-            latest_arrival: Vec::new(),
-            prefix_travel: Vec::new(),
-            prefix_assign: Vec::new(),
-            prefix_published: Vec::new(),
+            nodes: Vec::new(),
             foreign: 0,
             pinned: 0,
-            prefix_load: Vec::new(),
-            node_location: Vec::new(),
-            next_arc: Vec::new(),
             leading: 0,
             has_sequence_lock: false,
             has_order_rules: false,
@@ -118,7 +127,7 @@ impl RouteState {
         if to <= from + 1 {
             0.0
         } else {
-            self.prefix_travel[to] - self.prefix_travel[from + 1]
+            self.nodes[to].prefix_travel - self.nodes[from + 1].prefix_travel
         }
     }
 
@@ -136,11 +145,11 @@ impl RouteState {
         if to <= from {
             0.0
         } else if vehicle == self.vehicle {
-            self.prefix_assign[to] - self.prefix_assign[from]
+            self.nodes[to].prefix_assign - self.nodes[from].prefix_assign
         } else if self.foreign == 0 {
             // Every published visit here was published on this route's
             // vehicle, so on another one each pays its full cost.
-            self.prefix_published[to] - self.prefix_published[from]
+            self.nodes[to].prefix_published - self.nodes[from].prefix_published
         } else {
             self.visits[from..to]
                 .iter()
@@ -152,26 +161,26 @@ impl RouteState {
     /// Assignment cost of the whole route on its own vehicle.
     #[inline]
     pub fn assignment(&self) -> f64 {
-        self.prefix_assign.last().copied().unwrap_or(0.0)
+        self.nodes.last().map_or(0.0, |n| n.prefix_assign)
     }
 
     /// Earliest departure from node `p` (0 = the start).
     #[inline]
     pub fn departure(&self, p: usize) -> Time {
-        self.departure[p]
+        self.nodes[p].departure
     }
 
     /// Latest arrival at node `p` that keeps the rest of the route
     /// feasible for windows and shift (node `m + 1` is the end).
     #[inline]
     pub fn latest_arrival(&self, p: usize) -> Time {
-        self.latest_arrival[p]
+        self.nodes[p].latest_arrival
     }
 
     /// Demand of visits `from..to` (visit indices).
     #[inline]
     pub fn load_between(&self, from: usize, to: usize) -> i64 {
-        self.prefix_load[to] - self.prefix_load[from]
+        self.nodes[to].prefix_load - self.nodes[from].prefix_load
     }
 
     /// Location of node `p` (0 = start, `m + 1` = end; an open route ends
@@ -194,38 +203,35 @@ impl RouteState {
     /// Location of node `p` from the cache (0 = start, `m + 1` = end).
     #[inline]
     pub fn node_location(&self, p: usize) -> usize {
-        self.node_location[p]
+        self.nodes[p].location
     }
 
     /// Weighted cost of the arc from node `p` to node `p + 1` as the
     /// route's travel counts it.
     #[inline]
     pub fn next_arc(&self, p: usize) -> f64 {
-        self.next_arc[p]
+        self.nodes[p].next_arc
     }
 
     /// Location of the visit at index `i` (node `i + 1`).
     #[inline]
     pub fn visit_location(&self, i: usize) -> usize {
-        self.node_location[i + 1]
+        self.nodes[i + 1].location
     }
 
     /// Recomputes every cached value after the visit list changed.
     pub fn refresh(&mut self, problem: &Problem, arcs: &ArcCost) {
         let m = self.visits.len();
         let vehicle = &problem.vehicles[self.vehicle];
-        self.departure.clear();
-        self.departure.push(vehicle.shift.earliest);
-        self.prefix_travel.clear();
-        self.prefix_travel.push(0.0);
-        self.prefix_load.clear();
-        self.prefix_load.push(0);
+        let mut nodes = std::mem::take(&mut self.nodes);
+        nodes.clear();
+        nodes.push(Node {
+            departure: vehicle.shift.earliest,
+            location: vehicle.start,
+            ..Node::default()
+        });
         self.travel = 0.0;
         self.load = 0;
-        self.prefix_assign.clear();
-        self.prefix_assign.push(0.0);
-        self.prefix_published.clear();
-        self.prefix_published.push(0.0);
         self.foreign = 0;
         for p in 1..=m {
             let visit = &problem.visits[self.visits[p - 1]];
@@ -237,52 +243,53 @@ impl RouteState {
                 }
                 None => (0.0, 0.0),
             };
-            self.prefix_assign.push(self.prefix_assign[p - 1] + assign);
-            self.prefix_published
-                .push(self.prefix_published[p - 1] + published);
-            let from = self.location(problem, p - 1);
-            self.travel += arcs.arc(problem, from, visit.location);
-            self.prefix_travel.push(self.travel);
+            let previous = nodes[p - 1];
+            self.travel += arcs.arc(problem, previous.location, visit.location);
             self.load += visit.demand;
-            self.prefix_load.push(self.load);
-            let arrival = self.departure[p - 1] + problem.duration(from, visit.location);
+            let arrival = previous.departure + problem.duration(previous.location, visit.location);
             let start = visit.service_start(arrival).unwrap_or(Time::INFINITY);
-            self.departure.push(start + visit.service);
+            nodes.push(Node {
+                departure: start + visit.service,
+                latest_arrival: Time::NEG_INFINITY,
+                location: visit.location,
+                next_arc: 0.0,
+                prefix_travel: self.travel,
+                prefix_load: self.load,
+                prefix_assign: previous.prefix_assign + assign,
+                prefix_published: previous.prefix_published + published,
+            });
         }
-        if m > 0 {
-            if let Some(end) = vehicle.end {
-                self.travel += arcs.arc(problem, self.location(problem, m), end);
-            }
-        }
-        let mut node_location = std::mem::take(&mut self.node_location);
-        node_location.clear();
-        node_location.extend((0..m + 2).map(|p| self.location(problem, p)));
-        self.node_location = node_location;
+        let last = nodes[m];
+        let end = vehicle.end.unwrap_or(last.location);
+        nodes.push(Node {
+            departure: last.departure + problem.duration(last.location, end),
+            latest_arrival: vehicle.shift.latest,
+            location: end,
+            next_arc: 0.0,
+            ..last
+        });
         let driven_end = m > 0 && vehicle.end.is_some();
-        self.next_arc.clear();
-        self.next_arc.extend((0..=m).map(|p| {
+        if driven_end {
+            self.travel += arcs.arc(problem, last.location, end);
+        }
+        for p in 0..=m {
             if p < m || driven_end {
-                arcs.arc(problem, self.node_location[p], self.node_location[p + 1])
-            } else {
-                0.0
+                nodes[p].next_arc = arcs.arc(problem, nodes[p].location, nodes[p + 1].location);
             }
-        }));
-        self.latest_arrival.clear();
-        self.latest_arrival.resize(m + 2, Time::NEG_INFINITY);
-        self.latest_arrival[m + 1] = vehicle.shift.latest;
+        }
         for p in (1..=m).rev() {
             let visit = &problem.visits[self.visits[p - 1]];
-            let to = self.location(problem, p + 1);
-            let tail = problem.duration(visit.location, to) + visit.service;
-            let next = self.latest_arrival[p + 1];
-            self.latest_arrival[p] = visit
+            let tail = problem.duration(visit.location, nodes[p + 1].location) + visit.service;
+            let next = nodes[p + 1].latest_arrival;
+            nodes[p].latest_arrival = visit
                 .windows
                 .iter()
                 .filter(|w| w.earliest + tail <= next + EPS)
                 .map(|w| w.latest.min(next - tail))
                 .fold(Time::NEG_INFINITY, Time::max);
         }
-        self.latest_arrival[0] = vehicle.shift.earliest;
+        nodes[0].latest_arrival = vehicle.shift.earliest;
+        self.nodes = nodes;
         self.travel += self.assignment();
         self.pinned = self
             .visits
@@ -320,9 +327,9 @@ impl RouteState {
         // arrivals alone would let a late return through.
         let m = self.visits.len();
         let vehicle = &problem.vehicles[self.vehicle];
-        let back =
-            self.departure[m] + problem.duration(self.node_location[m], self.node_location[m + 1]);
-        self.departure.iter().all(|d| d.is_finite())
+        let back = self.nodes[m].departure
+            + problem.duration(self.nodes[m].location, self.nodes[m + 1].location);
+        self.nodes.iter().all(|n| n.departure.is_finite())
             && back <= vehicle.shift.latest + EPS
             && self.load <= vehicle.capacity
     }
@@ -414,7 +421,7 @@ impl RouteState {
         link: &mut NodeLink,
     ) -> Option<f64> {
         let v = &problem.visits[visit];
-        let prev = self.node_location[p];
+        let prev = self.nodes[p].location;
         // On a symmetric table every lookup reads the visit's own row:
         // locations are numbered by place, so the row's entries for the
         // route around it share a few cache lines.
@@ -432,13 +439,13 @@ impl RouteState {
                 problem.duration(prev, v.location),
             )
         };
-        let arrival = self.departure[p] + into_time;
+        let arrival = self.nodes[p].departure + into_time;
         let start = v.service_start(arrival)?;
         let open_tail = p == self.visits.len() && problem.vehicles[self.vehicle].end.is_none();
         let (delta, next_travel) = if open_tail {
             (into, 0.0)
         } else {
-            let next = self.node_location[p + 1];
+            let next = self.nodes[p + 1].location;
             let (out, out_time) = (
                 arcs.arc(problem, v.location, next),
                 problem.duration(v.location, next),
@@ -448,9 +455,9 @@ impl RouteState {
                 cost: out,
                 time: out_time,
             };
-            (into + out - self.next_arc[p], out_time)
+            (into + out - self.nodes[p].next_arc, out_time)
         };
-        if start + v.service + next_travel > self.latest_arrival[p + 1] + EPS {
+        if start + v.service + next_travel > self.nodes[p + 1].latest_arrival + EPS {
             return None;
         }
         let visit_has_rules = v.must_be_first || v.precedence || v.sequence_lock.is_some();
