@@ -47,9 +47,11 @@ const REGIONAL_START_TEMPERATURE: f64 = 3.0;
 /// part of the schedule, once the temperature is low: hotter, the search
 /// wanders off the candidate before it pays back, and on 10 s field-2000
 /// runs the local searches took most of the first second (12-seed mean
-/// travel 0.5% lower). Whole searches keep it throughout: on Solomon,
-/// field-500 and 0.8 s re-routes it paid.
-const REGIONAL_LOCAL_SEARCH_FROM: f64 = 0.6;
+/// travel 0.5% lower from 0.6 than from 0; since recreate drops the tiers
+/// on complete days, 0.8 was 0.25% lower again over 16 seeds, 1.0 0.3%
+/// higher, and at 60 s 0.8 and 0.6 were level). Whole searches keep it
+/// throughout: on Solomon, field-500 and 0.8 s re-routes it paid.
+const REGIONAL_LOCAL_SEARCH_FROM: f64 = 0.8;
 /// Share of steps of a regional search, while some visit is left out,
 /// whose ruin makes room for one of the most important left-out visits on
 /// the days of drivers who may serve it ([`left_out_removal`]). On 10 s
