@@ -187,7 +187,7 @@ fn positions_in_route(
     state: &SearchState,
     r: usize,
     v: usize,
-    blinks: &mut Blinks,
+    blink_rate: f64,
     out: &mut Vec<(f64, usize, usize)>,
     rng: &mut dyn rand::RngCore,
 ) {
@@ -207,11 +207,14 @@ fn positions_in_route(
     // must end before the next node's latest arrival.
     let visit = &problem.visits[v];
     let (earliest, closes) = (visit.earliest(), visit.latest());
+    let mut until_blink = positions_before_blink(blink_rate, rng);
     let mut link = NodeLink::default();
     for p in 0..=route.visits.len() {
-        if blinks.blink(rng) {
+        if until_blink == 0 {
+            until_blink = positions_before_blink(blink_rate, rng);
             continue;
         }
+        until_blink -= 1;
         let departure = route.departure(p);
         if departure > closes + EPS
             || departure.max(earliest) + visit.service > route.latest_arrival(p + 1) + EPS
@@ -241,72 +244,26 @@ fn cheapest_exact(
             .copied()
             .min_by(|a, b| a.0.total_cmp(&b.0));
     }
-    // Cheapest first, by selection: the cheapest nearly always passes, so
-    // a full sort of every candidate was wasted work.
-    let mut rest = &mut candidates[..];
-    while !rest.is_empty() {
-        let cheapest = (0..rest.len())
-            .min_by(|&a, &b| rest[a].0.total_cmp(&rest[b].0))
-            .unwrap_or(0);
-        rest.swap(0, cheapest);
-        let (_, r, p) = rest[0];
-        if !needs_exact(r) || state.routes[r].exact_insertion_ok(problem, v, p) {
-            return Some(rest[0]);
-        }
-        rest = &mut rest[1..];
-    }
-    None
+    candidates.sort_by(|a, b| a.0.total_cmp(&b.0));
+    candidates
+        .iter()
+        .copied()
+        .find(|&(_, r, p)| !needs_exact(r) || state.routes[r].exact_insertion_ok(problem, v, p))
 }
 
-/// The blinks of one visit's scan of positions: each position blinks
-/// independently with the blink rate. The number of positions before the
-/// next blink is drawn from its geometric law, one random draw and one
-/// logarithm per blink (per position, the draws were a tenth of
-/// recreate), and carries over from route to route.
-struct Blinks {
-    /// `ln(1 - rate)`, or 0 when nothing blinks.
-    log_keep: f64,
-    /// Positions tried before the next blink.
-    until: usize,
-}
-
-impl Blinks {
-    fn new(rate: f64, rng: &mut dyn rand::RngCore) -> Self {
-        let mut blinks = Self {
-            log_keep: if rate > 0.0 {
-                (1.0 - rate.min(1.0 - 1e-12)).ln()
-            } else {
-                0.0
-            },
-            until: 0,
-        };
-        blinks.until = blinks.draw(rng);
-        blinks
+/// How many positions are tried before the next blink: geometric, so each
+/// position blinks independently with `blink_rate`, at one random draw per
+/// blink instead of one per position (the draws were a tenth of recreate).
+fn positions_before_blink(blink_rate: f64, rng: &mut dyn rand::RngCore) -> usize {
+    if blink_rate <= 0.0 {
+        return usize::MAX;
     }
-
-    fn draw(&self, rng: &mut dyn rand::RngCore) -> usize {
-        if self.log_keep == 0.0 {
-            return usize::MAX;
-        }
-        let u: f64 = rng.gen::<f64>().max(f64::MIN_POSITIVE);
-        let skips = (u.ln() / self.log_keep).floor();
-        if skips >= usize::MAX as f64 {
-            usize::MAX
-        } else {
-            skips as usize
-        }
-    }
-
-    /// Whether the next position blinks.
-    #[inline]
-    fn blink(&mut self, rng: &mut dyn rand::RngCore) -> bool {
-        if self.until == 0 {
-            self.until = self.draw(rng);
-            true
-        } else {
-            self.until -= 1;
-            false
-        }
+    let u: f64 = rng.gen::<f64>().max(f64::MIN_POSITIVE);
+    let skips = (u.ln() / (1.0 - blink_rate.min(1.0 - 1e-12)).ln()).floor();
+    if skips >= usize::MAX as f64 {
+        usize::MAX
+    } else {
+        skips as usize
     }
 }
 
@@ -362,9 +319,8 @@ fn best_insertion(
     rng: &mut impl Rng,
 ) -> Option<Choice> {
     let mut candidates: Vec<(f64, usize, usize)> = Vec::new();
-    let mut blinks = Blinks::new(params.blink_rate, rng);
-    let mut gather = |r: usize, out: &mut Vec<(f64, usize, usize)>, rng: &mut dyn rand::RngCore| {
-        positions_in_route(problem, arcs, state, r, v, &mut blinks, out, rng);
+    let gather = |r: usize, out: &mut Vec<(f64, usize, usize)>, rng: &mut dyn rand::RngCore| {
+        positions_in_route(problem, arcs, state, r, v, params.blink_rate, out, rng);
     };
     // Granular first: only routes serving one of v's nearest visits; all
     // routes only when none of those can take it.

@@ -470,13 +470,11 @@ impl RouteState {
     /// Whether the route with `visit` inserted at `p` passes the exact
     /// schedule (breaks, working time). Only called for vehicles that need it.
     pub fn exact_insertion_ok(&self, problem: &Problem, visit: usize, p: usize) -> bool {
-        let (before, after) = self.visits.split_at(p);
-        let visits = before
-            .iter()
-            .copied()
-            .chain(std::iter::once(visit))
-            .chain(after.iter().copied());
-        schedule::simulate_sequence(problem, self.vehicle, visits).is_some()
+        let mut visits = Vec::with_capacity(self.visits.len() + 1);
+        visits.extend_from_slice(&self.visits[..p]);
+        visits.push(visit);
+        visits.extend_from_slice(&self.visits[p..]);
+        schedule::simulate(problem, self.vehicle, &visits).is_some()
     }
 
     /// The cost of `vehicle` serving `visit` on a day with nothing else,

@@ -26,16 +26,6 @@ pub struct Schedule {
 
 /// Simulates `visits` on `vehicle`; `None` when any rule breaks.
 pub fn simulate(problem: &Problem, vehicle: usize, visits: &[usize]) -> Option<Schedule> {
-    simulate_sequence(problem, vehicle, visits.iter().copied())
-}
-
-/// [`simulate`] on a sequence given as an iterator, so that a candidate
-/// route (one visit inserted) needs no copy of its visits.
-pub fn simulate_sequence(
-    problem: &Problem,
-    vehicle: usize,
-    visits: impl Iterator<Item = usize>,
-) -> Option<Schedule> {
     let k = &problem.vehicles[vehicle];
     let take_break = |time: Time| {
         k.lunch_break.and_then(|b| {
@@ -63,12 +53,9 @@ pub fn simulate_sequence(
     let mut location = k.start;
     // Just-in-time start of a day whose break is not before the first visit.
     let mut departure = k.shift.earliest;
-    let (mut count, mut load) = (0, 0);
-    for (pos, v) in visits.enumerate() {
-        count += 1;
+    for (pos, &v) in visits.iter().enumerate() {
         offer_break(unbroken, pos, &mut before_first, &mut after_visit);
         let visit = &problem.visits[v];
-        load += visit.demand;
         let travel = problem.duration(location, visit.location);
         let serve = |time: Time| {
             visit
@@ -104,7 +91,7 @@ pub fn simulate_sequence(
     let (end, break_position) = if k.lunch_break.is_none() {
         (finish(unbroken?, departure)?, None)
     } else {
-        offer_break(unbroken, count, &mut before_first, &mut after_visit);
+        offer_break(unbroken, visits.len(), &mut before_first, &mut after_visit);
         let later = after_visit.and_then(|(t, p)| finish(t, departure).map(|e| (e, p)));
         let first = before_first.and_then(|t| finish(t, k.shift.earliest).map(|e| (e, 0)));
         let (end, p) = match (later, first) {
@@ -115,6 +102,7 @@ pub fn simulate_sequence(
         };
         (end, Some(p))
     };
+    let load: i64 = visits.iter().map(|&v| problem.visits[v].demand).sum();
     if load > k.capacity {
         return None;
     }
