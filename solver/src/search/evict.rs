@@ -9,11 +9,8 @@
 //! higher (and the fixed head) stay, the visit goes in at its cheapest
 //! place, and the others go back wherever they fit, most important first.
 
-use std::sync::Arc;
-
-use super::cost::ArcCost;
-use super::placement::{apply, cheapest_place, cheapest_position};
-use super::route_state::RouteState;
+use super::cost::{ArcCost, Cost};
+use super::placement::{apply, cheapest_place, with_reduced_route};
 use super::state::SearchState;
 use crate::model::Problem;
 use crate::solve::Objective;
@@ -32,7 +29,7 @@ pub fn serve_instead(
     // Only the tiers and travel are compared (the objective's kind does
     // not matter: every candidate serves `v` and differs below its tier).
     let objective = Objective::default();
-    let mut best: Option<(super::cost::Cost, SearchState)> = None;
+    let mut best: Option<(Cost, SearchState)> = None;
     for r in 0..state.routes.len() {
         let route = &state.routes[r];
         if !problem.may_serve(route.vehicle, v) {
@@ -45,17 +42,9 @@ pub fn serve_instead(
         if evicted.is_empty() {
             continue;
         }
-        let reduced = RouteState::new(problem, arcs, route.vehicle, kept);
-        if !reduced.is_feasible(problem) {
-            continue;
-        }
-        let Some((_, position)) = cheapest_position(problem, arcs, &reduced, v) else {
+        let Some(mut trial) = with_reduced_route(problem, arcs, state, r, kept, v) else {
             continue;
         };
-        let mut trial = state.clone();
-        let mut with_v = reduced;
-        with_v.insert(problem, arcs, v, position);
-        trial.routes[r] = Arc::new(with_v);
         evicted.sort_by_key(|&w| (problem.visits[w].priority, w));
         for w in evicted {
             match cheapest_place(problem, arcs, &trial, w) {

@@ -16,12 +16,9 @@
 //! works, the visit may still take the place of less important visits
 //! ([`super::evict`]).
 
-use std::sync::Arc;
-
 use super::cost::ArcCost;
 use super::evict::serve_instead;
-use super::placement::{apply, cheapest_place, cheapest_position};
-use super::route_state::RouteState;
+use super::placement::{apply, cheapest_place, with_reduced_route};
 use super::state::SearchState;
 use crate::model::Problem;
 
@@ -111,17 +108,9 @@ fn cheapest_exchange(
                 .filter(|i| !out.contains(i))
                 .map(|i| route.visits[i])
                 .collect();
-            let reduced = RouteState::new(problem, arcs, route.vehicle, rest);
-            if !reduced.is_feasible(problem) {
-                continue;
-            }
-            let Some((_, position)) = cheapest_position(problem, arcs, &reduced, v) else {
+            let Some(mut trial) = with_reduced_route(problem, arcs, state, r, rest, v) else {
                 continue;
             };
-            let mut trial = state.clone();
-            let mut with_v = reduced;
-            with_v.insert(problem, arcs, v, position);
-            trial.routes[r] = Arc::new(with_v);
             let moved = out.iter().all(|&i| {
                 let w = route.visits[i];
                 match cheapest_place(problem, arcs, &trial, w) {

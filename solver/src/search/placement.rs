@@ -4,6 +4,8 @@
 //! between search rounds ([`super::make_room`], [`super::evict`]) place
 //! visits one at a time with it.
 
+use std::sync::Arc;
+
 use super::cost::ArcCost;
 use super::recreate::cheapest_new_route;
 use super::route_state::RouteState;
@@ -80,4 +82,27 @@ pub(super) fn apply(
             state.push_route(RouteState::new(problem, arcs, vehicle, vec![v]));
         }
     }
+}
+
+/// `state` with route `r` serving only `kept` (in that order) plus `v` at
+/// its cheapest place among them, or `None` when `kept` alone breaks a
+/// rule or `v` fits nowhere in it. The repairs try such reduced routes
+/// before placing the visits they took out.
+pub(super) fn with_reduced_route(
+    problem: &Problem,
+    arcs: &ArcCost,
+    state: &SearchState,
+    r: usize,
+    kept: Vec<usize>,
+    v: usize,
+) -> Option<SearchState> {
+    let mut reduced = RouteState::new(problem, arcs, state.routes[r].vehicle, kept);
+    if !reduced.is_feasible(problem) {
+        return None;
+    }
+    let (_, position) = cheapest_position(problem, arcs, &reduced, v)?;
+    reduced.insert(problem, arcs, v, position);
+    let mut trial = state.clone();
+    trial.routes[r] = Arc::new(reduced);
+    Some(trial)
 }

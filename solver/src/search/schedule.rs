@@ -70,12 +70,7 @@ pub fn simulate(problem: &Problem, vehicle: usize, visits: &[usize]) -> Option<S
         unbroken = unbroken.and_then(serve);
         before_first = before_first.and_then(serve);
         after_visit = after_visit.and_then(|(t, p)| serve(t).map(|t| (t, p)));
-        let any_left = if k.lunch_break.is_some() {
-            unbroken.is_some() || before_first.is_some() || after_visit.is_some()
-        } else {
-            unbroken.is_some()
-        };
-        if !any_left {
+        if unbroken.is_none() && before_first.is_none() && after_visit.is_none() {
             return None;
         }
         location = visit.location;
