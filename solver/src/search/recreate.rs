@@ -200,25 +200,26 @@ fn positions_in_route(
     {
         return;
     }
-    // Departures only grow along a route, and so do latest arrivals: the
-    // bounds below skip the positions the visit's windows rule out
+    // The bounds below skip the positions the visit's windows rule out
     // without reading the travel table. Service cannot start before the
     // previous node's departure nor before the first window opens, and
     // must end before the next node's latest arrival.
     let visit = &problem.visits[v];
     let (earliest, closes) = (visit.earliest(), visit.latest());
+    let positions = route.window_positions(earliest, visit.service, closes);
+    if positions.is_empty() {
+        return;
+    }
     let mut until_blink = positions_before_blink(blink_rate, rng);
     let mut link = NodeLink::default();
-    for p in 0..=route.visits.len() {
+    for p in positions {
         if until_blink == 0 {
             until_blink = positions_before_blink(blink_rate, rng);
             continue;
         }
         until_blink -= 1;
         let departure = route.departure(p);
-        if departure > closes + EPS
-            || departure.max(earliest) + visit.service > route.latest_arrival(p + 1) + EPS
-        {
+        if departure.max(earliest) + visit.service > route.latest_arrival(p + 1) + EPS {
             continue;
         }
         if let Some(delta) = route.insertion_delta_along(problem, arcs, v, p, &mut link) {

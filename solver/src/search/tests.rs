@@ -45,7 +45,8 @@ proptest! {
 
     /// For every route, visit and position: the O(1) insertion check says
     /// feasible exactly when the checker accepts the new route, and its
-    /// delta equals the recomputed distance difference.
+    /// delta equals the recomputed distance difference; every feasible
+    /// position lies in the range recreate scans.
     #[test]
     fn insertion_delta_matches_checker(seed in any::<u64>(), n in 6usize..16, m in 2usize..4, replan in any::<bool>()) {
         let mut problem = random_problem(seed, n, m, NO_BREAKS);
@@ -73,6 +74,9 @@ proptest! {
                     let delta = state.insertion_delta(&problem, &arcs, v, p);
                     let fits = delta.is_some() && state.load + problem.visits[v].demand <= problem.vehicles[route.vehicle].capacity;
                     prop_assert_eq!(fits, after.is_feasible(), "visit {} at {}: {:?}", v, p, after.violations);
+                    let visit = &problem.visits[v];
+                    let range = state.window_positions(visit.earliest(), visit.service, visit.latest());
+                    prop_assert!(delta.is_none() || range.contains(&p), "feasible {} outside {:?}", p, range);
                     if let Some(d) = delta {
                         let recomputed = after.distance + after.assignment_cost
                             - before.distance - before.assignment_cost;
