@@ -166,6 +166,31 @@ enum Cells {
     Same(Vec<Distance>),
     /// `(distance, duration)` per pair.
     Pairs(Vec<(Distance, Time)>),
+    /// `(distance, duration)` per pair when all are whole numbers below
+    /// 2^24, which `f32` holds exactly (metres and seconds of field
+    /// plans): half the bytes of `Pairs`, so 10,000 locations take 800 MB
+    /// instead of 1.6 GB, and more of a search's table reads hit the cache.
+    Whole(Vec<(f32, f32)>),
+}
+
+impl Cells {
+    /// `Pairs`, or `Whole` when every value is a whole number an `f32`
+    /// holds exactly.
+    fn pairs(pairs: Vec<(Distance, Time)>) -> Self {
+        /// Below this every whole number is an exact `f32`.
+        const F32_EXACT: f64 = 16_777_216.0;
+        let exact = |x: f64| x.fract() == 0.0 && (0.0..F32_EXACT).contains(&x);
+        if pairs.par_iter().all(|&(d, t)| exact(d) && exact(t)) {
+            Self::Whole(
+                pairs
+                    .into_par_iter()
+                    .map(|(d, t)| (d as f32, t as f32))
+                    .collect(),
+            )
+        } else {
+            Self::Pairs(pairs)
+        }
+    }
 }
 
 impl DenseMatrix {
@@ -174,7 +199,7 @@ impl DenseMatrix {
     pub fn from_tables(n: usize, distance: Vec<Distance>, duration: Option<Vec<Time>>) -> Self {
         debug_assert_eq!(distance.len(), n * n);
         let cells = match duration {
-            Some(duration) => Cells::Pairs(distance.into_iter().zip(duration).collect()),
+            Some(duration) => Cells::pairs(distance.into_iter().zip(duration).collect()),
             None => Cells::Same(distance),
         };
         Self::with_symmetry(n, cells)
@@ -187,6 +212,7 @@ impl DenseMatrix {
         let symmetric = match &cells {
             Cells::Same(t) => symmetric_table(n, t),
             Cells::Pairs(t) => symmetric_table(n, t),
+            Cells::Whole(t) => symmetric_table(n, t),
         };
         Self {
             n,
@@ -211,11 +237,11 @@ impl DenseMatrix {
             Some(DurationRule::EqualsDistance) => {
                 Cells::Same(table(n, symmetric, |i, j| model.distance(i, j)))
             }
-            Some(rule) => Cells::Pairs(table(n, symmetric, |i, j| {
+            Some(rule) => Cells::pairs(table(n, symmetric, |i, j| {
                 let d = model.distance(i, j);
                 (d, rule.duration(d))
             })),
-            None => Cells::Pairs(table(n, false, |i, j| {
+            None => Cells::pairs(table(n, false, |i, j| {
                 (model.distance(i, j), model.duration(i, j))
             })),
         };
@@ -238,6 +264,7 @@ impl DenseMatrix {
         match &self.cells {
             Cells::Same(t) => t[from * self.n + to],
             Cells::Pairs(t) => t[from * self.n + to].0,
+            Cells::Whole(t) => Distance::from(t[from * self.n + to].0),
         }
     }
 
@@ -247,6 +274,7 @@ impl DenseMatrix {
         match &self.cells {
             Cells::Same(t) => t[from * self.n + to],
             Cells::Pairs(t) => t[from * self.n + to].1,
+            Cells::Whole(t) => Time::from(t[from * self.n + to].1),
         }
     }
 }
