@@ -171,14 +171,16 @@ impl ProblemBuilder {
     }
 }
 
-/// `compatible[k * n + i]`: vehicle `k` holds visit `i`'s skills and is
-/// among its allowed vehicles.
+/// `compatible[i * m + k]` (m vehicles): vehicle `k` holds visit `i`'s
+/// skills and is among its allowed vehicles. Visit-major, because the
+/// search asks about one visit and many vehicles (the routes a recreate
+/// scans), and then one cache line answers for 64 of them.
 pub(super) fn compatibility(visits: &[Visit], vehicles: &[Vehicle]) -> Vec<bool> {
-    let n = visits.len();
-    let mut compatible = vec![false; n * vehicles.len()];
-    for (k, vehicle) in vehicles.iter().enumerate() {
-        for (i, visit) in visits.iter().enumerate() {
-            compatible[k * n + i] = vehicle.skills.contains_all(&visit.skills)
+    let m = vehicles.len();
+    let mut compatible = vec![false; visits.len() * m];
+    for (i, visit) in visits.iter().enumerate() {
+        for (k, vehicle) in vehicles.iter().enumerate() {
+            compatible[i * m + k] = vehicle.skills.contains_all(&visit.skills)
                 && visit
                     .allowed_vehicles
                     .as_ref()

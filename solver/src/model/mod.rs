@@ -166,7 +166,7 @@ pub struct Problem {
     /// Travel distance and duration between locations, shared with the
     /// regional subproblems of a large search (see [`Problem::restricted`]).
     pub travel: Arc<DenseMatrix>,
-    /// `compatible[v * n_visits + i]`: vehicle `v` may serve visit `i`
+    /// `compatible[i * n_vehicles + k]`: vehicle `k` may serve visit `i`
     /// (skills and allowed vehicles), precomputed once.
     compatible: Vec<bool>,
 }
@@ -192,7 +192,7 @@ impl Problem {
     /// Whether vehicle `vehicle` may serve visit `visit` (skills, allowed vehicles).
     #[inline]
     pub fn compatible(&self, vehicle: usize, visit: usize) -> bool {
-        self.compatible[vehicle * self.visits.len() + visit]
+        self.compatible[visit * self.vehicles.len() + vehicle]
     }
 
     /// Whether vehicle `vehicle` may take visit `visit` at all: eligible,

@@ -100,14 +100,20 @@ pub fn greedy_insert_first(
         removed.insert(0, v);
     }
     let mut route_of = state.route_index(problem.n_visits());
+    let mut vehicle_of: Vec<usize> = state.routes.iter().map(|r| r.vehicle).collect();
     for v in removed {
-        match best_insertion(problem, arcs, neighbours, params, state, &route_of, v, rng) {
+        let routes = RouteIndex {
+            route_of: &route_of,
+            vehicle_of: &vehicle_of,
+        };
+        match best_insertion(problem, arcs, neighbours, params, state, routes, v, rng) {
             Some(Choice::Existing { route, position }) => {
                 state.route_mut(route).insert(problem, arcs, v, position);
                 route_of[v] = route;
             }
             Some(Choice::NewRoute { vehicle }) => {
                 route_of[v] = state.routes.len();
+                vehicle_of.push(vehicle);
                 state.vehicle_used[vehicle] = true;
                 state.push_route(RouteState::new(problem, arcs, vehicle, vec![v]));
             }
@@ -302,6 +308,16 @@ pub(super) fn cheapest_new_route(
     best
 }
 
+/// Where the visits are during a recreate: the route of each visit
+/// (`usize::MAX` when none) and the vehicle of each route, kept beside the
+/// state so that a scan of all routes skips the ineligible ones without
+/// reading each route.
+#[derive(Clone, Copy)]
+struct RouteIndex<'a> {
+    route_of: &'a [usize],
+    vehicle_of: &'a [usize],
+}
+
 enum Choice {
     Existing { route: usize, position: usize },
     NewRoute { vehicle: usize },
@@ -315,7 +331,7 @@ fn best_insertion(
     neighbours: &Neighbours,
     params: &RecreateParams,
     state: &SearchState,
-    route_of: &[usize],
+    index: RouteIndex,
     v: usize,
     rng: &mut impl Rng,
 ) -> Option<Choice> {
@@ -328,7 +344,7 @@ fn best_insertion(
     let best = if state.routes.len() > GRANULAR_ROUTES {
         let mut tried: Vec<usize> = Vec::with_capacity(GRANULAR_VISITS);
         for w in neighbours.of(v).take(GRANULAR_VISITS) {
-            let r = route_of[w];
+            let r = index.route_of[w];
             if r != usize::MAX && !tried.contains(&r) {
                 tried.push(r);
                 gather(r, &mut candidates, rng);
@@ -336,7 +352,9 @@ fn best_insertion(
         }
         cheapest_exact(problem, state, v, &mut candidates).or_else(|| {
             candidates.clear();
-            for r in (0..state.routes.len()).filter(|r| !tried.contains(r)) {
+            let others = (0..state.routes.len())
+                .filter(|&r| problem.compatible(index.vehicle_of[r], v) && !tried.contains(&r));
+            for r in others {
                 gather(r, &mut candidates, rng);
             }
             cheapest_exact(problem, state, v, &mut candidates)
