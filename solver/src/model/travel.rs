@@ -268,6 +268,17 @@ impl DenseMatrix {
         }
     }
 
+    /// Distance and duration from `from` to `to`, read together.
+    #[inline]
+    pub fn leg(&self, from: usize, to: usize) -> (Distance, Time) {
+        let i = from * self.n + to;
+        match &self.cells {
+            Cells::Same(t) => (t[i], t[i]),
+            Cells::Pairs(t) => t[i],
+            Cells::Whole(t) => (Distance::from(t[i].0), Time::from(t[i].1)),
+        }
+    }
+
     /// Duration from `from` to `to`.
     #[inline]
     pub fn duration(&self, from: usize, to: usize) -> Time {

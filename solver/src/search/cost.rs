@@ -85,6 +85,19 @@ impl ArcCost {
         }
     }
 
+    /// Weighted cost and duration of travelling from `a` to `b`, from one
+    /// read of the table.
+    #[inline]
+    pub fn arc_and_duration(&self, problem: &Problem, a: usize, b: usize) -> (f64, f64) {
+        let (distance, duration) = problem.travel.leg(a, b);
+        let cost = self.distance_weight * distance;
+        if self.time_weight == 0.0 {
+            (cost, duration)
+        } else {
+            (cost + self.time_weight * duration, duration)
+        }
+    }
+
     /// Cost of putting vehicle `k` on the road at all.
     pub fn vehicle(&self, problem: &Problem, k: usize) -> f64 {
         problem.vehicles[k].fixed_cost + self.vehicle_cost

@@ -261,9 +261,11 @@ impl RouteState {
                 None => (0.0, 0.0),
             };
             let previous = nodes[p - 1];
-            self.travel += arcs.arc(problem, previous.location, visit.location);
+            let (arc, duration) = arcs.arc_and_duration(problem, previous.location, visit.location);
+            nodes[p - 1].next_arc = arc;
+            self.travel += arc;
             self.load += visit.demand;
-            let arrival = previous.departure + problem.duration(previous.location, visit.location);
+            let arrival = previous.departure + duration;
             let start = visit.service_start(arrival).unwrap_or(Time::INFINITY);
             nodes.push(Node {
                 departure: start + visit.service,
@@ -278,8 +280,9 @@ impl RouteState {
         }
         let last = nodes[m];
         let end = vehicle.end.unwrap_or(last.location);
+        let (arc, duration) = arcs.arc_and_duration(problem, last.location, end);
         nodes.push(Node {
-            departure: last.departure + problem.duration(last.location, end),
+            departure: last.departure + duration,
             latest_arrival: vehicle.shift.latest,
             location: end,
             next_arc: 0.0,
@@ -287,12 +290,8 @@ impl RouteState {
         });
         let driven_end = m > 0 && vehicle.end.is_some();
         if driven_end {
-            self.travel += arcs.arc(problem, last.location, end);
-        }
-        for p in 0..=m {
-            if p < m || driven_end {
-                nodes[p].next_arc = arcs.arc(problem, nodes[p].location, nodes[p + 1].location);
-            }
+            self.travel += arc;
+            nodes[m].next_arc = arc;
         }
         for p in (1..=m).rev() {
             let visit = &problem.visits[self.visits[p - 1]];
@@ -446,15 +445,9 @@ impl RouteState {
         let (into, into_time) = if symmetric && link.node == p {
             (link.cost, link.time)
         } else if symmetric {
-            (
-                arcs.arc(problem, v.location, prev),
-                problem.duration(v.location, prev),
-            )
+            arcs.arc_and_duration(problem, v.location, prev)
         } else {
-            (
-                arcs.arc(problem, prev, v.location),
-                problem.duration(prev, v.location),
-            )
+            arcs.arc_and_duration(problem, prev, v.location)
         };
         let arrival = self.nodes[p].departure + into_time;
         let start = v.service_start(arrival)?;
@@ -463,10 +456,7 @@ impl RouteState {
             (into, 0.0)
         } else {
             let next = self.nodes[p + 1].location;
-            let (out, out_time) = (
-                arcs.arc(problem, v.location, next),
-                problem.duration(v.location, next),
-            );
+            let (out, out_time) = arcs.arc_and_duration(problem, v.location, next);
             *link = NodeLink {
                 node: p + 1,
                 cost: out,
