@@ -99,21 +99,21 @@ pub fn greedy_insert_first(
     if let Some(v) = first {
         removed.insert(0, v);
     }
-    let mut route_of = state.route_index(problem.n_visits());
-    let mut vehicle_of: Vec<usize> = state.routes.iter().map(|r| r.vehicle).collect();
+    let mut scan = Scan {
+        route_of: state.route_index(problem.n_visits()),
+        vehicle_of: state.routes.iter().map(|r| r.vehicle).collect(),
+        candidates: Vec::new(),
+        tried: Vec::with_capacity(GRANULAR_VISITS),
+    };
     for v in removed {
-        let routes = RouteIndex {
-            route_of: &route_of,
-            vehicle_of: &vehicle_of,
-        };
-        match best_insertion(problem, arcs, neighbours, params, state, routes, v, rng) {
+        match best_insertion(problem, arcs, neighbours, params, state, &mut scan, v, rng) {
             Some(Choice::Existing { route, position }) => {
                 state.route_mut(route).insert(problem, arcs, v, position);
-                route_of[v] = route;
+                scan.route_of[v] = route;
             }
             Some(Choice::NewRoute { vehicle }) => {
-                route_of[v] = state.routes.len();
-                vehicle_of.push(vehicle);
+                scan.route_of[v] = state.routes.len();
+                scan.vehicle_of.push(vehicle);
                 state.vehicle_used[vehicle] = true;
                 state.push_route(RouteState::new(problem, arcs, vehicle, vec![v]));
             }
@@ -308,14 +308,16 @@ pub(super) fn cheapest_new_route(
     best
 }
 
-/// Where the visits are during a recreate: the route of each visit
+/// What a recreate keeps between its insertions: the route of each visit
 /// (`usize::MAX` when none) and the vehicle of each route, kept beside the
 /// state so that a scan of all routes skips the ineligible ones without
-/// reading each route.
-#[derive(Clone, Copy)]
-struct RouteIndex<'a> {
-    route_of: &'a [usize],
-    vehicle_of: &'a [usize],
+/// reading each route; and the buffers of one insertion, reused (their
+/// allocations were a tenth of the insertion's time).
+struct Scan {
+    route_of: Vec<usize>,
+    vehicle_of: Vec<usize>,
+    candidates: Vec<(f64, usize, usize)>,
+    tried: Vec<usize>,
 }
 
 enum Choice {
@@ -331,39 +333,45 @@ fn best_insertion(
     neighbours: &Neighbours,
     params: &RecreateParams,
     state: &SearchState,
-    index: RouteIndex,
+    scan: &mut Scan,
     v: usize,
     rng: &mut impl Rng,
 ) -> Option<Choice> {
-    let mut candidates: Vec<(f64, usize, usize)> = Vec::new();
+    let Scan {
+        route_of,
+        vehicle_of,
+        candidates,
+        tried,
+    } = scan;
+    candidates.clear();
+    tried.clear();
     let gather = |r: usize, out: &mut Vec<(f64, usize, usize)>, rng: &mut dyn rand::RngCore| {
         positions_in_route(problem, arcs, state, r, v, params.blink_rate, out, rng);
     };
     // Granular first: only routes serving one of v's nearest visits; all
     // routes only when none of those can take it.
     let best = if state.routes.len() > GRANULAR_ROUTES {
-        let mut tried: Vec<usize> = Vec::with_capacity(GRANULAR_VISITS);
         for w in neighbours.of(v).take(GRANULAR_VISITS) {
-            let r = index.route_of[w];
+            let r = route_of[w];
             if r != usize::MAX && !tried.contains(&r) {
                 tried.push(r);
-                gather(r, &mut candidates, rng);
+                gather(r, candidates, rng);
             }
         }
-        cheapest_exact(problem, state, v, &mut candidates).or_else(|| {
+        cheapest_exact(problem, state, v, candidates).or_else(|| {
             candidates.clear();
             let others = (0..state.routes.len())
-                .filter(|&r| problem.compatible(index.vehicle_of[r], v) && !tried.contains(&r));
+                .filter(|&r| problem.compatible(vehicle_of[r], v) && !tried.contains(&r));
             for r in others {
-                gather(r, &mut candidates, rng);
+                gather(r, candidates, rng);
             }
-            cheapest_exact(problem, state, v, &mut candidates)
+            cheapest_exact(problem, state, v, candidates)
         })
     } else {
         for r in 0..state.routes.len() {
-            gather(r, &mut candidates, rng);
+            gather(r, candidates, rng);
         }
-        cheapest_exact(problem, state, v, &mut candidates)
+        cheapest_exact(problem, state, v, candidates)
     };
     let existing = best.map(|(cost, route, position)| (cost, Choice::Existing { route, position }));
     if state.routes.len() >= params.max_routes || (params.prefer_existing && existing.is_some()) {
