@@ -329,7 +329,8 @@ impl RouteState {
     /// placed it ran the schedule a second time after every checked move.
     pub fn break_position(&self, problem: &Problem) -> Option<usize> {
         if Self::needs_exact_check(problem, self.vehicle) && !self.visits.is_empty() {
-            schedule::simulate(problem, self.vehicle, &self.visits).and_then(|s| s.break_position)
+            schedule::simulate(problem, self.vehicle, self.visits.iter().copied())
+                .and_then(|s| s.break_position)
         } else {
             None
         }
@@ -365,7 +366,7 @@ impl RouteState {
             && ordered
             && self.bounds_feasible(problem)
             && (!Self::needs_exact_check(problem, k)
-                || schedule::simulate(problem, k, &self.visits).is_some())
+                || schedule::simulate(problem, k, self.visits.iter().copied()).is_some())
     }
 
     fn ranks_ascending(&self, problem: &Problem) -> bool {
@@ -477,11 +478,9 @@ impl RouteState {
     /// Whether the route with `visit` inserted at `p` passes the exact
     /// schedule (breaks, working time). Only called for vehicles that need it.
     pub fn exact_insertion_ok(&self, problem: &Problem, visit: usize, p: usize) -> bool {
-        let mut visits = Vec::with_capacity(self.visits.len() + 1);
-        visits.extend_from_slice(&self.visits[..p]);
-        visits.push(visit);
-        visits.extend_from_slice(&self.visits[p..]);
-        schedule::simulate(problem, self.vehicle, &visits).is_some()
+        let (before, after) = self.visits.split_at(p);
+        let visits = before.iter().chain([&visit]).chain(after).copied();
+        schedule::simulate(problem, self.vehicle, visits).is_some()
     }
 
     /// The cost of `vehicle` serving `visit` on a day with nothing else,

@@ -25,7 +25,11 @@ pub struct Schedule {
 }
 
 /// Simulates `visits` on `vehicle`; `None` when any rule breaks.
-pub fn simulate(problem: &Problem, vehicle: usize, visits: &[usize]) -> Option<Schedule> {
+pub fn simulate(
+    problem: &Problem,
+    vehicle: usize,
+    visits: impl IntoIterator<Item = usize>,
+) -> Option<Schedule> {
     let k = &problem.vehicles[vehicle];
     let take_break = |time: Time| {
         k.lunch_break.and_then(|b| {
@@ -53,9 +57,13 @@ pub fn simulate(problem: &Problem, vehicle: usize, visits: &[usize]) -> Option<S
     let mut location = k.start;
     // Just-in-time start of a day whose break is not before the first visit.
     let mut departure = k.shift.earliest;
-    for (pos, &v) in visits.iter().enumerate() {
+    let mut count = 0;
+    let mut load: i64 = 0;
+    for (pos, v) in visits.into_iter().enumerate() {
         offer_break(unbroken, pos, &mut before_first, &mut after_visit);
         let visit = &problem.visits[v];
+        count += 1;
+        load += visit.demand;
         let travel = problem.duration(location, visit.location);
         let serve = |time: Time| {
             visit
@@ -86,7 +94,7 @@ pub fn simulate(problem: &Problem, vehicle: usize, visits: &[usize]) -> Option<S
     let (end, break_position) = if k.lunch_break.is_none() {
         (finish(unbroken?, departure)?, None)
     } else {
-        offer_break(unbroken, visits.len(), &mut before_first, &mut after_visit);
+        offer_break(unbroken, count, &mut before_first, &mut after_visit);
         let later = after_visit.and_then(|(t, p)| finish(t, departure).map(|e| (e, p)));
         let first = before_first.and_then(|t| finish(t, k.shift.earliest).map(|e| (e, 0)));
         let (end, p) = match (later, first) {
@@ -97,7 +105,6 @@ pub fn simulate(problem: &Problem, vehicle: usize, visits: &[usize]) -> Option<S
         };
         (end, Some(p))
     };
-    let load: i64 = visits.iter().map(|&v| problem.visits[v].demand).sum();
     if load > k.capacity {
         return None;
     }

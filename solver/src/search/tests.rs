@@ -120,7 +120,7 @@ proptest! {
         for vehicle in 0..2 {
             for len in 1..=n.min(6) {
                 for window in order.windows(len) {
-                    if let Some(s) = schedule::simulate(&problem, vehicle, window) {
+                    if let Some(s) = schedule::simulate(&problem, vehicle, window.iter().copied()) {
                         let visits = window.to_vec();
                         let report = check(&problem, &lone_route(&problem, vehicle, visits, s.break_position));
                         let ignored = |v: &crate::checker::Violation| matches!(v,
@@ -166,7 +166,7 @@ proptest! {
                         report.violations.iter().all(ignored)
                     });
                     let load: i64 = window.iter().map(|&v| problem.visits[v].demand).sum();
-                    let accepted = schedule::simulate(&problem, vehicle, window).is_some();
+                    let accepted = schedule::simulate(&problem, vehicle, window.iter().copied()).is_some();
                     prop_assert_eq!(accepted, some_gap && load <= problem.vehicles[vehicle].capacity, "{:?}", window);
                 }
             }
