@@ -251,11 +251,21 @@ fn cheapest_exact(
             .copied()
             .min_by(|a, b| a.0.total_cmp(&b.0));
     }
-    candidates.sort_by(|a, b| a.0.total_cmp(&b.0));
-    candidates
-        .iter()
-        .copied()
-        .find(|&(_, r, p)| !needs_exact(r) || state.routes[r].exact_insertion_ok(problem, v, p))
+    // Usually the cheapest passes, so select rather than sort: the first
+    // of the cheapest each time (a stable sort's order), a failed one
+    // struck off by an infinite cost.
+    loop {
+        let (i, &best) = candidates
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.0.is_finite())
+            .min_by(|a, b| a.1 .0.total_cmp(&b.1 .0))?;
+        let (_, r, p) = best;
+        if !needs_exact(r) || state.routes[r].exact_insertion_ok(problem, v, p) {
+            return Some(best);
+        }
+        candidates[i].0 = f64::INFINITY;
+    }
 }
 
 /// How many positions are tried before the next blink: geometric, so each
