@@ -35,7 +35,8 @@ pub(super) fn cheapest_place(
             }
         }
     }
-    if let Some((cost, vehicle)) = cheapest_new_route(problem, arcs, state, v) {
+    let beat = best.as_ref().map_or(f64::INFINITY, |(c, _)| *c);
+    if let Some((cost, vehicle)) = cheapest_new_route(problem, arcs, state, v, beat) {
         if best.is_none_or(|(c, _)| cost < c) {
             best = Some((cost, Place::NewRoute { vehicle }));
         }

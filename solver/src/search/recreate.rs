@@ -287,12 +287,14 @@ fn positions_before_blink(blink_rate: f64, rng: &mut dyn rand::RngCore) -> usize
 /// The cheapest free vehicle to open a route for `v` alone, with the cost
 /// (travel plus the vehicle's fixed cost). Vehicles of one class are tried
 /// once, except the visit's published vehicle, which alone costs nothing
-/// to keep.
+/// to keep. Vehicles that cannot cost `beat` or less are not checked (the
+/// caller has a place of that cost), so the answer may then be `None`.
 pub(super) fn cheapest_new_route(
     problem: &Problem,
     arcs: &ArcCost,
     state: &SearchState,
     v: usize,
+    beat: f64,
 ) -> Option<(f64, usize)> {
     let mut best: Option<(f64, usize)> = None;
     let mut tried: Vec<VehicleClass> = Vec::new();
@@ -307,6 +309,18 @@ pub(super) fn cheapest_new_route(
                 continue;
             }
             tried.push(class);
+        }
+        // The drive out alone is a lower bound, read from the table: the
+        // full check builds a route and, for drivers with a break,
+        // simulates it, and on field days it rarely beats an open route.
+        let bound = best.map_or(beat, |(c, _)| c.min(beat));
+        let drive_out = arcs.arc(
+            problem,
+            problem.vehicles[k].start,
+            problem.visits[v].location,
+        );
+        if drive_out + problem.assignment_cost(v, k) + arcs.vehicle(problem, k) > bound {
+            continue;
         }
         if let Some(delta) = RouteState::alone_delta(problem, arcs, k, v) {
             let cost = delta + arcs.vehicle(problem, k);
@@ -387,7 +401,8 @@ fn best_insertion(
     if state.routes.len() >= params.max_routes || (params.prefer_existing && existing.is_some()) {
         return existing.map(|(_, c)| c);
     }
-    let new_best = cheapest_new_route(problem, arcs, state, v);
+    let beat = existing.as_ref().map_or(f64::INFINITY, |(c, _)| *c);
+    let new_best = cheapest_new_route(problem, arcs, state, v, beat);
     match (existing, new_best) {
         (Some((c, choice)), Some((n, _))) if c <= n => Some(choice),
         (Some((_, choice)), None) => Some(choice),
