@@ -261,11 +261,7 @@ impl DenseMatrix {
     /// Distance from `from` to `to`.
     #[inline]
     pub fn distance(&self, from: usize, to: usize) -> Distance {
-        match &self.cells {
-            Cells::Same(t) => t[from * self.n + to],
-            Cells::Pairs(t) => t[from * self.n + to].0,
-            Cells::Whole(t) => Distance::from(t[from * self.n + to].0),
-        }
+        self.leg(from, to).0
     }
 
     /// Distance and duration from `from` to `to`, read together.
@@ -282,11 +278,7 @@ impl DenseMatrix {
     /// Duration from `from` to `to`.
     #[inline]
     pub fn duration(&self, from: usize, to: usize) -> Time {
-        match &self.cells {
-            Cells::Same(t) => t[from * self.n + to],
-            Cells::Pairs(t) => t[from * self.n + to].1,
-            Cells::Whole(t) => Time::from(t[from * self.n + to].1),
-        }
+        self.leg(from, to).1
     }
 }
 

@@ -77,12 +77,7 @@ impl ArcCost {
     /// Weighted cost of travelling from location `a` to `b`.
     #[inline]
     pub fn arc(&self, problem: &Problem, a: usize, b: usize) -> f64 {
-        let d = self.distance_weight * problem.distance(a, b);
-        if self.time_weight == 0.0 {
-            d
-        } else {
-            d + self.time_weight * problem.duration(a, b)
-        }
+        self.arc_and_duration(problem, a, b).0
     }
 
     /// Weighted cost and duration of travelling from `a` to `b`, from one

@@ -245,15 +245,9 @@ fn cheapest_exact(
     candidates: &mut [(f64, usize, usize)],
 ) -> Option<(f64, usize, usize)> {
     let needs_exact = |r: usize| RouteState::needs_exact_check(problem, state.routes[r].vehicle);
-    if !candidates.iter().any(|&(_, r, _)| needs_exact(r)) {
-        return candidates
-            .iter()
-            .copied()
-            .min_by(|a, b| a.0.total_cmp(&b.0));
-    }
-    // Usually the cheapest passes, so select rather than sort: the first
-    // of the cheapest each time (a stable sort's order), a failed one
-    // struck off by an infinite cost.
+    // Usually the cheapest passes (always, without exact checks), so
+    // select rather than sort: the first of the cheapest each time (a
+    // stable sort's order), a failed one struck off by an infinite cost.
     loop {
         let (i, &best) = candidates
             .iter()

@@ -344,8 +344,8 @@ impl RouteState {
         // arrivals alone would let a late return through.
         let m = self.visits.len();
         let vehicle = &problem.vehicles[self.vehicle];
-        let back = self.nodes[m].departure
-            + problem.duration(self.nodes[m].location, self.nodes[m + 1].location);
+        // The end node's earliest arrival: back from the last visit.
+        let back = self.nodes[m + 1].departure;
         self.nodes.iter().all(|n| n.departure.is_finite())
             && back <= vehicle.shift.latest + EPS
             && self.load <= vehicle.capacity
