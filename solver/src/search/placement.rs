@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use super::cost::ArcCost;
-use super::recreate::cheapest_new_route;
+use super::recreate::{cheapest_new_route, FreeVehicles};
 use super::route_state::RouteState;
 use super::state::SearchState;
 use crate::model::Problem;
@@ -36,7 +36,9 @@ pub(super) fn cheapest_place(
         }
     }
     let beat = best.as_ref().map_or(f64::INFINITY, |(c, _)| *c);
-    if let Some((cost, vehicle)) = cheapest_new_route(problem, arcs, state, v, beat) {
+    if let Some((cost, vehicle)) =
+        cheapest_new_route(problem, arcs, &FreeVehicles::of(problem, state), v, beat)
+    {
         if best.is_none_or(|(c, _)| cost < c) {
             best = Some((cost, Place::NewRoute { vehicle }));
         }

@@ -13,6 +13,7 @@ use rand::Rng;
 use super::cost::ArcCost;
 use super::neighbours::Neighbours;
 use super::route_state::{NodeLink, RouteState};
+use super::ruin::Removal;
 use super::state::SearchState;
 use crate::model::{Problem, VehicleClass, EPS};
 
@@ -59,10 +60,19 @@ pub fn greedy_insert(
     neighbours: &Neighbours,
     params: &RecreateParams,
     state: &mut SearchState,
-    removed: Vec<usize>,
+    removed: impl Into<Removal>,
     rng: &mut impl Rng,
 ) {
-    greedy_insert_first(problem, arcs, neighbours, params, state, removed, None, rng);
+    greedy_insert_first(
+        problem,
+        arcs,
+        neighbours,
+        params,
+        state,
+        removed.into(),
+        None,
+        rng,
+    );
 }
 
 /// [`greedy_insert`], with `first` (not in `removed` nor in the pool)
@@ -74,10 +84,19 @@ pub fn greedy_insert_first(
     neighbours: &Neighbours,
     params: &RecreateParams,
     state: &mut SearchState,
-    mut removed: Vec<usize>,
+    removal: Removal,
     first: Option<usize>,
     rng: &mut impl Rng,
 ) {
+    let Removal {
+        visits: mut removed,
+        route_of,
+    } = removal;
+    let route_of = if route_of.len() == problem.n_visits() {
+        route_of
+    } else {
+        state.route_index(problem.n_visits())
+    };
     let ruined = removed.len();
     let kept = retry_unassigned(problem, neighbours, state, &mut removed, rng);
     let left_out: Vec<usize> = removed[ruined..].to_vec();
@@ -100,8 +119,9 @@ pub fn greedy_insert_first(
         removed.insert(0, v);
     }
     let mut scan = Scan {
-        route_of: state.route_index(problem.n_visits()),
+        route_of,
         vehicle_of: state.routes.iter().map(|r| r.vehicle).collect(),
+        free: FreeVehicles::of(problem, state),
         candidates: Vec::new(),
         tried: Vec::with_capacity(GRANULAR_VISITS),
     };
@@ -114,6 +134,7 @@ pub fn greedy_insert_first(
             Some(Choice::NewRoute { vehicle }) => {
                 scan.route_of[v] = state.routes.len();
                 scan.vehicle_of.push(vehicle);
+                scan.free.take(vehicle);
                 state.vehicle_used[vehicle] = true;
                 state.push_route(RouteState::new(problem, arcs, vehicle, vec![v]));
             }
@@ -278,6 +299,39 @@ fn positions_before_blink(blink_rate: f64, rng: &mut dyn rand::RngCore) -> usize
     }
 }
 
+/// The vehicles without a route, ascending, each with a number for its
+/// class, so that opening a route tries each class once by comparing
+/// numbers. Kept through a recreate: looking at every vehicle on every
+/// insertion, to find the few free ones, was a fortieth of the search.
+pub(super) struct FreeVehicles {
+    /// `(vehicle, class)` pairs; equal classes have equal numbers.
+    list: Vec<(usize, usize)>,
+}
+
+impl FreeVehicles {
+    /// The vehicles of `state` without a route.
+    pub(super) fn of(problem: &Problem, state: &SearchState) -> Self {
+        let mut classes: Vec<VehicleClass> = Vec::new();
+        let list = (0..problem.vehicles.len())
+            .filter(|&k| !state.vehicle_used[k])
+            .map(|k| {
+                let class = VehicleClass::of(problem, k);
+                let number = classes.iter().position(|c| *c == class).unwrap_or_else(|| {
+                    classes.push(class);
+                    classes.len() - 1
+                });
+                (k, number)
+            })
+            .collect();
+        Self { list }
+    }
+
+    /// Vehicle `k` got a route.
+    fn take(&mut self, k: usize) {
+        self.list.retain(|&(f, _)| f != k);
+    }
+}
+
 /// The cheapest free vehicle to open a route for `v` alone, with the cost
 /// (travel plus the vehicle's fixed cost). Vehicles of one class are tried
 /// once, except the visit's published vehicle, which alone costs nothing
@@ -286,19 +340,18 @@ fn positions_before_blink(blink_rate: f64, rng: &mut dyn rand::RngCore) -> usize
 pub(super) fn cheapest_new_route(
     problem: &Problem,
     arcs: &ArcCost,
-    state: &SearchState,
+    free: &FreeVehicles,
     v: usize,
     beat: f64,
 ) -> Option<(f64, usize)> {
     let mut best: Option<(f64, usize)> = None;
-    let mut tried: Vec<VehicleClass> = Vec::new();
+    let mut tried: Vec<usize> = Vec::new();
     let published = problem.visits[v].reassignment.map(|r| r.vehicle);
-    for k in 0..problem.vehicles.len() {
-        if state.vehicle_used[k] || !problem.may_serve(k, v) {
+    for &(k, class) in &free.list {
+        if !problem.may_serve(k, v) {
             continue;
         }
         if published != Some(k) {
-            let class = VehicleClass::of(problem, k);
             if tried.contains(&class) {
                 continue;
             }
@@ -329,11 +382,13 @@ pub(super) fn cheapest_new_route(
 /// What a recreate keeps between its insertions: the route of each visit
 /// (`usize::MAX` when none) and the vehicle of each route, kept beside the
 /// state so that a scan of all routes skips the ineligible ones without
-/// reading each route; and the buffers of one insertion, reused (their
-/// allocations were a tenth of the insertion's time).
+/// reading each route; the free vehicles; and the buffers of one
+/// insertion, reused (their allocations were a tenth of the insertion's
+/// time).
 struct Scan {
     route_of: Vec<usize>,
     vehicle_of: Vec<usize>,
+    free: FreeVehicles,
     candidates: Vec<(f64, usize, usize)>,
     tried: Vec<usize>,
 }
@@ -358,6 +413,7 @@ fn best_insertion(
     let Scan {
         route_of,
         vehicle_of,
+        free,
         candidates,
         tried,
     } = scan;
@@ -396,7 +452,7 @@ fn best_insertion(
         return existing.map(|(_, c)| c);
     }
     let beat = existing.as_ref().map_or(f64::INFINITY, |(c, _)| *c);
-    let new_best = cheapest_new_route(problem, arcs, state, v, beat);
+    let new_best = cheapest_new_route(problem, arcs, free, v, beat);
     match (existing, new_best) {
         (Some((c, choice)), Some((n, _))) if c <= n => Some(choice),
         (Some((_, choice)), None) => Some(choice),
