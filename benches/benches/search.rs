@@ -86,7 +86,7 @@ fn bench_search(c: &mut Criterion) {
         max_routes: problem.vehicles.len(),
         prefer_existing: false,
         left_out_first: false,
-        travel_order_when_complete: true,
+        rejects_short_steps: true,
     };
     group.bench_function("sisr/one ruin-and-recreate iteration (RC1_10_1)", |b| {
         let mut rng = ChaCha8Rng::seed_from_u64(2);

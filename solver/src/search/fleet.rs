@@ -57,7 +57,7 @@ pub fn minimise_fleet(
             max_routes: target,
             prefer_existing: true,
             left_out_first: false,
-            travel_order_when_complete: false,
+            rejects_short_steps: false,
         };
         let absence_sum = |s: &SearchState, absence: &[u64]| -> u64 {
             s.unassigned.iter().map(|&v| absence[v]).sum()

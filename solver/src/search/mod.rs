@@ -161,7 +161,7 @@ fn run_one(
         max_routes,
         prefer_existing: hierarchical,
         left_out_first: false,
-        travel_order_when_complete: true,
+        rejects_short_steps: true,
     };
     let phase = Phase {
         started: Instant::now(),

@@ -347,7 +347,7 @@ mod tests {
             max_routes: 2,
             prefer_existing: false,
             left_out_first: false,
-            travel_order_when_complete: false,
+            rejects_short_steps: false,
         };
         for seed in 0..20 {
             let mut rng = ChaCha8Rng::seed_from_u64(seed);

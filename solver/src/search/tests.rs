@@ -384,7 +384,7 @@ fn a_new_route_respects_capacity() {
         max_routes: 2,
         prefer_existing: false,
         left_out_first: false,
-        travel_order_when_complete: false,
+        rejects_short_steps: false,
     };
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(1);
     let neighbours = Neighbours::new(&problem, 4);
@@ -400,4 +400,80 @@ fn a_new_route_respects_capacity() {
     assert!(check(&problem, &state.to_solution(&problem)).is_feasible());
     assert_eq!(state.routes.len(), 1);
     assert_eq!(state.routes[0].vehicle, 0);
+}
+
+/// A search that rejects every step serving less gives up a recreate at
+/// the first visit that fits nowhere, and leaves the rest out with it
+/// (never losing one); other searches go on placing the rest.
+#[test]
+fn recreate_gives_up_a_lost_step_only_when_told() {
+    use super::neighbours::Neighbours;
+    use super::recreate::{greedy_insert, RecreateParams};
+    use super::state::SearchState;
+    use crate::model::{
+        DenseMatrix, Euclidean, ProblemBuilder, Rounding, TimeWindow, Vehicle, Visit,
+    };
+    use rand::SeedableRng;
+    let travel = DenseMatrix::from_model(&Euclidean {
+        coords: vec![(0.0, 0.0), (10.0, 0.0)],
+        rounding: Rounding::Exact,
+    });
+    let mut b = ProblemBuilder::new("lost-step", travel);
+    // Too long for the shift even alone; the other one fits. Both may be
+    // left out, so that the checker judges the routes alone.
+    for (id, service) in [("too-long", 90.0), ("short", 10.0)] {
+        let mut visit = Visit::new(id, 1, service, 1, TimeWindow::new(0.0, 100.0));
+        visit.required = false;
+        b.visit(visit);
+    }
+    b.vehicle(Vehicle {
+        id: "van".into(),
+        start: 0,
+        end: Some(0),
+        shift: TimeWindow::new(0.0, 100.0),
+        capacity: 10,
+        skills: crate::model::SkillSet::new(),
+        fixed_cost: 0.0,
+        max_working_time: None,
+        lunch_break: None,
+    });
+    let problem = b.build().expect("valid");
+    let arcs = ArcCost::new(&Objective::default());
+    let neighbours = Neighbours::new(&problem, 1);
+    let empty = Solution {
+        routes: Vec::new(),
+        unassigned: Vec::new(),
+    };
+    let mut gave_up = 0;
+    for rejects_short_steps in [false, true] {
+        let params = RecreateParams {
+            blink_rate: 0.0,
+            max_routes: 1,
+            prefer_existing: false,
+            left_out_first: false,
+            rejects_short_steps,
+        };
+        for seed in 0..40 {
+            let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+            let mut state = SearchState::from_solution(&problem, &arcs, &empty);
+            greedy_insert(
+                &problem,
+                &arcs,
+                &neighbours,
+                &params,
+                &mut state,
+                vec![0, 1],
+                &mut rng,
+            );
+            let solution = state.to_solution(&problem);
+            assert_eq!(solution.unassigned.len() + state.served(), 2, "none lost");
+            assert!(solution.unassigned.contains(&0));
+            if state.served() == 0 {
+                assert!(rejects_short_steps, "seed {seed}: gave up untold");
+                gave_up += 1;
+            }
+            assert!(check(&problem, &solution).is_feasible());
+        }
+    }
+    assert!(gave_up > 0, "the long visit came first in some order");
 }

@@ -80,7 +80,7 @@ pub fn warm_start(
         max_routes: m,
         prefer_existing: false,
         left_out_first: false,
-        travel_order_when_complete: false,
+        rejects_short_steps: false,
     };
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     greedy_insert(

@@ -124,7 +124,7 @@ proptest! {
             max_routes: problem.vehicles.len(),
             prefer_existing: hierarchical,
             left_out_first: false,
-            travel_order_when_complete: false,
+            rejects_short_steps: false,
         };
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let (mut pool, best, last) = random_walk(&ctx, &recreate, 60, &mut rng);
@@ -148,7 +148,7 @@ fn recombination_improves_a_poor_seed() {
             max_routes: problem.vehicles.len(),
             prefer_existing: false,
             left_out_first: false,
-            travel_order_when_complete: false,
+            rejects_short_steps: false,
         };
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let (mut pool, _, last) = random_walk(&ctx, &recreate, 200, &mut rng);
