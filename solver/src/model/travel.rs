@@ -280,6 +280,32 @@ impl DenseMatrix {
     pub fn duration(&self, from: usize, to: usize) -> Time {
         self.leg(from, to).1
     }
+
+    /// The table between `locations` alone: its location `i` is
+    /// `locations[i]`. Callers pass them ascending, so that places near
+    /// in the whole table stay near in the part.
+    pub fn submatrix(&self, locations: &[usize]) -> Self {
+        fn pick<T: Copy>(n: usize, table: &[T], locations: &[usize]) -> Vec<T> {
+            let mut out = Vec::with_capacity(locations.len() * locations.len());
+            for &a in locations {
+                let row = &table[a * n..(a + 1) * n];
+                out.extend(locations.iter().map(|&b| row[b]));
+            }
+            out
+        }
+        let cells = match &self.cells {
+            Cells::Same(t) => Cells::Same(pick(self.n, t, locations)),
+            Cells::Pairs(t) => Cells::Pairs(pick(self.n, t, locations)),
+            Cells::Whole(t) => Cells::Whole(pick(self.n, t, locations)),
+        };
+        Self {
+            n: locations.len(),
+            cells,
+            // A part of a symmetric table is symmetric; a part of an
+            // asymmetric one is treated as asymmetric, which is only slower.
+            symmetric: self.symmetric,
+        }
+    }
 }
 
 /// The `n * n` row-major table of `cell(i, j)`, rows in parallel; when
