@@ -32,12 +32,6 @@ enum Command {
     Keys(cli::keys::KeysArgs),
 }
 
-/// mimalloc instead of the system allocator: a search step copies and
-/// drops a few small routes, and glibc's malloc and free were a twentieth
-/// of a field-2000 run.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> std::process::ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
