@@ -30,7 +30,7 @@ impl Problem {
             local[global] = Some(k);
         }
         let renumber = |k: usize| local[k].unwrap_or(ELSEWHERE);
-        let sub_visits: Vec<_> = visits
+        let mut sub_visits: Vec<_> = visits
             .iter()
             .map(|&v| {
                 let mut visit = self.visits[v].clone();
@@ -47,7 +47,6 @@ impl Problem {
             .collect();
         let mut sub_vehicles: Vec<_> = vehicles.iter().map(|&k| self.vehicles[k].clone()).collect();
         let compatible = compatibility(&sub_visits, &sub_vehicles);
-        let mut sub_visits = sub_visits;
         let mut locations: Vec<usize> = sub_visits
             .iter()
             .map(|v| v.location)

@@ -94,11 +94,7 @@ pub fn greedy_insert_first(
         visits: mut removed,
         route_of,
     } = removal;
-    let route_of = if route_of.len() == problem.n_visits() {
-        route_of
-    } else {
-        state.route_index(problem.n_visits())
-    };
+    let route_of = route_of.unwrap_or_else(|| state.route_index(problem.n_visits()));
     let ruined = removed.len();
     let kept = retry_unassigned(problem, neighbours, state, &mut removed, rng);
     let left_out: Vec<usize> = removed[ruined..].to_vec();

@@ -44,15 +44,15 @@ impl Default for RuinParams {
 pub struct Removal {
     /// The removed visits.
     pub visits: Vec<usize>,
-    /// Route of each visit of the problem; empty when not known.
-    pub route_of: Vec<usize>,
+    /// Route of each visit of the problem, when known.
+    pub route_of: Option<Vec<usize>>,
 }
 
 impl From<Vec<usize>> for Removal {
     fn from(visits: Vec<usize>) -> Self {
         Self {
             visits,
-            route_of: Vec::new(),
+            route_of: None,
         }
     }
 }
@@ -187,7 +187,7 @@ fn indexed(
     }
     Removal {
         visits: removed,
-        route_of,
+        route_of: Some(route_of),
     }
 }
 

@@ -410,34 +410,16 @@ fn recreate_gives_up_a_lost_step_only_when_told() {
     use super::neighbours::Neighbours;
     use super::recreate::{greedy_insert, RecreateParams};
     use super::state::SearchState;
-    use crate::model::{
-        DenseMatrix, Euclidean, ProblemBuilder, Rounding, TimeWindow, Vehicle, Visit,
-    };
+    use crate::model::{TimeWindow, Visit};
     use rand::SeedableRng;
-    let travel = DenseMatrix::from_model(&Euclidean {
-        coords: vec![(0.0, 0.0), (10.0, 0.0)],
-        rounding: Rounding::Exact,
-    });
-    let mut b = ProblemBuilder::new("lost-step", travel);
     // Too long for the shift even alone; the other one fits. Both may be
     // left out, so that the checker judges the routes alone.
-    for (id, service) in [("too-long", 90.0), ("short", 10.0)] {
+    let visits = [("too-long", 90.0), ("short", 10.0)].map(|(id, service)| {
         let mut visit = Visit::new(id, 1, service, 1, TimeWindow::new(0.0, 100.0));
         visit.required = false;
-        b.visit(visit);
-    }
-    b.vehicle(Vehicle {
-        id: "van".into(),
-        start: 0,
-        end: Some(0),
-        shift: TimeWindow::new(0.0, 100.0),
-        capacity: 10,
-        skills: crate::model::SkillSet::new(),
-        fixed_cost: 0.0,
-        max_working_time: None,
-        lunch_break: None,
+        visit
     });
-    let problem = b.build().expect("valid");
+    let problem = on_a_line(&[10.0], visits.to_vec());
     let arcs = ArcCost::new(&Objective::default());
     let neighbours = Neighbours::new(&problem, 1);
     let empty = Solution {
