@@ -160,22 +160,46 @@ impl ProblemBuilder {
         if self.vehicles.is_empty() && !self.visits.is_empty() {
             return Err(ModelError::Problem("no vehicles".into()));
         }
-        let compatible = compatibility(&self.visits, &self.vehicles);
-        Ok(Problem {
-            name: self.name,
-            visits: self.visits,
-            vehicles: self.vehicles,
-            travel: std::sync::Arc::new(self.travel),
-            compatible,
-        })
+        Ok(assemble(
+            self.name,
+            self.visits,
+            self.vehicles,
+            std::sync::Arc::new(self.travel),
+        ))
     }
+}
+
+/// The problem of checked parts, with its per-visit caches.
+pub(super) fn assemble(
+    name: String,
+    visits: Vec<Visit>,
+    vehicles: Vec<Vehicle>,
+    travel: std::sync::Arc<DenseMatrix>,
+) -> Problem {
+    let compatible = compatibility(&visits, &vehicles);
+    let mut problem = Problem {
+        name,
+        visits,
+        vehicles,
+        travel,
+        compatible,
+        drivers: Vec::new(),
+    };
+    problem.drivers = (0..problem.n_visits())
+        .map(|v| {
+            (0..problem.vehicles.len())
+                .filter(|&k| problem.may_serve(k, v))
+                .count()
+        })
+        .collect();
+    problem
 }
 
 /// `compatible[i * m + k]` (m vehicles): vehicle `k` holds visit `i`'s
 /// skills and is among its allowed vehicles. Visit-major, because the
 /// search asks about one visit and many vehicles (the routes a recreate
 /// scans), and then one cache line answers for 64 of them.
-pub(super) fn compatibility(visits: &[Visit], vehicles: &[Vehicle]) -> Vec<bool> {
+fn compatibility(visits: &[Visit], vehicles: &[Vehicle]) -> Vec<bool> {
     let m = vehicles.len();
     let mut compatible = vec![false; visits.len() * m];
     for (i, visit) in visits.iter().enumerate() {

@@ -163,12 +163,15 @@ pub struct Problem {
     pub visits: Vec<Visit>,
     /// Vehicles, indexed `0..vehicles.len()`.
     pub vehicles: Vec<Vehicle>,
-    /// Travel distance and duration between locations, shared with the
-    /// regional subproblems of a large search (see [`Problem::restricted`]).
+    /// Travel distance and duration between locations (a regional
+    /// subproblem has its own part, see [`Problem::restricted`]).
     pub travel: Arc<DenseMatrix>,
     /// `compatible[i * n_vehicles + k]`: vehicle `k` may serve visit `i`
     /// (skills and allowed vehicles), precomputed once.
     compatible: Vec<bool>,
+    /// Number of vehicles that [`Problem::may_serve`] each visit,
+    /// precomputed once: recreate orders removed visits by it.
+    drivers: Vec<usize>,
 }
 
 impl Problem {
@@ -193,6 +196,12 @@ impl Problem {
     #[inline]
     pub fn compatible(&self, vehicle: usize, visit: usize) -> bool {
         self.compatible[visit * self.vehicles.len() + vehicle]
+    }
+
+    /// Number of vehicles that may serve visit `visit`.
+    #[inline]
+    pub fn drivers_for(&self, visit: usize) -> usize {
+        self.drivers[visit]
     }
 
     /// Whether vehicle `vehicle` may take visit `visit` at all: eligible,

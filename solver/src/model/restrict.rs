@@ -11,7 +11,7 @@
 
 use std::sync::Arc;
 
-use super::builder::compatibility;
+use super::builder::assemble;
 use super::{Problem, Reassignment};
 
 /// Marks a published vehicle that is not part of the subproblem: every
@@ -46,7 +46,6 @@ impl Problem {
             })
             .collect();
         let mut sub_vehicles: Vec<_> = vehicles.iter().map(|&k| self.vehicles[k].clone()).collect();
-        let compatible = compatibility(&sub_visits, &sub_vehicles);
         let mut locations: Vec<usize> = sub_visits
             .iter()
             .map(|v| v.location)
@@ -69,13 +68,12 @@ impl Problem {
             vehicle.start = local_location[vehicle.start];
             vehicle.end = vehicle.end.map(|e| local_location[e]);
         }
-        Problem {
-            name: self.name.clone(),
-            visits: sub_visits,
-            vehicles: sub_vehicles,
-            travel: Arc::new(self.travel.submatrix(&locations)),
-            compatible,
-        }
+        assemble(
+            self.name.clone(),
+            sub_visits,
+            sub_vehicles,
+            Arc::new(self.travel.submatrix(&locations)),
+        )
     }
 }
 

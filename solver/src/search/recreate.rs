@@ -203,15 +203,14 @@ fn sort_removed(problem: &Problem, removed: &mut [usize], tiered: bool, rng: &mu
         let k = &problem.vehicles[0];
         problem.distance(k.start, problem.visits[v].location)
     };
-    let drivers = |v: usize| {
-        (0..problem.vehicles.len())
-            .filter(|&k| problem.may_serve(k, v))
-            .count()
-    };
     match rng.gen_range(0..11) {
         0..=3 => {}
-        4..=7 => removed
-            .sort_by_cached_key(|&v| (drivers(v), std::cmp::Reverse(problem.visits[v].demand))),
+        4..=7 => removed.sort_by_key(|&v| {
+            (
+                problem.drivers_for(v),
+                std::cmp::Reverse(problem.visits[v].demand),
+            )
+        }),
         8..=9 => removed.sort_by(|&a, &b| depot_distance(b).total_cmp(&depot_distance(a))),
         _ => removed.sort_by(|&a, &b| depot_distance(a).total_cmp(&depot_distance(b))),
     }

@@ -344,7 +344,7 @@ fn regional_search_is_valid_reproducible_and_never_worse() {
 #[test]
 fn a_new_route_respects_capacity() {
     use super::neighbours::Neighbours;
-    use super::recreate::{greedy_insert, RecreateParams};
+    use super::recreate::greedy_insert;
     use super::state::SearchState;
     use crate::model::{
         DenseMatrix, Euclidean, ProblemBuilder, Rounding, TimeWindow, Vehicle, Visit,
@@ -379,13 +379,7 @@ fn a_new_route_respects_capacity() {
             unassigned: Vec::new(),
         },
     );
-    let params = RecreateParams {
-        blink_rate: 0.0,
-        max_routes: 2,
-        prefer_existing: false,
-        left_out_first: false,
-        rejects_short_steps: false,
-    };
+    let params = plain_recreate(2, false);
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(1);
     let neighbours = Neighbours::new(&problem, 4);
     greedy_insert(
@@ -402,13 +396,25 @@ fn a_new_route_respects_capacity() {
     assert_eq!(state.routes[0].vehicle, 0);
 }
 
+/// Recreate without blinks, new routes or left-out visits first, up to
+/// `max_routes` routes.
+fn plain_recreate(max_routes: usize, rejects_short_steps: bool) -> super::recreate::RecreateParams {
+    super::recreate::RecreateParams {
+        blink_rate: 0.0,
+        max_routes,
+        prefer_existing: false,
+        left_out_first: false,
+        rejects_short_steps,
+    }
+}
+
 /// A search that rejects every step serving less gives up a recreate at
 /// the first visit that fits nowhere, and leaves the rest out with it
 /// (never losing one); other searches go on placing the rest.
 #[test]
 fn recreate_gives_up_a_lost_step_only_when_told() {
     use super::neighbours::Neighbours;
-    use super::recreate::{greedy_insert, RecreateParams};
+    use super::recreate::greedy_insert;
     use super::state::SearchState;
     use crate::model::{TimeWindow, Visit};
     use rand::SeedableRng;
@@ -428,13 +434,7 @@ fn recreate_gives_up_a_lost_step_only_when_told() {
     };
     let mut gave_up = 0;
     for rejects_short_steps in [false, true] {
-        let params = RecreateParams {
-            blink_rate: 0.0,
-            max_routes: 1,
-            prefer_existing: false,
-            left_out_first: false,
-            rejects_short_steps,
-        };
+        let params = plain_recreate(1, rejects_short_steps);
         for seed in 0..40 {
             let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
             let mut state = SearchState::from_solution(&problem, &arcs, &empty);
