@@ -15,6 +15,7 @@ mod make_room;
 mod moves;
 pub mod neighbours;
 mod placement;
+mod priority_repair;
 pub mod recombine;
 pub mod recreate;
 pub(crate) mod regions;
@@ -181,7 +182,7 @@ fn run_one(
     });
     let check = budget_stop(total);
     if regional(problem, params.threads) {
-        let best = regions::anneal_in_regions(
+        let mut best = regions::anneal_in_regions(
             &ctx,
             state,
             &recreate,
@@ -191,6 +192,9 @@ fn run_one(
             &mut || check(&mut None),
             &mut |best| report(problem, params, stop, &best.to_solution(problem), progress),
         );
+        if priority_repair::keep_priority_promise(problem, &ctx.arcs, &mut best) > 0 {
+            report(problem, params, stop, &best.to_solution(problem), progress);
+        }
         return best.to_solution(problem);
     }
     let mut best = anneal(
@@ -204,7 +208,10 @@ fn run_one(
         &mut || check(&mut iterations_left),
         &mut |best, _| report(problem, params, stop, &best.to_solution(problem), progress),
     );
-    if make_room::make_room(problem, &ctx.arcs, &mut best) > 0 {
+    if make_room::make_room(problem, &ctx.arcs, &mut best)
+        + priority_repair::keep_priority_promise(problem, &ctx.arcs, &mut best)
+        > 0
+    {
         report(problem, params, stop, &best.to_solution(problem), progress);
     }
     best.to_solution(problem)
