@@ -18,12 +18,12 @@
 //! fits, and keeps the cheapest outcome; it repeats until a whole pass
 //! serves nothing more, so its end state is the proof.
 
-use super::cost::{ArcCost, Cost};
 use super::make_room::make_room;
 use super::placement::{apply, cheapest_place, with_reduced_route};
 use super::state::SearchState;
+use crate::model::Objective;
 use crate::model::Problem;
-use crate::solve::Objective;
+use crate::model::{ArcCost, Cost};
 
 /// Most visits a left-out visit may take the place of on one route.
 pub const MAX_EJECTED: usize = 2;
