@@ -18,9 +18,7 @@ mod placement;
 pub mod recombine;
 pub mod recreate;
 pub(crate) mod regions;
-pub mod route_state;
 pub mod ruin;
-mod schedule;
 pub mod state;
 
 use std::time::Instant;
