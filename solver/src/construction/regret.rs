@@ -52,7 +52,7 @@ pub fn regret_insertion(problem: &Problem, objective: &Objective) -> Solution {
             .iter()
             .position(|r| problem.visits[v].vehicle_lock == Some(r.vehicle));
         if let Some(r) = open {
-            match cheapest(problem, objective, &routes[r], v) {
+            match cheapest(problem, &arcs, &routes[r], v) {
                 Some(c) => routes[r].insert(problem, &arcs, v, c.position),
                 None => unassigned.push(v),
             }
@@ -80,7 +80,7 @@ pub fn regret_insertion(problem: &Problem, objective: &Objective) -> Solution {
             .collect();
         for r in 0..routes.len() {
             for &v in &pending {
-                best[r][v] = cheapest(problem, objective, &routes[r], v);
+                best[r][v] = cheapest(problem, &arcs, &routes[r], v);
             }
         }
         while !pending.is_empty() {
@@ -123,7 +123,7 @@ pub fn regret_insertion(problem: &Problem, objective: &Objective) -> Solution {
                     let v = pending.swap_remove(i);
                     routes[r].insert(problem, &arcs, v, p);
                     for &w in &pending {
-                        best[r][w] = cheapest(problem, objective, &routes[r], w);
+                        best[r][w] = cheapest(problem, &arcs, &routes[r], w);
                     }
                 }
                 None => {
@@ -144,7 +144,7 @@ pub fn regret_insertion(problem: &Problem, objective: &Objective) -> Solution {
                             best.push(vec![None; n]);
                             let r = routes.len() - 1;
                             for &w in &pending {
-                                best[r][w] = cheapest(problem, objective, &routes[r], w);
+                                best[r][w] = cheapest(problem, &arcs, &routes[r], w);
                             }
                         }
                         None => unassigned.push(seed),
@@ -207,7 +207,7 @@ fn seed_score(problem: &Problem, visit: usize) -> f64 {
 /// Cheapest feasible position of `visit` in `route`, if any.
 fn cheapest(
     problem: &Problem,
-    objective: &Objective,
+    arcs: &ArcCost,
     route: &RouteState,
     visit: usize,
 ) -> Option<Candidate> {
@@ -222,7 +222,7 @@ fn cheapest(
     let mut candidates: Vec<Candidate> = (0..=route.visits.len())
         .filter_map(|p| {
             route
-                .insertion_delta_by_sums(problem, objective, visit, p)
+                .insertion_delta(problem, arcs, visit, p)
                 .map(|cost| Candidate { cost, position: p })
         })
         .collect();
@@ -247,7 +247,7 @@ fn open_route(
     seed: usize,
 ) -> Option<RouteState> {
     // The seed's vehicle is chosen on distance alone, whatever the objective.
-    let distance = Objective::default();
+    let distance = ArcCost::new(&Objective::default());
     let lock = problem.visits[seed].vehicle_lock;
     let mut chosen: Option<(f64, RouteState)> = None;
     let mut seen_classes: Vec<VehicleClass> = Vec::new();
@@ -265,7 +265,7 @@ fn open_route(
         let alone_feasible = || simulate(problem, k, [seed]).is_some();
         let fits = problem.visits[seed].demand <= vehicle.capacity;
         if let Some(cost) = empty
-            .insertion_delta_by_sums(problem, &distance, seed, 0)
+            .insertion_delta(problem, &distance, seed, 0)
             .filter(|_| fits && alone_feasible())
         {
             let cost = cost + vehicle.fixed_cost;

@@ -18,7 +18,7 @@
 use std::ops::Range;
 
 use super::schedule;
-use crate::model::{ArcCost, Objective, Problem, Time, EPS};
+use crate::model::{ArcCost, Problem, Time, EPS};
 
 /// The travel between a visit and one node of a route, kept by a scan of
 /// insertion positions ([`RouteState::insertion_delta_along`]).
@@ -490,46 +490,6 @@ impl RouteState {
         }
         let visit_has_rules = v.must_be_first || v.precedence || v.sequence_lock.is_some();
         !(self.has_order_rules || visit_has_rules) || self.position_allowed(problem, visit, p)
-    }
-
-    /// [`Self::insertion_delta`] priced the way construction ranks
-    /// positions: the change of distance and the change of travel time,
-    /// each summed first and then weighted. The same positions pass; the
-    /// cost differs from the sum of cached weighted arcs only by rounding,
-    /// but regret insertion breaks ties on it, so its plans depend on it.
-    pub fn insertion_delta_by_sums(
-        &self,
-        problem: &Problem,
-        objective: &Objective,
-        visit: usize,
-        p: usize,
-    ) -> Option<f64> {
-        let v = &problem.visits[visit];
-        let prev = self.nodes[p].location;
-        let start =
-            v.service_start(self.nodes[p].departure + problem.duration(prev, v.location))?;
-        let open_tail = p == self.visits.len() && problem.vehicles[self.vehicle].end.is_none();
-        let (d, t, next_travel) = if open_tail {
-            (
-                problem.distance(prev, v.location),
-                problem.duration(prev, v.location),
-                0.0,
-            )
-        } else {
-            let next = self.location(problem, p + 1);
-            (
-                problem.distance(prev, v.location) + problem.distance(v.location, next)
-                    - problem.distance(prev, next),
-                problem.duration(prev, v.location) + problem.duration(v.location, next)
-                    - problem.duration(prev, next),
-                problem.duration(v.location, next),
-            )
-        };
-        self.admits(problem, visit, p, start, next_travel).then(|| {
-            objective.distance_weight * d
-                + objective.travel_time_weight * t
-                + problem.assignment_cost(visit, self.vehicle)
-        })
     }
 
     /// Whether the route with `visit` inserted at `p` passes the exact
