@@ -17,7 +17,7 @@ use crate::checker::check;
 use crate::model::{ArcCost, Problem};
 use crate::plan::request::PlanRequest;
 use crate::plan::translate::Translation;
-use crate::search::route_state::RouteState;
+use crate::route::RouteState;
 use crate::solution::{Route, Solution};
 use crate::solve::Objective;
 
