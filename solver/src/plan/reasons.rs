@@ -13,7 +13,7 @@
 //! (the lock is reported, not silently relaxed).
 
 use super::result::ReasonCode;
-use super::translate::Translation;
+use super::translation::Translation;
 use crate::route::best_timeline;
 
 /// Reason code and detail for model visit `visit`, which is unassigned.
