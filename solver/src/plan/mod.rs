@@ -9,7 +9,7 @@
 //! the published plan, minimal disruption, and the changes in the result.
 //! The JSON format is documented in `docs/plan-format.md`.
 
-mod clock;
+mod date;
 mod error;
 pub mod generate;
 pub mod generate_reroute;
@@ -22,7 +22,7 @@ mod result;
 mod spatial_order;
 mod translate;
 
-pub use clock::PlanDate;
+pub use date::{time_zone, PlanDate};
 pub use error::PlanError;
 pub use lenient::{BoolLike, IdLike, NumberLike};
 pub use request::{

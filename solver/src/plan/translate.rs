@@ -9,13 +9,13 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::clock::PlanDate;
 use super::lenient::{BoolLike, NumberLike};
 use super::request::{
     DriverRequest, LatLng, PlanRequest, TravelRequest, VisitRequest, WindowRequest,
 };
 use super::reroute::{is_reroute, Replan, Restart, VisitRule};
 use super::spatial_order;
+use super::PlanDate;
 use super::PlanError;
 use crate::model::{
     Break, DenseMatrix, Geodesic, Problem, ProblemBuilder, SkillSet, TimeWindow, Vehicle, Visit,
