@@ -25,14 +25,14 @@ use crate::records::visit::VISIT_FIELDS;
     info(title = "Ordo API", description = "Visits, drivers and planning jobs. Every answer is \
         {\"meta\": ..., \"data\": ...}; errors carry meta.status, meta.code and meta.error."),
     paths(
-        super::visits::list, super::visits::one, super::visits::upsert,
+        super::visits::list, super::visits::one, super::visits::upsert, super::visits::upsert_at,
         super::visits::update, super::visits::remove,
         super::drivers::list, super::drivers::one, super::drivers::upsert,
         super::drivers::update, super::drivers::remove,
-        super::drivers::report_location, super::drivers::location,
+        super::drivers::report_location, super::drivers::location, super::drivers::location_history,
         super::plans::create, super::plans::show, super::plans::cancel,
     ),
-    components(schemas(ListMeta)),
+    components(schemas(ListMeta, super::visits::OrderField, super::visits::OrderDirection)),
     modifiers(&RecordSchemas),
     security(("bearer" = []), ("api_key" = [])),
     tags((name = "visits"), (name = "drivers"), (name = "plans")),

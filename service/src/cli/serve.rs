@@ -31,6 +31,31 @@ pub struct ServeArgs {
     /// Plan searches at once (more jobs queue).
     #[arg(long, default_value_t = 2)]
     pub max_solves: usize,
+    /// An origin browsers may call the API from, e.g.
+    /// https://dispatch.example.com (repeat for several; default: any).
+    #[arg(long = "cors-origin", value_name = "ORIGIN")]
+    pub cors_origins: Vec<String>,
+}
+
+/// Checks `--cors-origin` values: `scheme://host[:port]`, nothing more.
+fn cors_origins(given: &[String]) -> Result<Vec<axum::http::HeaderValue>> {
+    given
+        .iter()
+        .map(|origin| {
+            let origin = origin.trim().trim_end_matches('/');
+            let uri: axum::http::Uri = origin
+                .parse()
+                .with_context(|| format!("--cors-origin {origin}: not an origin"))?;
+            anyhow::ensure!(
+                uri.scheme().is_some()
+                    && uri.host().is_some()
+                    && uri.path_and_query().is_none_or(|p| p.as_str() == "/"),
+                "--cors-origin {origin}: expected scheme://host[:port], e.g. https://dispatch.example.com"
+            );
+            axum::http::HeaderValue::from_str(origin)
+                .with_context(|| format!("--cors-origin {origin}: not an origin"))
+        })
+        .collect()
 }
 
 /// Runs `ordo serve` until Ctrl-C or SIGTERM.
@@ -47,6 +72,7 @@ pub fn run(args: ServeArgs) -> Result<ExitCode> {
         rate_limit: args.rate_limit,
         rate_window: Duration::from_secs(args.rate_window),
         max_solves: args.max_solves.max(1),
+        cors_origins: cors_origins(&args.cors_origins)?,
     };
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     let served: Result<()> = runtime.block_on(async {

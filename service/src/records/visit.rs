@@ -7,7 +7,8 @@ use serde_json::{Map, Value};
 
 use super::planner::planner_errors;
 use super::spec::{
-    boolean, field as f, id_text, integer_in, validate, Field, FieldError, Kind, DAY_SECONDS, LOCKS,
+    boolean, canonical, field as f, id_text, integer_in, validate, Field, FieldError, Kind,
+    DAY_SECONDS, LOCKS,
 };
 
 const TEXT: Kind = Kind::Text;
@@ -58,7 +59,12 @@ pub const VISIT_FIELDS: &[Field] = &[
         "Sequence within the driver's day; planning overwrites it.",
     ),
     f("customer", TEXT, true, "The customer name."),
-    f("siteId", Kind::Id, false, "Your ERP customer address id."),
+    f(
+        "siteId",
+        Kind::IdOrEmpty,
+        false,
+        "Your ERP customer address id.",
+    ),
     f(
         "lat",
         Kind::Number {
@@ -158,7 +164,8 @@ pub const VISIT_FIELDS: &[Field] = &[
         "companyId",
         TEXT,
         false,
-        "Your company (set from the API key).",
+        "Your company id (as given to `ordo keys create --company-id`) or name; absent = the \
+         API key's company. Answers show the id.",
     ),
     f(
         "time_windows",
@@ -192,7 +199,12 @@ pub const VISIT_FIELDS: &[Field] = &[
     ),
     f("closed", BOOL, false, "Closed (not planned)."),
     f("skipped", BOOL, false, "Skipped (not planned)."),
-    f("skippedReasonId", Kind::Id, false, "The skip reason id."),
+    f(
+        "skippedReasonId",
+        Kind::IdOrEmpty,
+        false,
+        "The skip reason id (\"\" for none).",
+    ),
     f(
         "duration",
         Kind::Number {
@@ -231,6 +243,19 @@ pub const VISIT_FIELDS: &[Field] = &[
         "The visit's line items (kept as sent).",
     ),
 ];
+
+/// A visit in the GET shape of the visits document: booleans as
+/// `true`/`false`, numbers as numbers, and `priority` as the document's
+/// GET example shows it, a string (`"priority": "3"`).
+pub fn canonical_visit(record: &mut Map<String, Value>) {
+    canonical(VISIT_FIELDS, record);
+    if let Some(p) = record
+        .get("priority")
+        .and_then(|v| integer_in(v, 1, 10).ok())
+    {
+        record.insert("priority".into(), p.to_string().into());
+    }
+}
 
 /// What storage indexes of a visit, for the list filters.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -313,6 +338,20 @@ pub(crate) mod tests {
         assert_eq!(c.priority, Some(3));
         assert!(c.closed && !c.skipped);
         assert_eq!(c.driver_id.as_deref(), Some("d1"));
+    }
+
+    #[test]
+    fn visits_read_back_in_the_document_shape() {
+        let mut v = visit(42, "2026-11-23");
+        v.insert("emailMandatory".into(), json!("1"));
+        v.insert("serviceOrder".into(), json!("4"));
+        v.insert("skippedReasonId".into(), json!(""));
+        canonical_visit(&mut v);
+        assert_eq!(v["closed"], json!(false));
+        assert_eq!(v["emailMandatory"], json!(true));
+        assert_eq!(v["priority"], json!("3"));
+        assert_eq!(v["serviceOrder"], json!(4));
+        assert!(visit_columns(&v).is_ok());
     }
 
     #[test]

@@ -9,7 +9,7 @@
 //! the published plan, minimal disruption, and the changes in the result.
 //! The JSON format is documented in `docs/plan-format.md`.
 
-mod clock;
+mod date;
 pub mod defaults;
 mod error;
 mod fields;
@@ -28,7 +28,7 @@ mod translation;
 mod valid_driver;
 mod valid_visit;
 
-pub use clock::PlanDate;
+pub use date::{time_zone, PlanDate};
 pub use error::{FieldIssue, IssueCode, PlanError, RecordIssue};
 pub use lenient::{BoolLike, IdLike, NumberLike};
 pub use request::{

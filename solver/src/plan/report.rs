@@ -7,7 +7,6 @@ use super::reroute::compare;
 use super::result::{BreakResult, PlanResult, RouteResult, StopResult, Summary, UnassignedVisit};
 use super::translation::{visit_identity, Translation};
 use super::PlanError;
-use crate::construction::simulate;
 use crate::solution::Solution;
 
 /// The result of `solution`, a solution of `translation.problem`.
@@ -25,13 +24,14 @@ pub fn build_result(
     let mut routes = Vec::new();
     for route in solution.routes.iter().filter(|r| !r.visits.is_empty()) {
         let driver = &request.drivers[route.vehicle];
-        let timeline = simulate(problem, route.vehicle, &route.visits, route.break_position)
-            .ok_or_else(|| {
-                PlanError::Model(format!(
-                    "the solver's route for driver {} breaks a time rule",
-                    driver.id
-                ))
-            })?;
+        let timeline =
+            crate::route::timeline(problem, route.vehicle, &route.visits, route.break_position)
+                .ok_or_else(|| {
+                    PlanError::Model(format!(
+                        "the solver's route for driver {} breaks a time rule",
+                        driver.id
+                    ))
+                })?;
         let stops = route
             .visits
             .iter()

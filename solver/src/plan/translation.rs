@@ -3,7 +3,7 @@
 //! re-route read. A leaf of the plan module (it imports only the request,
 //! the situation and the model), so the import graph is one-way.
 
-use super::clock::PlanDate;
+use super::date::PlanDate;
 use super::request::VisitRequest;
 use super::result::ReasonCode;
 use super::situation::Replan;

@@ -66,7 +66,7 @@ pub fn solve(
     progress(&Progress {
         fraction: 0.0,
         vehicles: start.vehicles_used(),
-        distance: crate::solve::total_distance(problem, &start),
+        distance: crate::solution::total_distance(problem, &start),
         best: start.clone(),
     });
     let mut best = search::improve(problem, params, stop, &start, progress);

@@ -22,7 +22,7 @@ mod visit;
 
 use std::collections::HashMap;
 
-use super::clock::PlanDate;
+use super::date::PlanDate;
 use super::error::{IssueCode, Issues};
 use super::request::{PlanRequest, TravelRequest};
 use super::reroute::{is_reroute, Replan, Restart};
