@@ -74,6 +74,26 @@ pub fn tenant_for_key(conn: &Connection, key: &str) -> Result<Option<Tenant>, St
         .optional()?)
 }
 
+/// The tenant of a stored company (a plan job resumed after a restart acts
+/// for the company that submitted it).
+pub(crate) fn tenant_of_company(
+    conn: &Connection,
+    company_id: i64,
+) -> Result<Option<Tenant>, StorageError> {
+    Ok(conn
+        .query_row(
+            "SELECT id, name FROM companies WHERE id = ?1",
+            [company_id],
+            |r| {
+                Ok(Tenant {
+                    company_id: r.get(0)?,
+                    name: r.get(1)?,
+                })
+            },
+        )
+        .optional()?)
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;

@@ -73,6 +73,15 @@ const STEPS: &[&str] = &[
         finished_at INTEGER
     );
     ",
+    // 2: plan jobs survive a crash: how many times a job began solving,
+    // which server holds it and until when (a lease, renewed with each
+    // progress save), so a job left `solving` by a dead server runs again.
+    "
+    ALTER TABLE plan_jobs ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE plan_jobs ADD COLUMN claimed_by TEXT;
+    ALTER TABLE plan_jobs ADD COLUMN lease_until INTEGER;
+    CREATE INDEX plan_jobs_by_status ON plan_jobs (status, created_at);
+    ",
 ];
 
 /// Brings the schema up to date in one transaction.
