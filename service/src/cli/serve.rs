@@ -13,6 +13,9 @@ use clap::Args;
 use crate::app::{self, AppState, Config};
 use crate::storage::Storage;
 
+/// Blocking threads for database calls (plan searches get their own on top).
+const BLOCKING_THREADS: usize = 32;
+
 /// Arguments of `ordo serve`.
 #[derive(Debug, Args)]
 pub struct ServeArgs {
@@ -74,9 +77,19 @@ pub fn run(args: ServeArgs) -> Result<ExitCode> {
         max_solves: args.max_solves.max(1),
         cors_origins: cors_origins(&args.cors_origins)?,
     };
-    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    // Every request reaches SQLite on a blocking thread; under a burst
+    // tokio would start up to 512 of them (each a stack and an allocator
+    // cache that outlive the burst). A few dozen already keep the single
+    // connection busy, so more only cost memory.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .max_blocking_threads(BLOCKING_THREADS + config.max_solves)
+        .build()
+        .context("cannot start the async runtime")?;
     let served: Result<()> = runtime.block_on(async {
         let state = AppState::new(storage, &config)?;
+        // Jobs a crash or kill left unfinished run again.
+        state.jobs.resume()?;
         let listener = tokio::net::TcpListener::bind(&args.addr)
             .await
             .with_context(|| format!("cannot listen on {}", args.addr))?;
