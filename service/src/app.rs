@@ -31,6 +31,8 @@ pub struct Config {
     pub rate_window: Duration,
     /// Plan searches running at once; more jobs queue.
     pub max_solves: usize,
+    /// What the dispatcher's page at `/` is told (tile URL).
+    pub page: crate::web::PageConfig,
 }
 
 impl Default for Config {
@@ -39,6 +41,7 @@ impl Default for Config {
             rate_limit: 100,
             rate_window: Duration::from_secs(10),
             max_solves: 2,
+            page: crate::web::PageConfig::default(),
         }
     }
 }
@@ -57,6 +60,8 @@ pub struct AppState {
     pub keys: Arc<KeyCache>,
     /// Plan jobs.
     pub jobs: Arc<JobManager>,
+    /// The dispatcher's page settings.
+    pub page: crate::web::PageConfig,
 }
 
 impl AppState {
@@ -71,6 +76,7 @@ impl AppState {
                 SystemClock,
             )),
             keys: Arc::new(KeyCache::default()),
+            page: config.page.clone(),
         })
     }
 
@@ -94,8 +100,10 @@ impl AppState {
     }
 }
 
-/// The whole HTTP application.
+/// The whole HTTP application: the API, and the dispatcher's page at `/`
+/// (outside the JSON-only layer: browsers ask for HTML).
 pub fn router(state: AppState) -> Router {
+    let page = crate::web::router(state.page.clone());
     let resources =
         api::resources().route_layer(middleware::from_fn_with_state(state.clone(), authenticate));
     Router::new()
@@ -105,6 +113,7 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(json_only))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(state)
+        .merge(page)
 }
 
 /// Whether an `Accept` header admits JSON.

@@ -33,3 +33,4 @@ pub mod rate_limit;
 pub mod records;
 pub mod shutdown;
 pub mod storage;
+pub mod web;

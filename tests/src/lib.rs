@@ -71,3 +71,4 @@ pub fn instance_files(dir: &Path) -> Vec<PathBuf> {
 }
 
 pub mod server;
+pub mod webdriver;
