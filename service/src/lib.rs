@@ -31,6 +31,7 @@ pub mod error;
 pub mod jobs;
 pub mod rate_limit;
 pub mod records;
+pub mod render;
 pub mod shutdown;
 pub mod storage;
 pub mod web;
