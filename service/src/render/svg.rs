@@ -146,7 +146,7 @@ impl Projection {
         let span_y = (max.y - min.y).max(1e-9);
         let scale = (WIDTH - 2.0 * MARGIN) / span_x;
         // Tall pictures are capped so the page stays viewable.
-        let scale = scale.min(1400.0 / span_y);
+        let scale = scale.min((WIDTH - 2.0 * MARGIN) / span_y);
         let height = span_y * scale + 2.0 * MARGIN + 10.0;
         Self {
             min: Point { x: min.x, y: max.y },
