@@ -172,7 +172,8 @@ function finished(day, job, mode) {
   if (job.status === "done") setProgress(1, `100% · served ${s.served} · unassigned ${(plan.unassigned || []).length}`);
   else setProgress(job.progress ? job.progress.fraction || 0 : 0, `${job.status} · best plan kept`);
   const changes = mode === "reroute" ? ` · ${(plan.changes || []).length} changes` : "";
-  status(`${job.status === "done" ? "Planned" : "Cancelled"}: ${s.served} served, ${(plan.unassigned || []).length} unassigned, ${s.driversUsed} drivers${changes}${verdict}. Apply to publish.`, verdict ? "error" : "info");
+  const verb = job.status !== "done" ? "Cancelled" : mode === "reroute" ? "Re-routed" : "Planned";
+  status(`${verb}: ${s.served} served, ${(plan.unassigned || []).length} unassigned, ${s.driversUsed} drivers${changes}${verdict}. Apply to publish.`, verdict ? "error" : "info");
   setBusy(false);
 }
 

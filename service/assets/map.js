@@ -18,6 +18,9 @@ export class RouteMap {
       L.tileLayer(tiles, { attribution, maxZoom: 19, crossOrigin: true }).addTo(this.map);
     }
     this.layer = L.layerGroup().addTo(this.map);
+    // Dots of large days go to one canvas: thousands of SVG nodes make the
+    // first draw and every pan slow. Route lines stay SVG (one per route).
+    this.dots = L.canvas({ padding: 0.3 });
     this.markers = new Map();
     this.onSelect = onSelect;
     this.selected = null;
@@ -46,7 +49,7 @@ export class RouteMap {
       if (!at) continue;
       bounds.push(at);
       const marker = L.marker(at, {
-        icon: L.divIcon({ className: "unassigned-marker", html: "×", iconSize: [18, 18] }),
+        icon: L.divIcon({ className: "unassigned-marker", html: "<span></span>", iconSize: [18, 18] }),
         title: `unassigned: ${day.visitLabel(day.visit(item.visitId), item.visitId)}`,
       }).bindTooltip(`<b>Unassigned</b> ${escapeHtml(day.visitLabel(day.visit(item.visitId), item.visitId))}<br>${escapeHtml(item.reason)}: ${escapeHtml(item.detail || "")}`);
       this.track(marker, item.visitId);
@@ -58,7 +61,7 @@ export class RouteMap {
       const at = day.visitPoint(visit);
       if (!at) continue;
       bounds.push(at);
-      const dot = L.circleMarker(at, { radius: 4, color: "#555", weight: 1, fillColor: "#bbb", fillOpacity: 0.9, className: "visit-dot" })
+      const dot = L.circleMarker(at, { renderer: day.visits.length > NUMBERED_STOPS_MAX ? this.dots : undefined, radius: 4, color: "#555", weight: 1, fillColor: "#bbb", fillOpacity: 0.9, className: "visit-dot" })
         .bindTooltip(`${escapeHtml(day.visitLabel(visit))}<br>window ${day.windows(visit)}`);
       this.track(dot, key);
     }
@@ -97,7 +100,7 @@ export class RouteMap {
         keyboard: true,
       });
     } else {
-      marker = L.circleMarker(at, { radius: change ? 6 : 4, color: change ? "#000" : color, weight: change ? 3 : 1, fillColor: color, fillOpacity: 0.9, className: `stop-dot${changed}` });
+      marker = L.circleMarker(at, { renderer: this.dots, radius: change ? 6 : 4, color: change ? "#000" : color, weight: change ? 3 : 1, fillColor: color, fillOpacity: 0.9, className: `stop-dot${changed}` });
     }
     this.track(marker.bindTooltip(tip), stop.visitId);
   }
