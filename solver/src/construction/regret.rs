@@ -17,9 +17,8 @@
 
 use super::timeline::best_timeline;
 use super::InsertionRoute;
-use crate::model::{Problem, VehicleClass};
+use crate::model::{Objective, ObjectiveKind, Problem, VehicleClass};
 use crate::solution::{Route, Solution};
-use crate::solve::{Objective, ObjectiveKind};
 
 /// Best and second-best insertion of one visit into one route.
 #[derive(Debug, Clone, Copy)]

@@ -5,6 +5,8 @@
 //! the invariants once so the search can rely on them without re-checking.
 
 mod builder;
+mod cost;
+mod objective;
 mod restrict;
 mod skills;
 mod time_window;
@@ -14,10 +16,12 @@ mod vehicle_class;
 use std::sync::Arc;
 
 pub use builder::{ModelError, ProblemBuilder};
+pub use cost::{ArcCost, Cost};
+pub use objective::{Objective, ObjectiveKind};
 pub use skills::SkillSet;
 pub use time_window::TimeWindow;
 pub use travel::{DenseMatrix, DurationRule, Euclidean, Geodesic, Rounding, TravelModel};
-pub use vehicle_class::VehicleClass;
+pub use vehicle_class::{fleet_classes, VehicleClass};
 
 /// Seconds (field service) or benchmark time units.
 pub type Time = f64;

@@ -8,7 +8,6 @@
 //! searches with derived seeds run under rayon and the best is kept.
 
 mod annealing;
-pub mod cost;
 mod evict;
 mod fleet;
 pub mod local_search;
@@ -16,6 +15,7 @@ mod make_room;
 mod moves;
 pub mod neighbours;
 mod placement;
+mod priority_repair;
 pub mod recombine;
 pub mod recreate;
 pub(crate) mod regions;
@@ -30,7 +30,6 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
-pub use cost::{ArcCost, Cost};
 pub use state::SearchState;
 
 use annealing::{anneal, Phase, SearchContext};
@@ -39,9 +38,9 @@ use recombine::{Recombination, Schedule};
 use recreate::RecreateParams;
 use ruin::RuinParams;
 
-use crate::model::Problem;
+use crate::model::{ArcCost, ObjectiveKind, Problem};
+use crate::params::{Progress, SolveParams, Stop};
 use crate::solution::Solution;
-use crate::solve::{ObjectiveKind, Progress, SolveParams, Stop};
 
 /// Share of the budget given to route minimisation (hierarchical only).
 const FLEET_SHARE: f64 = 0.4;
@@ -183,7 +182,7 @@ fn run_one(
     });
     let check = budget_stop(total);
     if regional(problem, params.threads) {
-        let best = regions::anneal_in_regions(
+        let mut best = regions::anneal_in_regions(
             &ctx,
             state,
             &recreate,
@@ -193,6 +192,9 @@ fn run_one(
             &mut || check(&mut None),
             &mut |best| report(problem, params, stop, &best.to_solution(problem), progress),
         );
+        if priority_repair::keep_priority_promise(problem, &ctx.arcs, &mut best) > 0 {
+            report(problem, params, stop, &best.to_solution(problem), progress);
+        }
         return best.to_solution(problem);
     }
     let mut best = anneal(
@@ -206,7 +208,10 @@ fn run_one(
         &mut || check(&mut iterations_left),
         &mut |best, _| report(problem, params, stop, &best.to_solution(problem), progress),
     );
-    if make_room::make_room(problem, &ctx.arcs, &mut best) > 0 {
+    if make_room::make_room(problem, &ctx.arcs, &mut best)
+        + priority_repair::keep_priority_promise(problem, &ctx.arcs, &mut best)
+        > 0
+    {
         report(problem, params, stop, &best.to_solution(problem), progress);
     }
     best.to_solution(problem)
@@ -230,7 +235,7 @@ fn report(
     progress(&Progress {
         fraction: (used / total).clamp(0.0, 1.0),
         vehicles: best.vehicles_used(),
-        distance: crate::solve::total_distance(problem, best),
+        distance: crate::solution::total_distance(problem, best),
         best: best.clone(),
     });
 }

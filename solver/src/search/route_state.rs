@@ -13,9 +13,8 @@
 
 use std::ops::Range;
 
-use super::cost::ArcCost;
 use super::schedule;
-use crate::model::{Problem, Time, EPS};
+use crate::model::{ArcCost, Problem, Time, EPS};
 
 /// The travel between a visit and one node of a route, kept by a scan of
 /// insertion positions ([`RouteState::insertion_delta_along`]).

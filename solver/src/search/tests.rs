@@ -3,15 +3,14 @@
 
 use proptest::prelude::*;
 
-use super::cost::ArcCost;
 use super::route_state::RouteState;
 use super::schedule;
 use crate::checker::check;
 use crate::construction::regret_insertion;
-use crate::model::Problem;
+use crate::model::{ArcCost, Objective, ObjectiveKind, Problem};
+use crate::params::{SolveParams, Stop};
 use crate::random_instance::{publish_random_plan, random_problem, Features};
 use crate::solution::{Route, Solution};
-use crate::solve::{Objective, ObjectiveKind, SolveParams, Stop};
 
 const NO_BREAKS: Features = Features {
     multi_window: true,
@@ -309,8 +308,8 @@ fn visits_nobody_can_serve_are_set_aside_but_counted() {
 /// and depends only on the seed under an iteration budget.
 #[test]
 fn regional_search_is_valid_reproducible_and_never_worse() {
-    use super::cost::Cost;
     use super::state::SearchState;
+    use crate::model::Cost;
     let problem = random_problem(23, super::regions::MIN_VISITS + 20, 60, Features::ALL);
     let objective = Objective::default();
     let params = SolveParams {

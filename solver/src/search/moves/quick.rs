@@ -13,8 +13,7 @@
 //! table.
 
 use super::Position;
-use crate::model::Problem;
-use crate::search::cost::ArcCost;
+use crate::model::{ArcCost, Problem};
 use crate::search::route_state::RouteState;
 use crate::search::state::SearchState;
 

@@ -13,8 +13,7 @@
 //! route that breaks a rule, and the caller re-inserts them.
 
 use super::pool::RoutePool;
-use crate::model::Problem;
-use crate::search::cost::ArcCost;
+use crate::model::{ArcCost, Problem};
 use crate::search::route_state::RouteState;
 use crate::search::state::SearchState;
 use crate::solution::{Route, Solution};
