@@ -76,3 +76,4 @@ pub fn instance_files(dir: &Path) -> Vec<PathBuf> {
 }
 
 pub mod server;
+pub mod webdriver;
