@@ -75,5 +75,6 @@ pub fn instance_files(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
+pub mod same_value;
 pub mod server;
 pub mod webdriver;
