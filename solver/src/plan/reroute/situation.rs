@@ -1,7 +1,7 @@
 //! The situation at a re-plan, read from a `mode: "reroute"` request before
 //! the model is built: the moment `now`, the freeze horizon, the disruption
 //! weights, each visit's published driver, rank and ETA, each driver's lock
-//! and where each driver is. [`super::translate_rules`] turns it into model
+//! and where each driver is. The rules of [`super::rules`] turn it into model
 //! fields.
 
 use std::collections::HashMap;

@@ -6,7 +6,7 @@
 //! The annealing offers the routes of every accepted candidate within
 //! [`OFFER_WITHIN`] of the best ([`pool`]); a few times
 //! per run ([`Schedule`]) the pool, refreshed with the best solution's
-//! routes, goes to the MILP ([`select`]) with the best solution as its
+//! routes, goes to the MILP ([`mod@select`]) with the best solution as its
 //! starting point; overlaps are removed ([`overlap`]), visits a repair
 //! took off are re-inserted, a local search polishes the result, and it
 //! replaces the best only when strictly better. Routes from different
