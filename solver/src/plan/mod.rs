@@ -106,7 +106,12 @@ impl PlanOptions {
         };
         Ok(SolveParams {
             time_limit: self.time_limit()?.min(stop.remaining()),
-            seed: whole("seed", &self.seed, 1)?,
+            seed: match &self.seed {
+                Some(seed) => seed
+                    .whole_u64()
+                    .map_err(|p| PlanError::field("options", "seed", p))?,
+                None => 1,
+            },
             objective: Objective {
                 kind: ObjectiveKind::Distance,
                 vehicle_cost: 0.0,
