@@ -5,14 +5,15 @@
 //! allowed vehicles (and the driver of a visit in progress), territory,
 //! capacity, service longer than the shift, then an empty-day simulation
 //! (window reachable, break kept, back by the end of the shift, working
-//! time). A visit that passes them all fits alone: it lacked room beside
-//! visits of equal or higher priority (construction serves tiers in order).
+//! time). A visit that passes them all fits alone: it lacked room, even in
+//! place of up to two lower-priority visits (the search's priority repair,
+//! `search/priority_repair.rs`, tried that on every route).
 //! A re-plan's locked visit that passes the eligibility filters but is
 //! left out is `LOCK_INFEASIBLE`: its driver can no longer keep the lock
 //! (the lock is reported, not silently relaxed).
 
 use super::result::ReasonCode;
-use super::translate::Translation;
+use super::translation::Translation;
 use crate::route::best_timeline;
 
 /// Reason code and detail for model visit `visit`, which is unassigned.
@@ -87,7 +88,7 @@ pub fn unassigned_reason(translation: &Translation, visit: usize) -> (ReasonCode
     }
     (
         ReasonCode::NoRoom,
-        "fits an empty day, but not beside visits of equal or higher priority".into(),
+        "fits an empty day, but no route can take it, even in place of up to two lower-priority visits".into(),
     )
 }
 

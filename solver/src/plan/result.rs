@@ -172,11 +172,17 @@ pub enum ReasonCode {
     LongerThanShift,
     /// No eligible driver could serve it even with an empty day.
     TimeWindowUnreachable,
-    /// It fits alone, but not beside visits of equal or higher priority.
+    /// It fits alone, but no route can take it, even in place of up to two
+    /// lower-priority visits.
     NoRoom,
     /// Re-route: locked (or frozen) to a driver who can no longer serve it
     /// (the detail names the window and the expected arrival).
     LockInfeasible,
+    /// A field the planner reads is invalid (the detail names every such
+    /// field); only when the request asks to unassign such visits.
+    InvalidRecord,
+    /// In progress with a driver who is not among the plan's drivers.
+    DriverNotInPlan,
 }
 
 /// A visit left out.

@@ -16,6 +16,7 @@ mod make_room;
 mod moves;
 pub mod neighbours;
 mod placement;
+mod priority_repair;
 pub mod recombine;
 pub mod recreate;
 pub(crate) mod regions;
@@ -152,7 +153,7 @@ fn run_one(
     };
     let mut recombination = params.recombine.then(|| recombination(problem, &run.phase));
     if regional(problem, params.threads) {
-        let best = regions::anneal_in_regions(
+        let mut best = regions::anneal_in_regions(
             &ctx,
             state,
             &run,
@@ -161,6 +162,9 @@ fn run_one(
             &mut || budget.spent(&mut None, budget.total),
             &mut |best| report(problem, params, stop, &best.to_solution(problem), progress),
         );
+        if priority_repair::keep_priority_promise(problem, &ctx.arcs, &mut best) > 0 {
+            report(problem, params, stop, &best.to_solution(problem), progress);
+        }
         return best.to_solution(problem);
     }
     let mut best = anneal(
@@ -172,7 +176,10 @@ fn run_one(
         &mut || budget.spent(&mut iterations_left, budget.total),
         &mut |best, _| report(problem, params, stop, &best.to_solution(problem), progress),
     );
-    if make_room::make_room(problem, &ctx.arcs, &mut best) > 0 {
+    if make_room::make_room(problem, &ctx.arcs, &mut best)
+        + priority_repair::keep_priority_promise(problem, &ctx.arcs, &mut best)
+        > 0
+    {
         report(problem, params, stop, &best.to_solution(problem), progress);
     }
     best.to_solution(problem)

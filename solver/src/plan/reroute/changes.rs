@@ -10,8 +10,8 @@
 
 use super::super::request::PlanRequest;
 use super::super::result::{ChangeKind, ChangeSummary, VisitChange};
-use super::super::translate::{visit_identity, Translation};
-use super::situation::{Replan, Weights};
+use super::super::situation::{Replan, Weights};
+use super::super::translation::{visit_identity, Translation};
 use crate::solution::Solution;
 
 /// The changes of a plan and their counts.
