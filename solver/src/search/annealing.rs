@@ -151,42 +151,7 @@ pub fn anneal(
         }
         iteration += 1;
         let mut candidate = current.clone();
-        let focused =
-            if ctx.regional && !candidate.unassigned.is_empty() && rng.gen_bool(LEFT_OUT_SEED) {
-                left_out_removal(
-                    problem,
-                    &ctx.arcs,
-                    &ctx.neighbours,
-                    &ctx.ruin,
-                    &mut candidate,
-                    rng,
-                )
-            } else {
-                None
-            };
-        let (removed, first) = match focused {
-            Some((removed, u)) => (removed, Some(u)),
-            None => (
-                string_removal(
-                    problem,
-                    &ctx.arcs,
-                    &ctx.neighbours,
-                    &ctx.ruin,
-                    &mut candidate,
-                    rng,
-                ),
-                None,
-            ),
-        };
-        greedy_insert(
-            problem,
-            &ctx.arcs,
-            &ctx.neighbours,
-            &recreate,
-            &mut candidate,
-            Removal { first, ..removed },
-            rng,
-        );
+        ruin_and_recreate(ctx, &recreate, &mut candidate, rng);
         let mut cost = candidate.cost(problem, &ctx.arcs, ctx.objective);
         // Local search only on candidates close to the best (measured: far
         // better than on every candidate that improves the current one), and
@@ -200,15 +165,7 @@ pub fn anneal(
             local_search(ctx, &mut candidate, rng, Some(&dirty));
             cost = candidate.cost(problem, &ctx.arcs, ctx.objective);
         }
-        let accept = match cost.cmp_before_travel(&current_cost) {
-            Ordering::Less => true,
-            Ordering::Greater => false,
-            Ordering::Equal => {
-                let threshold = -temperature * rng.gen::<f64>().max(1e-300).ln();
-                cost.travel < current_cost.travel + threshold
-            }
-        };
-        if accept {
+        if accepts(&cost, &current_cost, temperature, rng) {
             if let Some(r) = recombination
                 .as_deref_mut()
                 .filter(|_| Recombination::worth_offering(&cost, &best_cost))
@@ -225,6 +182,67 @@ pub fn anneal(
         }
     }
     best
+}
+
+/// One SISR step on `candidate`: a ruin (in a regional search with left-out
+/// visits, now and then one that makes room for one of them, seated
+/// first), then a greedy recreate.
+fn ruin_and_recreate(
+    ctx: &SearchContext,
+    recreate: &RecreateParams,
+    candidate: &mut SearchState,
+    rng: &mut impl Rng,
+) {
+    let problem = ctx.problem;
+    let focused = if ctx.regional && !candidate.unassigned.is_empty() && rng.gen_bool(LEFT_OUT_SEED)
+    {
+        left_out_removal(
+            problem,
+            &ctx.arcs,
+            &ctx.neighbours,
+            &ctx.ruin,
+            candidate,
+            rng,
+        )
+    } else {
+        None
+    };
+    let (removed, first) = match focused {
+        Some((removed, u)) => (removed, Some(u)),
+        None => (
+            string_removal(
+                problem,
+                &ctx.arcs,
+                &ctx.neighbours,
+                &ctx.ruin,
+                candidate,
+                rng,
+            ),
+            None,
+        ),
+    };
+    greedy_insert(
+        problem,
+        &ctx.arcs,
+        &ctx.neighbours,
+        recreate,
+        candidate,
+        Removal { first, ..removed },
+        rng,
+    );
+}
+
+/// Simulated-annealing acceptance: better before travel always, worse
+/// never, else travel within a random threshold at `temperature`.
+fn accepts(cost: &Cost, current: &Cost, temperature: f64, rng: &mut impl Rng) -> bool {
+    match cost.cmp_before_travel(current) {
+        Ordering::Less => true,
+        Ordering::Greater => false,
+        Ordering::Equal => {
+            let threshold = -temperature * rng.gen::<f64>().max(1e-300).ln();
+            cost.travel < current.travel + threshold
+        }
+    }
 }
 
 /// Flags the routes of `candidate` whose visits differ from the same

@@ -23,6 +23,7 @@ use super::neighbours::Neighbours;
 use super::recreate::RecreateParams;
 use super::state::SearchState;
 use super::NEIGHBOURS;
+use crate::model::Problem;
 use crate::route::RouteState;
 use crate::solution::{Route, Solution};
 
@@ -130,39 +131,8 @@ fn search_region(
 ) -> Vec<Route> {
     let (recreate, phase) = (&run.recreate, run.phase);
     let problem = ctx.problem;
-    let mut visits: Vec<usize> = region
-        .routes
-        .iter()
-        .flat_map(|&r| best.routes[r].visits.iter().copied())
-        .collect();
-    visits.extend_from_slice(&region.unassigned);
-    if visits.is_empty() {
+    let Some((sub, visits, start)) = subproblem(problem, best, region) else {
         return Vec::new();
-    }
-    let sub = problem.restricted(&visits, &region.vehicles);
-    let mut local_visit = vec![usize::MAX; problem.n_visits()];
-    for (i, &v) in visits.iter().enumerate() {
-        local_visit[v] = i;
-    }
-    let mut local_vehicle = vec![usize::MAX; problem.vehicles.len()];
-    for (k, &g) in region.vehicles.iter().enumerate() {
-        local_vehicle[g] = k;
-    }
-    let start = Solution {
-        routes: region
-            .routes
-            .iter()
-            .map(|&r| {
-                let route = &best.routes[r];
-                Route {
-                    vehicle: local_vehicle[route.vehicle],
-                    visits: route.visits.iter().map(|&v| local_visit[v]).collect(),
-                    // The state built from it schedules its own breaks.
-                    break_position: None,
-                }
-            })
-            .collect(),
-        unassigned: region.unassigned.iter().map(|&v| local_visit[v]).collect(),
     };
     let (stop, checks, offset) = match slice {
         Slice::Seconds(s) => (
@@ -229,6 +199,52 @@ fn search_region(
             break_position: r.break_position,
         })
         .collect()
+}
+
+/// The region as a problem of its own: its visits (its routes' and the
+/// left-out ones near it) and vehicles, in local numbering; the global
+/// index of each local visit; and the region's routes as its start.
+/// `None` when the region has no visit.
+fn subproblem(
+    problem: &Problem,
+    best: &SearchState,
+    region: &Region,
+) -> Option<(Problem, Vec<usize>, Solution)> {
+    let mut visits: Vec<usize> = region
+        .routes
+        .iter()
+        .flat_map(|&r| best.routes[r].visits.iter().copied())
+        .collect();
+    visits.extend_from_slice(&region.unassigned);
+    if visits.is_empty() {
+        return None;
+    }
+    let sub = problem.restricted(&visits, &region.vehicles);
+    let mut local_visit = vec![usize::MAX; problem.n_visits()];
+    for (i, &v) in visits.iter().enumerate() {
+        local_visit[v] = i;
+    }
+    let mut local_vehicle = vec![usize::MAX; problem.vehicles.len()];
+    for (k, &g) in region.vehicles.iter().enumerate() {
+        local_vehicle[g] = k;
+    }
+    let start = Solution {
+        routes: region
+            .routes
+            .iter()
+            .map(|&r| {
+                let route = &best.routes[r];
+                Route {
+                    vehicle: local_vehicle[route.vehicle],
+                    visits: route.visits.iter().map(|&v| local_visit[v]).collect(),
+                    // The state built from it schedules its own breaks.
+                    break_position: None,
+                }
+            })
+            .collect(),
+        unassigned: region.unassigned.iter().map(|&v| local_visit[v]).collect(),
+    };
+    Some((sub, visits, start))
 }
 
 /// The whole state of the regions' routes; visits no region serves are
