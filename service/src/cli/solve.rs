@@ -2,19 +2,18 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use ordo_solver::model::Rounding;
 use ordo_solver::solve::solve_with_progress;
-use ordo_solver::solve::ObjectiveKind;
-use ordo_solver::{checker, io::solution_text, Objective, SolveParams, Stop};
+use ordo_solver::{checker, io::solution_text, Stop};
 
 use crate::render::progress::SolveProgress;
 use crate::render::{self, Picture};
 
 use super::instance::{self, Format};
+use super::search_args::SearchArgs;
 
 /// Arguments of `ordo solve`.
 #[derive(Debug, Args)]
@@ -24,33 +23,9 @@ pub struct SolveArgs {
     /// Input format; detected from the content when omitted.
     #[arg(long, value_enum)]
     pub format: Option<Format>,
-    /// Distance convention of benchmark files.
-    #[arg(long, default_value = "exact")]
-    pub rounding: Rounding,
-    /// Wall-clock limit in seconds (plan JSON: overrides its option).
-    #[arg(long, default_value_t = 10.0)]
-    pub time_limit: f64,
-    /// Seed of the random choices.
-    #[arg(long, default_value_t = 1)]
-    pub seed: u64,
-    /// distance or hierarchical (vehicles first).
-    #[arg(long, default_value = "distance")]
-    pub objective: ObjectiveKind,
-    /// Fixed cost added per used vehicle (on top of each vehicle's own).
-    #[arg(long, default_value_t = 0.0)]
-    pub vehicle_cost: f64,
-    /// Parallel searches.
-    /// Default: 1 on benchmark files (comparable runs), every core (up to
-    /// 8) on plan requests.
-    #[arg(long)]
-    pub threads: Option<usize>,
-    /// Stop after this many search iterations (per thread) instead of by
-    /// the clock, for results that depend only on the seed.
-    #[arg(long)]
-    pub iterations: Option<u64>,
-    /// Recombine good routes with a set-covering MILP during the search.
-    #[arg(long, value_enum, default_value = "on")]
-    pub recombine: super::Switch,
+    /// Reading and search.
+    #[command(flatten)]
+    pub search: SearchArgs,
     /// heuristic (search) or milp (exact; small benchmark instances only).
     #[arg(long, value_enum, default_value = "heuristic")]
     pub backend: Backend,
@@ -77,14 +52,7 @@ pub enum Backend {
 
 /// Runs `ordo solve`; exit code 1 when the solution is infeasible.
 pub fn run(args: SolveArgs) -> Result<ExitCode> {
-    anyhow::ensure!(
-        args.vehicle_cost.is_finite() && args.vehicle_cost >= 0.0,
-        "--vehicle-cost must be a non-negative number"
-    );
-    anyhow::ensure!(
-        args.time_limit.is_finite() && args.time_limit >= 0.0,
-        "--time-limit must be a non-negative number of seconds"
-    );
+    args.search.check(true)?;
     if instance::is_plan_json(&args.file, args.format)? {
         anyhow::ensure!(
             args.backend == Backend::Heuristic,
@@ -92,19 +60,8 @@ pub fn run(args: SolveArgs) -> Result<ExitCode> {
         );
         return super::solve_plan::run(&args);
     }
-    let problem = instance::load(&args.file, args.format, args.rounding)?;
-    let params = SolveParams {
-        time_limit: Duration::from_secs_f64(args.time_limit),
-        seed: args.seed,
-        objective: Objective {
-            kind: args.objective,
-            vehicle_cost: args.vehicle_cost,
-            ..Objective::default()
-        },
-        threads: args.threads.unwrap_or(1).max(1),
-        iterations: args.iterations,
-        recombine: args.recombine.is_on(),
-    };
+    let problem = instance::load(&args.file, args.format, args.search.rounding)?;
+    let params = args.search.params();
     let started = Instant::now();
     let stop = Stop::after(params.time_limit);
     let bar = SolveProgress::new(params.time_limit);

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
-use ordo_solver::plan::{self, PlanRequest};
+use ordo_solver::plan::{self, NumberLike, PlanRequest};
 use ordo_solver::Stop;
 
 use super::solve::SolveArgs;
@@ -20,19 +20,19 @@ pub fn run(args: &SolveArgs) -> Result<ExitCode> {
     let mut request =
         PlanRequest::from_json(&text).with_context(|| format!("{}", args.file.display()))?;
     // The command line wins over the file's options.
-    request.options.time_limit_seconds = Some(args.time_limit.into());
-    request.options.seed = Some((args.seed as f64).into());
-    if let Some(threads) = args.threads {
+    request.options.time_limit_seconds = Some(args.search.time_limit.into());
+    request.options.seed = Some(NumberLike::exact(args.search.seed));
+    if let Some(threads) = args.search.threads {
         request.options.threads = Some((threads.max(1) as f64).into());
     }
-    if let Some(n) = args.iterations {
+    if let Some(n) = args.search.iterations {
         request.options.iterations = Some((n as f64).into());
     }
-    request.options.recombine = Some(args.recombine.is_on());
+    request.options.recombine = Some(args.search.recombine.is_on());
     let limit = request
         .options
         .time_limit()
-        .with_context(|| format!("--time-limit {}", args.time_limit))?;
+        .with_context(|| format!("--time-limit {}", args.search.time_limit))?;
     let stop = Stop::after(limit);
     let started = Instant::now();
     let bar = SolveProgress::new(limit);
