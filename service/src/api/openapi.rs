@@ -153,10 +153,8 @@ mod tests {
         let overrides = &job["drivers"]["items"];
         assert_eq!(overrides["required"], serde_json::json!(["id"]));
         assert!(overrides["properties"]["current"]["properties"]["at"].is_object());
-        assert!(visit["required"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|r| r == "docNo"));
+        let required = visit["required"].as_array().unwrap();
+        assert!(required.iter().any(|r| r == "id"));
+        assert!(!required.iter().any(|r| r == "docNo"));
     }
 }

@@ -95,7 +95,8 @@ pub fn build(conn: &Connection, tenant: &Tenant, params: &JobParams) -> Result<B
         drivers: chosen,
         options: PlanOptions {
             time_limit_seconds: Some(NumberLike::Number(params.time_limit_seconds)),
-            seed: Some(NumberLike::Number(params.seed as f64)),
+            // Validated non-negative; as text, so it stays exact.
+            seed: Some(NumberLike::exact(params.seed.unsigned_abs())),
             iterations: params.iterations.map(|i| NumberLike::Number(i as f64)),
             // One bad stored record must not cost the others their plan.
             invalid_visits: Some(InvalidVisits::Unassign),

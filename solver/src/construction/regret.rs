@@ -29,43 +29,16 @@ struct Candidate {
 /// Builds a first solution; visits that fit nowhere are left unassigned.
 pub fn regret_insertion(problem: &Problem, objective: &Objective) -> Solution {
     let n = problem.n_visits();
-    let mut routes: Vec<RouteState> = Vec::new();
     let mut vehicle_open = vec![false; problem.vehicles.len()];
     let mut unassigned = Vec::new();
 
     let mut tiers: Vec<u8> = problem.visits.iter().map(|v| v.priority).collect();
     tiers.sort_unstable();
     tiers.dedup();
-    // best[r][v]: cheapest insertion of visit v into route r.
-    let mut best: Vec<Vec<Option<Candidate>>> = Vec::new();
     let arcs = ArcCost::new(objective);
-
-    // The fixed heads first (visits in progress, frozen stops), whatever
-    // their priority: they pin the start of their driver's route. A head
-    // of several visits goes in by locked rank into the route it opened.
-    let mut heads: Vec<usize> = (0..n)
-        .filter(|&v| problem.visits[v].must_be_first)
-        .collect();
-    heads.sort_by_key(|&v| (problem.visits[v].sequence_lock, problem.visits[v].priority));
-    for v in heads {
-        let open = routes
-            .iter()
-            .position(|r| problem.visits[v].vehicle_lock == Some(r.vehicle));
-        if let Some(r) = open {
-            match cheapest(problem, &arcs, &routes[r], v) {
-                Some(c) => routes[r].insert(problem, &arcs, v, c.position),
-                None => unassigned.push(v),
-            }
-            continue;
-        }
-        match open_route(problem, &arcs, &mut vehicle_open, v) {
-            Some(route) => {
-                routes.push(route);
-                best.push(vec![None; n]);
-            }
-            None => unassigned.push(v),
-        }
-    }
+    let mut routes = open_heads(problem, &arcs, &mut vehicle_open, &mut unassigned);
+    // best[r][v]: cheapest insertion of visit v into route r.
+    let mut best: Vec<Vec<Option<Candidate>>> = vec![vec![None; n]; routes.len()];
 
     for k in own_start_vehicles(problem, objective) {
         if !vehicle_open[k] {
@@ -84,40 +57,7 @@ pub fn regret_insertion(problem: &Problem, objective: &Objective) -> Solution {
             }
         }
         while !pending.is_empty() {
-            let chosen = pending
-                .iter()
-                .enumerate()
-                .filter_map(|(i, &v)| {
-                    let mut first: Option<(f64, usize, usize)> = None;
-                    let mut second = f64::INFINITY;
-                    for (r, row) in best.iter().enumerate() {
-                        if let Some(c) = row[v] {
-                            match first {
-                                Some((f, _, _)) if c.cost >= f => second = second.min(c.cost),
-                                _ => {
-                                    if let Some((f, _, _)) = first {
-                                        second = second.min(f);
-                                    }
-                                    first = Some((c.cost, r, c.position));
-                                }
-                            }
-                        }
-                    }
-                    // A visit with one option left has infinite regret.
-                    first.map(|(f, r, p)| {
-                        (
-                            i,
-                            r,
-                            p,
-                            if second.is_finite() {
-                                second - f
-                            } else {
-                                1e15 - f
-                            },
-                        )
-                    })
-                })
-                .max_by(|a, b| a.3.total_cmp(&b.3).then(b.0.cmp(&a.0)));
+            let chosen = most_regretted(&best, &pending);
             match chosen {
                 Some((i, r, p, _)) => {
                     let v = pending.swap_remove(i);
@@ -171,6 +111,79 @@ pub fn regret_insertion(problem: &Problem, objective: &Objective) -> Solution {
             .collect(),
         unassigned,
     }
+}
+
+/// The routes opened by the fixed heads (visits in progress, frozen
+/// stops), placed first whatever their priority: they pin the start of
+/// their driver's route. A head of several visits goes in by locked rank
+/// into the route it opened; heads that fit nowhere are `unassigned`.
+fn open_heads(
+    problem: &Problem,
+    arcs: &ArcCost,
+    vehicle_open: &mut [bool],
+    unassigned: &mut Vec<usize>,
+) -> Vec<RouteState> {
+    let mut routes: Vec<RouteState> = Vec::new();
+    let mut heads: Vec<usize> = (0..problem.n_visits())
+        .filter(|&v| problem.visits[v].must_be_first)
+        .collect();
+    heads.sort_by_key(|&v| (problem.visits[v].sequence_lock, problem.visits[v].priority));
+    for v in heads {
+        let open = routes
+            .iter()
+            .position(|r| problem.visits[v].vehicle_lock == Some(r.vehicle));
+        if let Some(r) = open {
+            match cheapest(problem, arcs, &routes[r], v) {
+                Some(c) => routes[r].insert(problem, arcs, v, c.position),
+                None => unassigned.push(v),
+            }
+            continue;
+        }
+        match open_route(problem, arcs, vehicle_open, v) {
+            Some(route) => routes.push(route),
+            None => unassigned.push(v),
+        }
+    }
+    routes
+}
+
+/// The pending visit whose best insertion (over open routes) beats its
+/// second best by the most, as (index in `pending`, route, position,
+/// regret); a visit with one option left has infinite regret, and ties go
+/// to the earlier pending visit. `None` when no visit fits anywhere.
+fn most_regretted(
+    best: &[Vec<Option<Candidate>>],
+    pending: &[usize],
+) -> Option<(usize, usize, usize, f64)> {
+    pending
+        .iter()
+        .enumerate()
+        .filter_map(|(i, &v)| {
+            let mut first: Option<(f64, usize, usize)> = None;
+            let mut second = f64::INFINITY;
+            for (r, row) in best.iter().enumerate() {
+                if let Some(c) = row[v] {
+                    match first {
+                        Some((f, _, _)) if c.cost >= f => second = second.min(c.cost),
+                        _ => {
+                            if let Some((f, _, _)) = first {
+                                second = second.min(f);
+                            }
+                            first = Some((c.cost, r, c.position));
+                        }
+                    }
+                }
+            }
+            first.map(|(f, r, p)| {
+                let regret = if second.is_finite() {
+                    second - f
+                } else {
+                    1e15 - f
+                };
+                (i, r, p, regret)
+            })
+        })
+        .max_by(|a, b| a.3.total_cmp(&b.3).then(b.0.cmp(&a.0)))
 }
 
 /// Vehicles whose start no other vehicle shares, when a used vehicle

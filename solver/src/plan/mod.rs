@@ -102,7 +102,12 @@ impl PlanOptions {
             },
             None => default,
         };
-        let seed = whole("seed", &self.seed, defaults::SEED);
+        // Every bit of the seed: a seed sent as text is exact over all of
+        // u64, where the i64/f64 path of `whole` would refuse it.
+        let seed = match self.seed.as_ref().map(NumberLike::whole_u64) {
+            Some(Ok(seed)) => seed,
+            _ => whole("seed", &self.seed, defaults::SEED),
+        };
         let threads = whole("threads", &self.threads, default_threads() as u64).max(1) as usize;
         let iterations = self
             .iterations

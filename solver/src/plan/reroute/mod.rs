@@ -12,7 +12,7 @@
 //!   ones their driver, and every published visit carries its published
 //!   vehicle with the driver-change cost (`Visit::reassignment`), which
 //!   every O(1) evaluation of the search includes;
-//! - [`warm_start`] repairs the published plan into the search's start;
+//! - [`mod@warm_start`] repairs the published plan into the search's start;
 //! - [`changes`] compares a plan with the published one (driver, order,
 //!   ETA), for the result and for the final choice.
 //!
