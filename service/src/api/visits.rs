@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
+use ordo_solver::model::Priority;
 use ordo_solver::plan::{BoolLike, PlanDate};
 use serde_json::Value;
 
@@ -60,10 +61,13 @@ pub fn visit_filter(query: &HashMap<String, String>) -> Result<Filter, ApiError>
             "inProgress" => filter.eq("in_progress", flag(name, value)?),
             "skipped" => filter.eq("skipped", flag(name, value)?),
             "priority" => {
-                let p: i64 = value.parse().map_err(|_| {
-                    ApiError::BadRequest(format!("priority: expected 1..10, got \"{value}\""))
-                })?;
-                filter.eq("priority", p)
+                let p = value
+                    .trim()
+                    .parse::<i64>()
+                    .map_err(|_| format!("must be 1..10, got \"{value}\""))
+                    .and_then(Priority::new)
+                    .map_err(|e| ApiError::BadRequest(format!("priority: {e}")))?;
+                filter.eq("priority", i64::from(p.get()))
             }
             _ => {}
         }
@@ -288,6 +292,7 @@ mod tests {
             ("date", "2026-13-01"),
             ("closed", "maybe"),
             ("priority", "high"),
+            ("priority", "11"),
             ("order_field", "customer"),
             ("order_direction", "up"),
         ] {

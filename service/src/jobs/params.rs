@@ -2,6 +2,7 @@
 //! territory, the search budget, whether to write the plan back, and for a
 //! re-route (`mode: "reroute"`) its time and options.
 
+use ordo_solver::plan::defaults;
 use serde_json::{json, Map, Value};
 
 use super::reroute::{self, Reroute, DISRUPTION_FIELDS, DRIVER_OVERRIDE_FIELDS};
@@ -45,7 +46,7 @@ pub const PLAN_JOB_FIELDS: &[Field] = &[
             max: 3600.0,
         },
         false,
-        "Search budget in seconds (default 5).",
+        defaults::TIME_LIMIT_DOC,
     ),
     f(
         "iterations",
@@ -63,7 +64,7 @@ pub const PLAN_JOB_FIELDS: &[Field] = &[
             max: 1 << 53,
         },
         false,
-        "Seed of the search (default 1).",
+        defaults::SEED_DOC,
     ),
     f(
         "apply",
@@ -173,11 +174,11 @@ impl JobParams {
             territory: get("territory").and_then(Value::as_str).map(str::to_owned),
             time_limit_seconds: get("timeLimitSeconds")
                 .and_then(|v| number_in(v, 0.0, 3600.0).ok())
-                .unwrap_or(5.0),
+                .unwrap_or(defaults::TIME_LIMIT_SECONDS),
             iterations: get("iterations").and_then(|v| integer_in(v, 0, i64::MAX).ok()),
             seed: get("seed")
                 .and_then(|v| integer_in(v, 0, i64::MAX).ok())
-                .unwrap_or(1),
+                .unwrap_or(defaults::SEED as i64),
             apply: get("apply").and_then(|v| boolean(v).ok()).unwrap_or(false),
             reroute: reroute::from_body(obj)?,
         })

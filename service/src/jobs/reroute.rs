@@ -8,6 +8,8 @@
 use std::collections::{HashMap, HashSet};
 
 use jiff::tz::TimeZone;
+use ordo_solver::model::LatLng;
+use ordo_solver::plan::defaults;
 use ordo_solver::plan::{
     BoolLike, CurrentPosition, DisruptionRequest, DriverRequest, NumberLike, PlanDate, PlanRequest,
 };
@@ -22,29 +24,14 @@ const COST: Kind = Kind::Number { min: 0.0, max: 1e9 };
 
 /// `disruption`: the solver's costs of changes to the published plan.
 pub const DISRUPTION_FIELDS: &[Field] = &[
-    f(
-        "driverChange",
-        COST,
-        false,
-        "Per visit served by another driver than published (default 1800).",
-    ),
-    f(
-        "sequenceChange",
-        COST,
-        false,
-        "Per visit out of its published order (default 300).",
-    ),
-    f(
-        "etaShift",
-        COST,
-        false,
-        "Per visit starting more than etaThresholdSeconds from its eta (default 300).",
-    ),
+    f("driverChange", COST, false, defaults::DRIVER_CHANGE_DOC),
+    f("sequenceChange", COST, false, defaults::SEQUENCE_CHANGE_DOC),
+    f("etaShift", COST, false, defaults::ETA_SHIFT_DOC),
     f(
         "etaThresholdSeconds",
         COST,
         false,
-        "ETA shifts up to this are not changes (default 1800).",
+        defaults::ETA_THRESHOLD_DOC,
     ),
 ];
 
@@ -53,8 +40,8 @@ pub const CURRENT_FIELDS: &[Field] = &[
     f(
         "lat",
         Kind::Number {
-            min: -90.0,
-            max: 90.0,
+            min: *LatLng::LATITUDES.start(),
+            max: *LatLng::LATITUDES.end(),
         },
         false,
         "Latitude (with lng).",
@@ -62,8 +49,8 @@ pub const CURRENT_FIELDS: &[Field] = &[
     f(
         "lng",
         Kind::Number {
-            min: -180.0,
-            max: 180.0,
+            min: *LatLng::LONGITUDES.start(),
+            max: *LatLng::LONGITUDES.end(),
         },
         false,
         "Longitude (with lat).",

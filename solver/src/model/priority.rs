@@ -32,7 +32,7 @@ impl Priority {
     }
 
     /// The level, 1..=10.
-    pub fn get(self) -> u8 {
+    pub const fn get(self) -> u8 {
         self.0
     }
 }

@@ -78,7 +78,7 @@ pub struct VisitRequest {
     /// Driver ids or vehicle ids allowed to serve it; empty = any.
     #[serde(default)]
     pub allowed_vehicles: Vec<String>,
-    /// 1 (highest) .. 10 (lowest); default 5.
+    /// 1 (highest) .. 10 (lowest); default [`crate::model::Priority::DEFAULT`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<NumberLike>,
     /// Served before the driver's regular visits.
@@ -230,13 +230,13 @@ pub struct CurrentPosition {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PlanOptions {
-    /// Search budget in seconds; default 5.
+    /// Search budget in seconds; default [`super::defaults::TIME_LIMIT_SECONDS`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_limit_seconds: Option<NumberLike>,
-    /// Seed of the random choices; default 1.
+    /// Seed of the random choices; default [`super::defaults::SEED`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seed: Option<NumberLike>,
-    /// Parallel searches; default 1.
+    /// Parallel searches; default every core, up to 8.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub threads: Option<NumberLike>,
     /// Search iterations per thread; when set, the result depends only on
@@ -247,10 +247,11 @@ pub struct PlanOptions {
     /// (single-thread days under 1,000 visits); default true.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recombine: Option<bool>,
-    /// Weight of one metre against one second of travel; default 0.001.
+    /// Weight of one metre against one second of travel; default
+    /// [`super::defaults::DISTANCE_WEIGHT`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub distance_weight: Option<NumberLike>,
-    /// Travel model; default geodesic, detour 1.3, 40 km/h.
+    /// Travel model; default geodesic with the defaults of [`super::defaults`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub travel: Option<TravelRequest>,
     /// Re-route: what departing from the published plan costs.
@@ -285,18 +286,20 @@ pub enum InvalidVisits {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DisruptionRequest {
-    /// Per visit served by another driver than published; default 1800.
+    /// Per visit served by another driver than published; default
+    /// [`super::defaults::DRIVER_CHANGE`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub driver_change: Option<NumberLike>,
     /// Per visit out of its published order within its driver's route;
-    /// default 300.
+    /// default [`super::defaults::SEQUENCE_CHANGE`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sequence_change: Option<NumberLike>,
     /// Per visit whose start moves more than the threshold from its
-    /// published `eta`; default 300.
+    /// published `eta`; default [`super::defaults::ETA_SHIFT`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eta_shift: Option<NumberLike>,
-    /// ETA shifts up to this many seconds are not changes; default 1800.
+    /// ETA shifts up to this many seconds are not changes; default
+    /// [`super::defaults::ETA_THRESHOLD`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eta_threshold_seconds: Option<NumberLike>,
 }
@@ -308,10 +311,11 @@ pub enum TravelRequest {
     /// Great-circle distance times a detour factor, at an average speed.
     #[serde(rename_all = "camelCase")]
     Geodesic {
-        /// Road over straight-line distance; default 1.3.
+        /// Road over straight-line distance; default
+        /// [`super::defaults::DETOUR_FACTOR`].
         #[serde(default, skip_serializing_if = "Option::is_none")]
         detour_factor: Option<NumberLike>,
-        /// Average speed in km/h; default 40.
+        /// Average speed in km/h; default [`super::defaults::SPEED_KMH`].
         #[serde(default, skip_serializing_if = "Option::is_none")]
         speed_kmh: Option<NumberLike>,
     },

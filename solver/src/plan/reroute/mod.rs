@@ -5,7 +5,7 @@
 //! - `plan/situation.rs` reads the re-plan from the request (now, freeze
 //!   horizon, disruption weights, the published plan, locks, where drivers
 //!   are);
-//! - [`rules`] turns it into model fields: drivers restart where they are,
+//! - `rules` turns it into model fields: drivers restart where they are,
 //!   visits in progress and frozen stops form a fixed route head
 //!   (`must_be_first` with `sequence_lock` ranks), `locked` visits keep
 //!   driver and order (`vehicle_lock` + `sequence_lock`), `keepDriver`
@@ -19,7 +19,7 @@
 //! Sequence and ETA changes are not in the search's O(1) evaluations (an
 //! order change is not a local property of a route): the warm start keeps
 //! the published order, the search departs from it only for travel or
-//! served visits, [`order`] puts the published order back in each route
+//! served visits, `order` puts the published order back in each route
 //! where the travel saved does not pay for the order and ETA changes, and
 //! the final plan is the better, once they are costed, of that and the
 //! repaired published plan ([`solve`]).

@@ -161,7 +161,7 @@ fn translate_visit(
                     "driverId",
                     IssueCode::UnknownDriver,
                     format!(
-                        "the visit is in progress but driver \"{driver}\" is not in the request"
+                        "in progress with driver \"{driver}\", who is not among the plan's drivers"
                     ),
                 );
                 return (
