@@ -36,6 +36,8 @@ pub struct Config {
     /// Origins a browser may call from (`https://dispatch.example.com`);
     /// empty = any.
     pub cors_origins: Vec<HeaderValue>,
+    /// What the dispatcher's page at `/` is told (tile URL).
+    pub page: crate::web::PageConfig,
 }
 
 impl Default for Config {
@@ -45,6 +47,7 @@ impl Default for Config {
             rate_window: Duration::from_secs(10),
             max_solves: 2,
             cors_origins: Vec::new(),
+            page: crate::web::PageConfig::default(),
         }
     }
 }
@@ -65,6 +68,8 @@ pub struct AppState {
     pub jobs: Arc<JobManager>,
     /// Origins allowed by CORS; empty = any.
     pub cors_origins: Arc<Vec<HeaderValue>>,
+    /// The dispatcher's page settings.
+    pub page: crate::web::PageConfig,
 }
 
 impl AppState {
@@ -80,6 +85,7 @@ impl AppState {
             )),
             keys: Arc::new(KeyCache::default()),
             cors_origins: Arc::new(config.cors_origins.clone()),
+            page: config.page.clone(),
         })
     }
 
@@ -136,8 +142,10 @@ pub fn cors(origins: &[HeaderValue]) -> CorsLayer {
         .max_age(Duration::from_secs(600))
 }
 
-/// The whole HTTP application.
+/// The whole HTTP application: the API, and the dispatcher's page at `/`
+/// (outside the JSON-only layer: browsers ask for HTML).
 pub fn router(state: AppState) -> Router {
+    let page = crate::web::router(state.page.clone());
     let resources =
         api::resources().route_layer(middleware::from_fn_with_state(state.clone(), authenticate));
     let cors = cors(&state.cors_origins);
@@ -153,6 +161,7 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(cors)
         .with_state(state)
+        .merge(page)
 }
 
 /// Whether an `Accept` header admits JSON.

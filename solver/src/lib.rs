@@ -31,6 +31,7 @@ pub mod model;
 pub mod params;
 pub mod plan;
 pub mod random_instance;
+pub mod route;
 pub mod search;
 pub mod solution;
 pub mod solve;

@@ -165,10 +165,8 @@ mod tests {
         assert!(params.contains(&"order_field") && params.contains(&"order_direction"));
         assert!(doc["paths"]["/api/v2/visits/{id}"]["post"].is_object());
         assert!(doc["paths"]["/api/v2/drivers/{id}/locations"]["get"].is_object());
-        assert!(visit["required"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|r| r == "docNo"));
+        let required = visit["required"].as_array().unwrap();
+        assert!(required.iter().any(|r| r == "id"));
+        assert!(!required.iter().any(|r| r == "docNo"));
     }
 }

@@ -13,13 +13,17 @@ const BOOL: Kind = Kind::Bool;
 
 /// Every documented visit field a client sends. `companyId`, marked
 /// required in the document, is optional here: the API key names the
-/// company, and a record naming another company is refused.
+/// company, and a record naming another company is refused. So are
+/// `driverId` (a visit not planned yet has no driver: absent means ""),
+/// `docNo` and `customer` (labels: nothing is keyed or planned by them)
+/// and `address`/`city`, which the document needs to geocode a visit
+/// without `lat`/`lng`: they are required only then ([`visit_columns`]).
 pub const VISIT_FIELDS: &[Field] = &[
     f(
         "driverId",
         TEXT,
-        true,
-        "The driver id for this visit (\"\" when unassigned).",
+        false,
+        "The driver id for this visit (absent or \"\" when unassigned).",
     ),
     f("name", TEXT, false, "The driver name for this visit."),
     f(
@@ -38,7 +42,7 @@ pub const VISIT_FIELDS: &[Field] = &[
     f(
         "docNo",
         TEXT,
-        true,
+        false,
         "The document number associated with the visit.",
     ),
     f(
@@ -50,7 +54,7 @@ pub const VISIT_FIELDS: &[Field] = &[
         false,
         "Sequence within the driver's day; planning overwrites it.",
     ),
-    f("customer", TEXT, true, "The customer name."),
+    f("customer", TEXT, false, "The customer name."),
     f(
         "siteId",
         Kind::IdOrEmpty,
@@ -76,9 +80,9 @@ pub const VISIT_FIELDS: &[Field] = &[
         "The address longitude.",
     ),
     f("site", TEXT, false, "The site (address) description."),
-    f("address", TEXT, true, "Street address."),
+    f("address", TEXT, false, "Street address."),
     f("postCode", TEXT, false, "Post code."),
-    f("city", TEXT, true, "City."),
+    f("city", TEXT, false, "City."),
     f("obs", TEXT, false, "The visit observations."),
     f(
         "contactPerson",
@@ -277,10 +281,29 @@ pub struct VisitColumns {
     pub skipped: bool,
 }
 
+/// A visit is found by its coordinates, or else by the address the
+/// document geocodes (`address` and `city`).
+fn located(record: &Map<String, Value>) -> Vec<FieldError> {
+    let has = |name: &str| {
+        record
+            .get(name)
+            .is_some_and(|v| !v.is_null() && v.as_str() != Some(""))
+    };
+    if has("lat") && has("lng") {
+        return Vec::new();
+    }
+    ["address", "city"]
+        .into_iter()
+        .filter(|name| !has(name))
+        .map(|name| FieldError::new(name, "is required when lat and lng are not both given"))
+        .collect()
+}
+
 /// Validates a complete visit and extracts its indexed columns. Errors
 /// name the field.
 pub fn visit_columns(record: &Map<String, Value>) -> Result<VisitColumns, Vec<FieldError>> {
-    let errors = validate(VISIT_FIELDS, record, false);
+    let mut errors = validate(VISIT_FIELDS, record, false);
+    errors.extend(located(record));
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -369,11 +392,29 @@ pub(crate) mod tests {
         let mut v = visit(42, "2026-02-30");
         v.remove("customer");
         v.insert("lat".into(), json!("north"));
+        assert_eq!(
+            visit_columns(&v)
+                .unwrap_err()
+                .into_iter()
+                .map(|e| e.field)
+                .collect::<Vec<_>>(),
+            ["date", "lat"]
+        );
+        // Without both coordinates the address is needed to find the visit.
+        v.remove("lng");
+        v.remove("address");
         let fields: Vec<String> = visit_columns(&v)
             .unwrap_err()
             .into_iter()
             .map(|e| e.field)
             .collect();
-        assert_eq!(fields, ["date", "customer", "lat"]);
+        assert_eq!(fields, ["date", "lat", "address"]);
+        v.remove("lat");
+        v.insert("address".into(), json!("1 High St"));
+        v.insert("date".into(), json!("2026-02-28"));
+        assert!(
+            visit_columns(&v).is_ok(),
+            "no docNo, no customer, no coordinates"
+        );
     }
 }

@@ -118,28 +118,39 @@ pub fn create_key(conn: &mut Connection, company: &CompanySpec) -> Result<String
     Ok(key)
 }
 
+/// The company columns a [`Tenant`] is made of, in [`tenant_from_row`]'s order.
+const TENANT_COLUMNS: &str = "c.id, c.name, c.erp_id, c.time_zone";
+
+/// A [`Tenant`] from a row of [`TENANT_COLUMNS`].
+fn tenant_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Tenant> {
+    let company_id: i64 = r.get(0)?;
+    let name: String = r.get(1)?;
+    let erp_id: Option<String> = r.get(2)?;
+    let zone_name: String = r.get(3)?;
+    // Zones are checked when set; one this binary does not know (an
+    // older tz database) falls back to UTC rather than locking out.
+    let zone = TimeZone::get(&zone_name).unwrap_or(TimeZone::UTC);
+    Ok(Tenant {
+        company_id,
+        erp_id: erp_id.unwrap_or_else(|| name.clone()),
+        name,
+        zone_name,
+        zone,
+    })
+}
+
 /// The tenant of `key`, or `None` when no company has it.
 pub fn tenant_for_key(conn: &Connection, key: &str) -> Result<Option<Tenant>, StorageError> {
-    let row: Option<(i64, String, Option<String>, String)> = conn
+    Ok(conn
         .query_row(
-            "SELECT c.id, c.name, c.erp_id, c.time_zone FROM api_keys k
-             JOIN companies c ON c.id = k.company_id WHERE k.hash = ?1",
+            &format!(
+                "SELECT {TENANT_COLUMNS} FROM api_keys k
+                 JOIN companies c ON c.id = k.company_id WHERE k.hash = ?1"
+            ),
             [hash_key(key)],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            tenant_from_row,
         )
-        .optional()?;
-    Ok(row.map(|(company_id, name, erp_id, zone_name)| {
-        // Zones are checked when set; one this binary does not know (an
-        // older tz database) falls back to UTC rather than locking out.
-        let zone = TimeZone::get(&zone_name).unwrap_or(TimeZone::UTC);
-        Tenant {
-            company_id,
-            erp_id: erp_id.unwrap_or_else(|| name.clone()),
-            name,
-            zone_name,
-            zone,
-        }
-    }))
+        .optional()?)
 }
 
 /// One key as `ordo keys list` shows it.
@@ -265,6 +276,21 @@ pub fn revocation_generation(conn: &Connection) -> Result<i64, StorageError> {
         [],
         |r| r.get(0),
     )?)
+}
+
+/// The tenant of a stored company (a plan job resumed after a restart acts
+/// for the company that submitted it).
+pub(crate) fn tenant_of_company(
+    conn: &Connection,
+    company_id: i64,
+) -> Result<Option<Tenant>, StorageError> {
+    Ok(conn
+        .query_row(
+            &format!("SELECT {TENANT_COLUMNS} FROM companies c WHERE c.id = ?1"),
+            [company_id],
+            tenant_from_row,
+        )
+        .optional()?)
 }
 
 #[cfg(test)]

@@ -97,6 +97,15 @@ const STEPS: &[&str] = &[
     );
     CREATE INDEX location_history_by_driver ON driver_location_history (driver_seq, submitted_at);
     ",
+    // 3: plan jobs survive a crash: how many times a job began solving,
+    // which server holds it and until when (a lease, renewed with each
+    // progress save), so a job left `solving` by a dead server runs again.
+    "
+    ALTER TABLE plan_jobs ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE plan_jobs ADD COLUMN claimed_by TEXT;
+    ALTER TABLE plan_jobs ADD COLUMN lease_until INTEGER;
+    CREATE INDEX plan_jobs_by_status ON plan_jobs (status, created_at);
+    ",
 ];
 
 /// Brings the schema up to date in one transaction.

@@ -3,7 +3,7 @@
 //! visits changed since the plan read them.
 
 use rusqlite::types::Value as SqlValue;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde_json::{Map, Value};
 
 use super::resource::Resource;
@@ -118,13 +118,14 @@ pub struct ApplyOutcome {
 }
 
 /// Writes `serviceOrder`, `driverId` and `eta` of every assignment whose visit is
-/// still at the version the plan read, all in one transaction.
+/// still at the version the plan read, inside the caller's transaction (the
+/// plan job records its result in the same one, so a crash keeps both or
+/// neither).
 pub fn apply(
-    conn: &mut Connection,
+    tx: &Transaction<'_>,
     tenant: &Tenant,
     assignments: &[Assignment],
 ) -> Result<ApplyOutcome, StorageError> {
-    let tx = conn.transaction()?;
     let mut outcome = ApplyOutcome::default();
     let now = datetime_text(now_millis(), tenant.zone());
     for a in assignments {
@@ -159,7 +160,6 @@ pub fn apply(
         )?;
         outcome.applied += 1;
     }
-    tx.commit()?;
     Ok(outcome)
 }
 
@@ -197,7 +197,7 @@ mod tests {
                 assert_eq!(for_plan(c, &globex, "2026-11-23", None)?.len(), 2);
                 // A plan of globex cannot touch acme's visit.
                 let out = apply(
-                    c,
+                    &c.transaction()?,
                     &globex,
                     &[Assignment {
                         doc_id,
@@ -280,7 +280,9 @@ mod tests {
                         eta: 30_000.0 + 600.0 * i as f64,
                     })
                     .collect();
-                let out = apply(c, &acme, &plan)?;
+                let tx = c.transaction()?;
+                let out = apply(&tx, &acme, &plan)?;
+                tx.commit()?;
                 assert_eq!(out.applied, 1);
                 assert_eq!(
                     out.conflicts,

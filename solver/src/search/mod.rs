@@ -19,9 +19,7 @@ mod priority_repair;
 pub mod recombine;
 pub mod recreate;
 pub(crate) mod regions;
-pub mod route_state;
 pub mod ruin;
-mod schedule;
 pub mod state;
 
 use std::time::Instant;

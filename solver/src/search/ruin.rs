@@ -11,9 +11,9 @@
 use rand::Rng;
 
 use super::neighbours::Neighbours;
-use super::route_state::RouteState;
 use super::state::SearchState;
 use crate::model::{ArcCost, Problem};
+use crate::route::RouteState;
 
 /// SISR's ruin parameters.
 #[derive(Debug, Clone, Copy)]

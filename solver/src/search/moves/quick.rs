@@ -14,7 +14,7 @@
 
 use super::Position;
 use crate::model::{ArcCost, Problem};
-use crate::search::route_state::RouteState;
+use crate::route::RouteState;
 use crate::search::state::SearchState;
 
 /// Weighted cost of driving from location `from` to node `node` of
