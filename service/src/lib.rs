@@ -17,6 +17,7 @@
 //!   drives validation and the OpenAPI schema), location formats.
 //! - `storage/`: SQLite (WAL) with migrations; every company query takes a
 //!   `Tenant`. `resource.rs` holds what visits and drivers share.
+//! - `routing/`: road travel matrices fetched from OSRM in tiles.
 //! - `jobs/`: plan jobs (queue, worker, building a plan from stored data,
 //!   applying it in one transaction).
 #![deny(clippy::unwrap_used, clippy::expect_used)]
@@ -31,5 +32,6 @@ pub mod error;
 pub mod jobs;
 pub mod rate_limit;
 pub mod records;
+pub mod routing;
 pub mod shutdown;
 pub mod storage;

@@ -53,6 +53,10 @@ pub struct SolveArgs {
     /// Where to write the solution (standard output when omitted).
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Plan requests: road travel from a router, `osrm=URL` (overrides
+    /// the file's travel model).
+    #[arg(long)]
+    pub router: Option<String>,
 }
 
 /// Which engine solves the instance.
