@@ -5,6 +5,14 @@ use clap::{Parser, Subcommand};
 
 use ordo_service::cli;
 
+/// mimalloc instead of glibc's malloc: glibc gives each thread that
+/// allocates (tokio's blocking pool, the search's rayon threads) an arena
+/// of its own and rarely hands freed arena memory back, so the server's
+/// resident memory rose by tens of MiB with every plan job and never fell;
+/// mimalloc returns freed pages to the system (the soak example measures it).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "ordo",

@@ -51,3 +51,26 @@ impl Solution {
         self.routes.iter().filter(|r| !r.visits.is_empty()).count()
     }
 }
+
+/// Total travel distance of a solution.
+pub fn total_distance(problem: &crate::model::Problem, solution: &Solution) -> f64 {
+    solution
+        .routes
+        .iter()
+        .filter(|r| !r.visits.is_empty())
+        .map(|r| {
+            let vehicle = &problem.vehicles[r.vehicle];
+            let mut at = vehicle.start;
+            let mut d = 0.0;
+            for &v in &r.visits {
+                let loc = problem.visits[v].location;
+                d += problem.distance(at, loc);
+                at = loc;
+            }
+            if let Some(end) = vehicle.end {
+                d += problem.distance(at, end);
+            }
+            d
+        })
+        .sum()
+}

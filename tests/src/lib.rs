@@ -16,9 +16,14 @@ pub fn workspace_root() -> PathBuf {
 
 /// Path to the `ordo` binary of the current profile, built on first use
 /// (cargo does not build another package's binaries for this crate's tests).
+/// `ORDO_BIN` names another binary instead (a long soak runs a copy, so
+/// rebuilding the workspace meanwhile does not replace it).
 pub fn ordo_bin() -> PathBuf {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
     BIN.get_or_init(|| {
+        if let Some(bin) = std::env::var_os("ORDO_BIN") {
+            return PathBuf::from(bin);
+        }
         let exe = std::env::current_exe().expect("test executable path");
         // target/<profile>/deps/<test> -> target/<profile>
         let profile_dir = exe
@@ -73,3 +78,4 @@ pub fn instance_files(dir: &Path) -> Vec<PathBuf> {
 
 pub mod osrm;
 pub mod server;
+pub mod webdriver;

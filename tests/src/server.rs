@@ -63,6 +63,11 @@ impl Server {
         server
     }
 
+    /// The server's process id, while it runs.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
+    }
+
     /// The database file.
     pub fn db(&self) -> PathBuf {
         self.dir.path().join("ordo.db")
@@ -114,6 +119,21 @@ impl Server {
             let _ = child.wait();
             panic!("ordo serve did not stop on SIGTERM");
         }
+    }
+
+    /// Kills the server with SIGKILL (a crash: nothing runs after it) and
+    /// waits for it to be gone.
+    pub fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// Starts again on the same database (new port), after [`Server::kill`].
+    pub fn relaunch(&mut self) {
+        assert!(self.child.is_none(), "relaunch: the server still runs");
+        self.launch();
     }
 
     /// Stops and starts again on the same database (new port).

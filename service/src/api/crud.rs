@@ -66,8 +66,15 @@ fn upsert_meta<R: Resource>(outcome: &UpsertOutcome) -> Value {
             })
         })
         .collect();
-    json!({"recordsInserted": outcome.inserted, "recordsUpdated": outcome.updated,
-           "errors": errors})
+    let failed = outcome.errors.len();
+    let mut meta = json!({"recordsInserted": outcome.inserted, "recordsUpdated": outcome.updated,
+                          "recordsFailed": failed, "errors": errors});
+    // Still a 200 (the document's contract), but a batch that stored
+    // nothing says so in words, not only in counts.
+    if failed > 0 && outcome.inserted + outcome.updated == 0 {
+        meta["error"] = format!("no record stored: all {failed} were refused (see errors)").into();
+    }
+    meta
 }
 
 /// Inserts or updates (by ERP `id`) an array of records (a single object

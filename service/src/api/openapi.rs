@@ -25,14 +25,14 @@ use crate::records::visit::VISIT_FIELDS;
     info(title = "Ordo API", description = "Visits, drivers and planning jobs. Every answer is \
         {\"meta\": ..., \"data\": ...}; errors carry meta.status, meta.code and meta.error."),
     paths(
-        super::visits::list, super::visits::one, super::visits::upsert,
+        super::visits::list, super::visits::one, super::visits::upsert, super::visits::upsert_at,
         super::visits::update, super::visits::remove,
         super::drivers::list, super::drivers::one, super::drivers::upsert,
         super::drivers::update, super::drivers::remove,
-        super::drivers::report_location, super::drivers::location,
+        super::drivers::report_location, super::drivers::location, super::drivers::location_history,
         super::plans::create, super::plans::show, super::plans::cancel,
     ),
-    components(schemas(ListMeta)),
+    components(schemas(ListMeta, super::visits::OrderField, super::visits::OrderDirection)),
     modifiers(&RecordSchemas),
     security(("bearer" = []), ("api_key" = [])),
     tags((name = "visits"), (name = "drivers"), (name = "plans")),
@@ -153,10 +153,8 @@ mod tests {
         let overrides = &job["drivers"]["items"];
         assert_eq!(overrides["required"], serde_json::json!(["id"]));
         assert!(overrides["properties"]["current"]["properties"]["at"].is_object());
-        assert!(visit["required"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|r| r == "docNo"));
+        let required = visit["required"].as_array().unwrap();
+        assert!(required.iter().any(|r| r == "id"));
+        assert!(!required.iter().any(|r| r == "docNo"));
     }
 }

@@ -35,6 +35,7 @@ fn view(row: &JobRow) -> Value {
         "bestPlan": row.best,
         "result": row.result,
         "error": row.error,
+        "attempts": row.attempts,
         "createdAt": row.created_at,
         "startedAt": row.started_at,
         "finishedAt": row.finished_at,

@@ -7,8 +7,12 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use clap::Args;
 use ordo_solver::model::Rounding;
+use ordo_solver::solve::solve_with_progress;
 use ordo_solver::solve::ObjectiveKind;
-use ordo_solver::{checker, io::solution_text, solve, Objective, SolveParams, Stop};
+use ordo_solver::{checker, io::solution_text, Objective, SolveParams, Stop};
+
+use crate::render::progress::SolveProgress;
+use crate::render::{self, Picture};
 
 use super::instance::{self, Format};
 
@@ -57,6 +61,12 @@ pub struct SolveArgs {
     /// the file's travel model).
     #[arg(long)]
     pub router: Option<String>,
+    /// Also draw the routes as an SVG picture.
+    #[arg(long)]
+    pub svg: Option<PathBuf>,
+    /// Also write the routes as GeoJSON.
+    #[arg(long)]
+    pub geojson: Option<PathBuf>,
 }
 
 /// Which engine solves the instance.
@@ -101,10 +111,16 @@ pub fn run(args: SolveArgs) -> Result<ExitCode> {
     };
     let started = Instant::now();
     let stop = Stop::after(params.time_limit);
+    let bar = SolveProgress::new(params.time_limit);
+    let total = problem.n_visits();
     let solution = match args.backend {
-        Backend::Heuristic => solve(&problem, &params, &stop),
+        Backend::Heuristic => solve_with_progress(&problem, &params, &stop, &mut |p| {
+            let served = total - p.best.unassigned.len();
+            bar.update(p.fraction, served, total, &format!("{:.1}", p.distance));
+        }),
         Backend::Milp => ordo_solver::milp::solve_exact(&problem, &params.objective, &stop)?,
     };
+    bar.finish();
     let seconds = started.elapsed().as_secs_f64();
     let report = checker::check(&problem, &solution);
     let summary = format!(
@@ -126,6 +142,13 @@ pub fn run(args: SolveArgs) -> Result<ExitCode> {
             eprintln!("{summary}");
             print!("{text}");
         }
+    }
+    if args.svg.is_some() || args.geojson.is_some() {
+        let text = std::fs::read_to_string(&args.file)
+            .with_context(|| format!("cannot read {}", args.file.display()))?;
+        let coords = render::solomon_coordinates(&text);
+        let picture = Picture::from_solution(&problem, &solution, &coords);
+        render::write_files(&picture, args.svg.as_deref(), args.geojson.as_deref())?;
     }
     for v in &report.violations {
         eprintln!("violation: {v}");

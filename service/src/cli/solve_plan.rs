@@ -10,6 +10,8 @@ use ordo_solver::plan;
 use ordo_solver::Stop;
 
 use super::solve::SolveArgs;
+use crate::render::progress::SolveProgress;
+use crate::render::{self, Picture};
 
 /// Runs the plan path of `ordo solve`.
 pub fn run(args: &SolveArgs) -> Result<ExitCode> {
@@ -46,8 +48,20 @@ pub fn run(args: &SolveArgs) -> Result<ExitCode> {
     // The time limit is the wall time to the answer, fetching included.
     let stop = Stop::after(limit.saturating_sub(fetch_started.elapsed()));
     let started = fetch_started;
-    let (result, report) = plan::plan_and_check(&request, &stop, &mut |_| {})
-        .with_context(|| format!("{}", args.file.display()))?;
+    let bar = SolveProgress::new(limit);
+    let planned = plan::plan_and_check(&request, &stop, &mut |p| {
+        let km = format!("{:.1} km", p.distance / 1000.0);
+        bar.update(p.fraction, p.served, p.served + p.unassigned, &km);
+    });
+    bar.finish();
+    let (result, report) = planned.with_context(|| format!("{}", args.file.display()))?;
+    if args.svg.is_some() || args.geojson.is_some() {
+        let picture = Picture::from_plan(
+            &serde_json::from_str(&text)?,
+            &serde_json::to_value(&result)?,
+        );
+        render::write_files(&picture, args.svg.as_deref(), args.geojson.as_deref())?;
+    }
     let s = &result.summary;
     let summary = format!(
         "plan {} visits {} served {} unassigned {} drivers {} travel {:.0}s distance {:.1}km time {:.2}s feasible {}",

@@ -101,7 +101,12 @@ pub fn build(conn: &Connection, tenant: &Tenant, params: &JobParams) -> Result<B
     };
     if let Some(reroute) = &params.reroute {
         let positions = locations::latest_by_driver(conn, tenant).map_err(storage)?;
-        reroute.apply(&mut request, &positions)?;
+        // Checked when the job was accepted; the company's zone otherwise.
+        let zone = match &params.time_zone {
+            Some(name) => ordo_solver::plan::time_zone(name)?,
+            None => tenant.zone().clone(),
+        };
+        reroute.apply(&mut request, &positions, &zone)?;
     }
     Ok(Built {
         request,

@@ -1,7 +1,10 @@
 //! Planning jobs: accepted by the API, queued, solved on blocking threads
 //! (at most `max_solves` at once; the others wait their turn), progress
 //! and the best plan so far saved as they come, optionally applied to the
-//! visits at the end. Cancelling stops the search and keeps its best plan.
+//! visits at the end, in the transaction that records the result.
+//! Cancelling stops the search and keeps its best plan. A job the last
+//! run left queued or solving (a crash, a kill) runs again on start, up
+//! to [`jobs::MAX_ATTEMPTS`] times.
 //!
 //! - `params.rs`: the job request and its validation.
 //! - `build.rs`: stored visits and drivers → a `PlanRequest`.
@@ -24,6 +27,22 @@ use crate::storage::{jobs, random_id, Storage, StorageError, Tenant};
 
 pub use params::{JobParams, PLAN_JOB_FIELDS};
 
+/// A stored request (`JobParams::to_json`, which shows unset fields as
+/// null) as parameters again.
+fn stored_params(stored: &serde_json::Value) -> Result<JobParams, String> {
+    let mut body = stored.clone();
+    if let Some(fields) = body.as_object_mut() {
+        fields.retain(|_, v| !v.is_null());
+    }
+    JobParams::from_json(&body).map_err(|errors| {
+        errors
+            .iter()
+            .map(|e| format!("{}: {}", e.field, e.message))
+            .collect::<Vec<_>>()
+            .join("; ")
+    })
+}
+
 /// What a cancel needs to reach a job, queued or solving.
 #[derive(Default)]
 struct Control {
@@ -35,20 +54,24 @@ struct Control {
 /// The jobs of one server.
 pub struct JobManager {
     storage: Arc<Storage>,
+    /// This run's name in the jobs it claims.
+    server_id: String,
     slots: Arc<Semaphore>,
     controls: Mutex<HashMap<String, Control>>,
 }
 
 impl JobManager {
     /// A manager running at most `max_solves` searches at once. Jobs a
-    /// previous run left unfinished are marked failed.
+    /// previous run left solving go back to the queue (or fail, after
+    /// their last attempt); [`JobManager::resume`] runs the queue.
     pub fn new(storage: Arc<Storage>, max_solves: usize) -> Result<Self, StorageError> {
-        let interrupted = storage.run(|c| jobs::fail_interrupted(c))?;
-        if interrupted > 0 {
-            tracing::warn!(interrupted, "plan jobs interrupted by the last shutdown");
+        let (requeued, failed) = storage.run(|c| jobs::recover_interrupted(c))?;
+        if requeued + failed > 0 {
+            tracing::warn!(requeued, failed, "plan jobs interrupted by the last stop");
         }
         Ok(Self {
             storage,
+            server_id: format!("server_{}", random_id(12)),
             slots: Arc::new(Semaphore::new(max_solves.max(1))),
             controls: Mutex::new(HashMap::new()),
         })
@@ -68,24 +91,66 @@ impl JobManager {
         let id = format!("plan_{}", random_id(16));
         self.storage
             .run(|c| jobs::insert(c, &tenant, &id, &params.to_json()))?;
+        self.schedule(tenant, id.clone(), params);
+        Ok(id)
+    }
+
+    /// Schedules every job left queued by the last run, oldest first; a
+    /// stored request that no longer parses fails with the reason. Call
+    /// once from the runtime, after [`JobManager::new`].
+    pub fn resume(self: &Arc<Self>) -> Result<usize, StorageError> {
+        let queued = self.storage.run(|c| jobs::queued(c))?;
+        let count = queued.len();
+        for job in queued {
+            match stored_params(&job.params) {
+                Ok(params) => self.schedule(job.tenant, job.id, params),
+                Err(reason) => {
+                    let reason = format!("the stored request no longer parses: {reason}");
+                    self.storage.run(|c| {
+                        jobs::finish(
+                            c,
+                            &job.tenant,
+                            &job.id,
+                            jobs::Status::Failed,
+                            None,
+                            Some(&reason),
+                        )
+                    })?;
+                }
+            }
+        }
+        if count > 0 {
+            tracing::info!(count, "plan jobs resumed");
+        }
+        Ok(count)
+    }
+
+    /// Runs job `id` when a solver slot frees up.
+    fn schedule(self: &Arc<Self>, tenant: Tenant, id: String, params: JobParams) {
         self.controls().insert(id.clone(), Control::default());
         let manager = Arc::clone(self);
-        let job = id.clone();
         tokio::spawn(async move {
             // The semaphore is never closed, so acquiring cannot fail.
             let Ok(_slot) = Arc::clone(&manager.slots).acquire_owned().await else {
                 return;
             };
             let runner = Arc::clone(&manager);
-            let id = job.clone();
+            let (who, job) = (tenant.clone(), id.clone());
             let joined =
-                tokio::task::spawn_blocking(move || run::run(&runner, &tenant, &id, &params)).await;
+                tokio::task::spawn_blocking(move || run::run(&runner, &who, &job, &params)).await;
             if let Err(e) = joined {
-                tracing::error!(job = %job, error = %e, "plan job panicked");
+                // Never leave a job `solving` behind a dead runner.
+                tracing::error!(job = %id, error = %e, "plan job panicked");
+                let reason = format!("internal error while planning: {e}");
+                let failed = manager.storage.run(|c| {
+                    jobs::finish(c, &tenant, &id, jobs::Status::Failed, None, Some(&reason))
+                });
+                if let Err(e) = failed {
+                    tracing::error!(job = %id, error = %e, "cannot record a failed plan job");
+                }
             }
-            manager.controls().remove(&job);
+            manager.controls().remove(&id);
         });
-        Ok(id)
     }
 
     /// Asks job `id` to stop. A queued job is cancelled at once; a running

@@ -19,6 +19,14 @@ pub const PLAN_JOB_FIELDS: &[Field] = &[
         "The day to plan: the company's visits of that date.",
     ),
     f(
+        "timeZone",
+        Kind::Text,
+        false,
+        "IANA time zone of the day's local times (default: the company's, set by `ordo keys \
+         create --time-zone`, else UTC). Performer locations' submitted_at convert through it, \
+         daylight saving included.",
+    ),
+    f(
         "driverIds",
         Kind::TextList,
         false,
@@ -101,7 +109,7 @@ pub const PLAN_JOB_FIELDS: &[Field] = &[
         false,
         "Re-route: per-driver overrides [{id, current?: {lat, lng, at}, lock?}]. Without \
          current, a driver restarts from their latest performer location if submitted on date \
-         (at = its submitted_at in seconds from midnight UTC).",
+         (at = its submitted_at as local seconds from midnight in timeZone).",
     ),
 ];
 
@@ -110,6 +118,8 @@ pub const PLAN_JOB_FIELDS: &[Field] = &[
 pub struct JobParams {
     /// `YYYY-MM-DD`.
     pub date: String,
+    /// IANA zone of the day's local times; `None` = the company's.
+    pub time_zone: Option<String>,
     /// Only these drivers.
     pub driver_ids: Option<Vec<String>>,
     /// Only this territory.
@@ -134,6 +144,11 @@ impl JobParams {
             .ok_or_else(|| vec![FieldError::new("", "expected a JSON object")])?;
         let mut errors = validate(PLAN_JOB_FIELDS, obj, false);
         errors.extend(reroute::missing_now(obj));
+        if let Some(Value::String(zone)) = obj.get("timeZone") {
+            if let Err(e) = ordo_solver::plan::time_zone(zone) {
+                errors.push(FieldError::new("timeZone", e));
+            }
+        }
         if !errors.is_empty() {
             // In the order of the field table (nested ones under their parent).
             let rank = |e: &FieldError| {
@@ -151,6 +166,9 @@ impl JobParams {
                 .unwrap_or_default()
                 .trim()
                 .to_owned(),
+            time_zone: get("timeZone")
+                .and_then(Value::as_str)
+                .map(|z| z.trim().to_owned()),
             driver_ids: get("driverIds").and_then(|v| serde_json::from_value(v.clone()).ok()),
             territory: get("territory").and_then(Value::as_str).map(str::to_owned),
             time_limit_seconds: get("timeLimitSeconds")
@@ -167,7 +185,7 @@ impl JobParams {
 
     /// As stored and shown back.
     pub fn to_json(&self) -> Value {
-        let mut shown = json!({"date": self.date, "driverIds": self.driver_ids,
+        let mut shown = json!({"date": self.date, "timeZone": self.time_zone, "driverIds": self.driver_ids,
                "territory": self.territory, "timeLimitSeconds": self.time_limit_seconds,
                "iterations": self.iterations, "seed": self.seed, "apply": self.apply,
                "mode": if self.reroute.is_some() { "reroute" } else { "plan" }});

@@ -1,6 +1,8 @@
-//! One plan job, on a blocking thread: read the day, search (saving
-//! progress and the best plan about once a second), check the result with
-//! the independent checker, and apply it when asked.
+//! One plan job, on a blocking thread: claim it and read the day, search
+//! (saving progress and the best plan about once a second), check the
+//! result with the independent checker, then apply it when asked and
+//! record the result in one transaction: a crash keeps both or neither,
+//! and a job the crash left `solving` runs again on the next start.
 
 use std::time::Duration;
 
@@ -20,11 +22,12 @@ const SNAPSHOT_EVERY: Duration = Duration::from_secs(1);
 
 /// Runs job `id` to its end, recording the outcome.
 pub fn run(manager: &JobManager, tenant: &Tenant, id: &str, params: &JobParams) {
-    let outcome = run_job(manager, tenant, id, params);
-    let saved = manager.storage.run(|c| match &outcome {
-        Ok((status, result)) => jobs::finish(c, tenant, id, *status, result.as_ref(), None),
-        Err(error) => jobs::finish(c, tenant, id, Status::Failed, None, Some(error)),
-    });
+    let Err(error) = run_job(manager, tenant, id, params) else {
+        return;
+    };
+    let saved = manager
+        .storage
+        .run(|c| jobs::finish(c, tenant, id, Status::Failed, None, Some(&error)));
     if let Err(e) = saved {
         tracing::error!(job = id, error = %e, "cannot record the end of a plan job");
     }
@@ -35,29 +38,38 @@ fn progress_json(p: &PlanProgress) -> Value {
            "distance": p.distance})
 }
 
+/// Plans job `id`; records its end itself unless it returns the reason it
+/// failed.
 fn run_job(
     manager: &JobManager,
     tenant: &Tenant,
     id: &str,
     params: &JobParams,
-) -> Result<(Status, Option<Value>), String> {
+) -> Result<(), String> {
     let stop = Stop::after(Duration::from_secs_f64(params.time_limit_seconds));
-    if !manager.begin(id, stop.cancel_flag()) {
-        return Ok((Status::Cancelled, None));
-    }
-    // Read the day and mark the job solving together: a visit changed
-    // after this point is a conflict when applying.
-    let built = manager
-        .storage
-        .run(|c| {
-            let built = build(c, tenant, params);
-            if built.is_ok() {
-                jobs::start(c, tenant, id)?;
-            }
-            Ok(built)
-        })
-        .map_err(|e| e.to_string())??;
     let storage = &manager.storage;
+    if !manager.begin(id, stop.cancel_flag()) {
+        storage
+            .run(|c| jobs::finish(c, tenant, id, Status::Cancelled, None, None))
+            .map_err(|e| e.to_string())?;
+        return Ok(());
+    }
+    // Read the day and claim the job together: a visit changed after this
+    // point is a conflict when applying.
+    let claimed = storage
+        .run(|c| {
+            let tx = c.transaction()?;
+            let built = build(&tx, tenant, params);
+            let claimed = built.is_err() || jobs::start(&tx, tenant, id, &manager.server_id)?;
+            tx.commit()?;
+            Ok(claimed.then_some(built))
+        })
+        .map_err(|e| e.to_string())?;
+    // Not queued any more: cancelled meanwhile, and already final.
+    let Some(built) = claimed else {
+        return Ok(());
+    };
+    let built = built?;
     let mut on_progress = |p: &PlanProgress| {
         let Some(best) = &p.best else { return };
         let best = serde_json::to_value(best).unwrap_or(Value::Null);
@@ -79,34 +91,41 @@ fn run_job(
         "appliedVisits": 0,
         "conflicts": [],
     });
-    if params.apply && !cancelled {
-        let outcome = storage
-            .run(|c| visits::apply(c, tenant, &assignments(&plan, &built)))
-            .map_err(|e| format!("applying the plan: {e}"))?;
-        result["applied"] = true.into();
-        result["appliedVisits"] = outcome.applied.into();
-        result["conflicts"] = outcome
-            .conflicts
-            .iter()
-            .map(|(doc_id, reason)| {
-                let erp = built.visits.get(doc_id).map(|v| v.id.clone());
-                json!({"visitId": doc_id, "id": erp, "reason": reason})
-            })
-            .collect();
-    }
-    let served = plan.summary.served;
-    let final_progress = json!({"fraction": 1.0, "served": served,
+    let final_progress = json!({"fraction": 1.0, "served": plan.summary.served,
                                 "unassigned": plan.unassigned.len(), "distance": plan.summary.distance});
-    let best = result["plan"].clone();
-    storage
-        .run(|c| jobs::save_progress(c, tenant, id, &final_progress, Some(&best)))
-        .map_err(|e| e.to_string())?;
     let status = if cancelled {
         Status::Cancelled
     } else {
         Status::Done
     };
-    Ok((status, Some(result)))
+    let apply = params.apply && !cancelled;
+    storage
+        .run(|c| {
+            let tx = c.transaction()?;
+            if apply {
+                let outcome = visits::apply(&tx, tenant, &assignments(&plan, &built))?;
+                record_apply(&mut result, &outcome, &built);
+            }
+            jobs::save_progress(&tx, tenant, id, &final_progress, Some(&result["plan"]))?;
+            jobs::finish(&tx, tenant, id, status, Some(&result), None)?;
+            tx.commit()?;
+            Ok(())
+        })
+        .map_err(|e| format!("recording the plan: {e}"))
+}
+
+/// What applying did, in the job's result.
+fn record_apply(result: &mut Value, outcome: &visits::ApplyOutcome, built: &Built) {
+    result["applied"] = true.into();
+    result["appliedVisits"] = outcome.applied.into();
+    result["conflicts"] = outcome
+        .conflicts
+        .iter()
+        .map(|(doc_id, reason)| {
+            let erp = built.visits.get(doc_id).map(|v| v.id.clone());
+            json!({"visitId": doc_id, "id": erp, "reason": reason})
+        })
+        .collect();
 }
 
 /// The plan's stops as writes, each with the version its visit had when read.

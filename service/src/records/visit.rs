@@ -4,7 +4,8 @@
 use serde_json::{Map, Value};
 
 use super::spec::{
-    boolean, field as f, id_text, integer_in, validate, Field, FieldError, Kind, DAY_SECONDS, LOCKS,
+    boolean, canonical, field as f, id_text, integer_in, validate, Field, FieldError, Kind,
+    DAY_SECONDS, LOCKS,
 };
 
 const TEXT: Kind = Kind::Text;
@@ -12,13 +13,17 @@ const BOOL: Kind = Kind::Bool;
 
 /// Every documented visit field a client sends. `companyId`, marked
 /// required in the document, is optional here: the API key names the
-/// company, and a record naming another company is refused.
+/// company, and a record naming another company is refused. So are
+/// `driverId` (a visit not planned yet has no driver: absent means ""),
+/// `docNo` and `customer` (labels: nothing is keyed or planned by them)
+/// and `address`/`city`, which the document needs to geocode a visit
+/// without `lat`/`lng`: they are required only then ([`visit_columns`]).
 pub const VISIT_FIELDS: &[Field] = &[
     f(
         "driverId",
         TEXT,
-        true,
-        "The driver id for this visit (\"\" when unassigned).",
+        false,
+        "The driver id for this visit (absent or \"\" when unassigned).",
     ),
     f("name", TEXT, false, "The driver name for this visit."),
     f(
@@ -37,7 +42,7 @@ pub const VISIT_FIELDS: &[Field] = &[
     f(
         "docNo",
         TEXT,
-        true,
+        false,
         "The document number associated with the visit.",
     ),
     f(
@@ -49,8 +54,13 @@ pub const VISIT_FIELDS: &[Field] = &[
         false,
         "Sequence within the driver's day; planning overwrites it.",
     ),
-    f("customer", TEXT, true, "The customer name."),
-    f("siteId", Kind::Id, false, "Your ERP customer address id."),
+    f("customer", TEXT, false, "The customer name."),
+    f(
+        "siteId",
+        Kind::IdOrEmpty,
+        false,
+        "Your ERP customer address id.",
+    ),
     f(
         "lat",
         Kind::Number {
@@ -70,9 +80,9 @@ pub const VISIT_FIELDS: &[Field] = &[
         "The address longitude.",
     ),
     f("site", TEXT, false, "The site (address) description."),
-    f("address", TEXT, true, "Street address."),
+    f("address", TEXT, false, "Street address."),
     f("postCode", TEXT, false, "Post code."),
-    f("city", TEXT, true, "City."),
+    f("city", TEXT, false, "City."),
     f("obs", TEXT, false, "The visit observations."),
     f(
         "contactPerson",
@@ -155,7 +165,8 @@ pub const VISIT_FIELDS: &[Field] = &[
         "companyId",
         TEXT,
         false,
-        "Your company (set from the API key).",
+        "Your company id (as given to `ordo keys create --company-id`) or name; absent = the \
+         API key's company. Answers show the id.",
     ),
     f(
         "time_windows",
@@ -189,7 +200,12 @@ pub const VISIT_FIELDS: &[Field] = &[
     ),
     f("closed", BOOL, false, "Closed (not planned)."),
     f("skipped", BOOL, false, "Skipped (not planned)."),
-    f("skippedReasonId", Kind::Id, false, "The skip reason id."),
+    f(
+        "skippedReasonId",
+        Kind::IdOrEmpty,
+        false,
+        "The skip reason id (\"\" for none).",
+    ),
     f(
         "duration",
         Kind::Number {
@@ -229,6 +245,19 @@ pub const VISIT_FIELDS: &[Field] = &[
     ),
 ];
 
+/// A visit in the GET shape of the visits document: booleans as
+/// `true`/`false`, numbers as numbers, and `priority` as the document's
+/// GET example shows it, a string (`"priority": "3"`).
+pub fn canonical_visit(record: &mut Map<String, Value>) {
+    canonical(VISIT_FIELDS, record);
+    if let Some(p) = record
+        .get("priority")
+        .and_then(|v| integer_in(v, 1, 10).ok())
+    {
+        record.insert("priority".into(), p.to_string().into());
+    }
+}
+
 /// What storage indexes of a visit, for the list filters.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VisitColumns {
@@ -252,10 +281,29 @@ pub struct VisitColumns {
     pub skipped: bool,
 }
 
+/// A visit is found by its coordinates, or else by the address the
+/// document geocodes (`address` and `city`).
+fn located(record: &Map<String, Value>) -> Vec<FieldError> {
+    let has = |name: &str| {
+        record
+            .get(name)
+            .is_some_and(|v| !v.is_null() && v.as_str() != Some(""))
+    };
+    if has("lat") && has("lng") {
+        return Vec::new();
+    }
+    ["address", "city"]
+        .into_iter()
+        .filter(|name| !has(name))
+        .map(|name| FieldError::new(name, "is required when lat and lng are not both given"))
+        .collect()
+}
+
 /// Validates a complete visit and extracts its indexed columns. Errors
 /// name the field.
 pub fn visit_columns(record: &Map<String, Value>) -> Result<VisitColumns, Vec<FieldError>> {
-    let errors = validate(VISIT_FIELDS, record, false);
+    let mut errors = validate(VISIT_FIELDS, record, false);
+    errors.extend(located(record));
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -308,6 +356,20 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn visits_read_back_in_the_document_shape() {
+        let mut v = visit(42, "2026-11-23");
+        v.insert("emailMandatory".into(), json!("1"));
+        v.insert("serviceOrder".into(), json!("4"));
+        v.insert("skippedReasonId".into(), json!(""));
+        canonical_visit(&mut v);
+        assert_eq!(v["closed"], json!(false));
+        assert_eq!(v["emailMandatory"], json!(true));
+        assert_eq!(v["priority"], json!("3"));
+        assert_eq!(v["serviceOrder"], json!(4));
+        assert!(visit_columns(&v).is_ok());
+    }
+
+    #[test]
     fn reroute_fields_are_checked() {
         let mut v = visit(42, "2026-11-23");
         v.insert("eta".into(), json!("39600"));
@@ -330,11 +392,29 @@ pub(crate) mod tests {
         let mut v = visit(42, "2026-02-30");
         v.remove("customer");
         v.insert("lat".into(), json!("north"));
+        assert_eq!(
+            visit_columns(&v)
+                .unwrap_err()
+                .into_iter()
+                .map(|e| e.field)
+                .collect::<Vec<_>>(),
+            ["date", "lat"]
+        );
+        // Without both coordinates the address is needed to find the visit.
+        v.remove("lng");
+        v.remove("address");
         let fields: Vec<String> = visit_columns(&v)
             .unwrap_err()
             .into_iter()
             .map(|e| e.field)
             .collect();
-        assert_eq!(fields, ["date", "customer", "lat"]);
+        assert_eq!(fields, ["date", "lat", "address"]);
+        v.remove("lat");
+        v.insert("address".into(), json!("1 High St"));
+        v.insert("date".into(), json!("2026-02-28"));
+        assert!(
+            visit_columns(&v).is_ok(),
+            "no docNo, no customer, no coordinates"
+        );
     }
 }

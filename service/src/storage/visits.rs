@@ -3,12 +3,12 @@
 //! visits changed since the plan read them.
 
 use rusqlite::types::Value as SqlValue;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde_json::{Map, Value};
 
 use super::resource::Resource;
 use super::{datetime_text, now_millis, StorageError, Tenant};
-use crate::records::visit::visit_columns;
+use crate::records::visit::{canonical_visit, visit_columns};
 use crate::records::FieldError;
 
 /// The visits table.
@@ -44,6 +44,10 @@ impl Resource for Visits {
                 SqlValue::Integer(c.skipped.into()),
             ],
         ))
+    }
+
+    fn canonical(record: &mut Map<String, Value>) {
+        canonical_visit(record);
     }
 }
 
@@ -114,15 +118,16 @@ pub struct ApplyOutcome {
 }
 
 /// Writes `serviceOrder`, `driverId` and `eta` of every assignment whose visit is
-/// still at the version the plan read, all in one transaction.
+/// still at the version the plan read, inside the caller's transaction (the
+/// plan job records its result in the same one, so a crash keeps both or
+/// neither).
 pub fn apply(
-    conn: &mut Connection,
+    tx: &Transaction<'_>,
     tenant: &Tenant,
     assignments: &[Assignment],
 ) -> Result<ApplyOutcome, StorageError> {
-    let tx = conn.transaction()?;
     let mut outcome = ApplyOutcome::default();
-    let now = datetime_text(now_millis());
+    let now = datetime_text(now_millis(), tenant.zone());
     for a in assignments {
         let row: Option<(i64, i64, String)> = tx
             .query_row(
@@ -155,7 +160,6 @@ pub fn apply(
         )?;
         outcome.applied += 1;
     }
-    tx.commit()?;
     Ok(outcome)
 }
 
@@ -193,7 +197,7 @@ mod tests {
                 assert_eq!(for_plan(c, &globex, "2026-11-23", None)?.len(), 2);
                 // A plan of globex cannot touch acme's visit.
                 let out = apply(
-                    c,
+                    &c.transaction()?,
                     &globex,
                     &[Assignment {
                         doc_id,
@@ -276,7 +280,9 @@ mod tests {
                         eta: 30_000.0 + 600.0 * i as f64,
                     })
                     .collect();
-                let out = apply(c, &acme, &plan)?;
+                let tx = c.transaction()?;
+                let out = apply(&tx, &acme, &plan)?;
+                tx.commit()?;
                 assert_eq!(out.applied, 1);
                 assert_eq!(
                     out.conflicts,

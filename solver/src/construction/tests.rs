@@ -3,9 +3,9 @@
 use super::regret::own_start_vehicles;
 use super::regret_insertion;
 use crate::model::{
-    DenseMatrix, Euclidean, Problem, ProblemBuilder, Rounding, SkillSet, TimeWindow, Vehicle, Visit,
+    DenseMatrix, Euclidean, Objective, ObjectiveKind, Problem, ProblemBuilder, Rounding, SkillSet,
+    TimeWindow, Vehicle, Visit,
 };
-use crate::solve::{Objective, ObjectiveKind};
 
 /// Where the second driver lives.
 #[derive(Clone, Copy)]

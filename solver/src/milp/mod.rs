@@ -15,9 +15,9 @@ pub mod set_partitioning;
 
 use thiserror::Error;
 
-use crate::model::Problem;
+use crate::model::{Objective, Problem};
+use crate::params::Stop;
 use crate::solution::Solution;
-use crate::solve::{Objective, Stop};
 
 /// Largest instance the exact backend accepts.
 pub const MAX_VISITS: usize = 20;

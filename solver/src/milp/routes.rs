@@ -12,9 +12,8 @@
 use std::collections::HashMap;
 
 use super::{MilpError, MAX_LABELS};
-use crate::model::{Problem, Time, EPS};
-use crate::search::cost::ArcCost;
-use crate::solve::{Objective, Stop};
+use crate::model::{fleet_classes, ArcCost, Objective, Problem, Time, EPS};
+use crate::params::Stop;
 
 /// A feasible route usable as a set-partitioning column.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,18 +28,11 @@ pub struct Column {
     pub cost: f64,
 }
 
-/// Identical vehicles share routes.
-#[derive(Debug, Clone)]
-pub struct VehicleClass {
-    /// Member vehicles.
-    pub vehicles: Vec<usize>,
-}
-
 /// Columns and the classes they refer to.
 #[derive(Debug, Clone)]
 pub struct Columns {
-    /// Vehicle classes.
-    pub classes: Vec<VehicleClass>,
+    /// Vehicle classes ([`fleet_classes`]), each its member vehicles.
+    pub classes: Vec<Vec<usize>>,
     /// Cheapest route per (class, visit set).
     pub columns: Vec<Column>,
 }
@@ -63,50 +55,17 @@ struct Label {
     parent: Option<usize>,
 }
 
-/// Groups vehicles that are interchangeable (same everything, no locks).
-pub fn classes(problem: &Problem) -> Vec<VehicleClass> {
-    let locked: Vec<bool> = (0..problem.vehicles.len())
-        .map(|k| {
-            problem.visits.iter().any(|v| {
-                v.vehicle_lock == Some(k)
-                    || v.allowed_vehicles.as_ref().is_some_and(|a| a.contains(&k))
-            })
-        })
-        .collect();
-    let mut out: Vec<VehicleClass> = Vec::new();
-    for (k, v) in problem.vehicles.iter().enumerate() {
-        let same = |c: &VehicleClass| {
-            let o = &problem.vehicles[c.vehicles[0]];
-            !locked[k]
-                && !locked[c.vehicles[0]]
-                && o.start == v.start
-                && o.end == v.end
-                && o.shift == v.shift
-                && o.capacity == v.capacity
-                && o.skills == v.skills
-                && o.fixed_cost == v.fixed_cost
-                && o.max_working_time == v.max_working_time
-                && o.lunch_break == v.lunch_break
-        };
-        match out.iter_mut().find(|c| same(c)) {
-            Some(c) => c.vehicles.push(k),
-            None => out.push(VehicleClass { vehicles: vec![k] }),
-        }
-    }
-    out
-}
-
 /// Enumerates every class's best route per visit set.
 pub fn enumerate(
     problem: &Problem,
     objective: &Objective,
     stop: &Stop,
 ) -> Result<Columns, MilpError> {
-    let classes = classes(problem);
+    let classes = fleet_classes(problem);
     let arcs = ArcCost::new(objective);
     let mut columns = Vec::new();
     for (c, class) in classes.iter().enumerate() {
-        columns.extend(enumerate_class(problem, &arcs, c, class.vehicles[0], stop)?);
+        columns.extend(enumerate_class(problem, &arcs, c, class[0], stop)?);
     }
     Ok(Columns { classes, columns })
 }

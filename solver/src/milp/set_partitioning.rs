@@ -19,9 +19,9 @@ use good_lp::microlp as backend;
 
 use super::routes::Columns;
 use super::MilpError;
-use crate::model::Problem;
+use crate::model::{Objective, ObjectiveKind, Problem};
+use crate::params::Stop;
 use crate::solution::{Route, Solution};
-use crate::solve::{Objective, ObjectiveKind, Stop};
 
 /// Selects the optimal columns and returns the solution.
 pub fn select(
@@ -92,7 +92,7 @@ pub fn select(
             continue;
         }
         let class = &columns.classes[column.class];
-        let vehicle = class.vehicles[next_vehicle[column.class]];
+        let vehicle = class[next_vehicle[column.class]];
         next_vehicle[column.class] += 1;
         for &v in &column.visits {
             served[v] = true;
@@ -141,7 +141,7 @@ fn solve_stage(
             .filter(|(_, c)| c.class == k)
             .map(|(i, _)| x[i])
             .sum();
-        model = model.with(constraint!(used <= class.vehicles.len() as f64));
+        model = model.with(constraint!(used <= class.len() as f64));
     }
     for (c, optimum) in fixed {
         // A little slack so rounding in the solver cannot make it infeasible.

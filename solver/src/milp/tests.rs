@@ -3,8 +3,8 @@
 
 use super::*;
 use crate::checker::check;
+use crate::model::ArcCost;
 use crate::random_instance::{random_problem, Features};
-use crate::search::cost::ArcCost;
 use crate::search::state::SearchState;
 use std::time::Duration;
 

@@ -5,6 +5,10 @@
 //! the invariants once so the search can rely on them without re-checking.
 
 mod builder;
+mod cost;
+mod lat_lng;
+mod objective;
+mod priority;
 mod restrict;
 mod skills;
 mod time_window;
@@ -14,10 +18,14 @@ mod vehicle_class;
 use std::sync::Arc;
 
 pub use builder::{ModelError, ProblemBuilder};
+pub use cost::{ArcCost, Cost};
+pub use lat_lng::LatLng;
+pub use objective::{Objective, ObjectiveKind};
+pub use priority::Priority;
 pub use skills::SkillSet;
 pub use time_window::TimeWindow;
 pub use travel::{DenseMatrix, DurationRule, Euclidean, Geodesic, Rounding, TravelModel};
-pub use vehicle_class::VehicleClass;
+pub use vehicle_class::{fleet_classes, VehicleClass};
 
 /// Seconds (field service) or benchmark time units.
 pub type Time = f64;
@@ -44,7 +52,8 @@ pub struct Visit {
     pub skills: SkillSet,
     /// Vehicles allowed to serve it; `None` means any vehicle.
     pub allowed_vehicles: Option<Vec<usize>>,
-    /// 1 (highest) .. 10 (lowest).
+    /// A [`Priority`]'s level, 1 (highest) .. 10 (lowest), checked by the
+    /// builder (plain `u8` so the search compares and counts it directly).
     pub priority: u8,
     /// Must be served (benchmarks); otherwise leaving it out costs its
     /// priority penalty.

@@ -2,7 +2,9 @@
 //! both may serve: same depots, shift, capacity, break, working-time limit
 //! and fixed cost. Trying one vehicle of each class on an empty day is
 //! enough, which matters on field days where a hundred drivers share a
-//! depot.
+//! depot. With the same skills too, and no visit tied to them, they are
+//! interchangeable ([`fleet_classes`]): the exact backend and the route
+//! pool keep one route per class and visit set.
 
 use super::Problem;
 
@@ -40,4 +42,35 @@ impl VehicleClass {
             }),
         }
     }
+}
+
+/// The fleet split into classes of interchangeable vehicles: the same
+/// [`VehicleClass`] and skills, and no visit locked or restricted to
+/// them (such a vehicle is a class of its own). Each class lists its
+/// vehicles in index order; classes come in the order of their first
+/// vehicle.
+pub fn fleet_classes(problem: &Problem) -> Vec<Vec<usize>> {
+    let tied: Vec<bool> = (0..problem.vehicles.len())
+        .map(|k| {
+            problem.visits.iter().any(|v| {
+                v.vehicle_lock == Some(k)
+                    || v.allowed_vehicles.as_ref().is_some_and(|a| a.contains(&k))
+            })
+        })
+        .collect();
+    let mut classes: Vec<Vec<usize>> = Vec::new();
+    for k in 0..problem.vehicles.len() {
+        let same = |class: &Vec<usize>| {
+            let j = class[0];
+            !tied[k]
+                && !tied[j]
+                && VehicleClass::of(problem, j) == VehicleClass::of(problem, k)
+                && problem.vehicles[j].skills == problem.vehicles[k].skills
+        };
+        match classes.iter_mut().find(|c| same(c)) {
+            Some(class) => class.push(k),
+            None => classes.push(vec![k]),
+        }
+    }
+    classes
 }

@@ -11,16 +11,15 @@ use std::time::Instant;
 
 use rand::Rng;
 
-use super::cost::{ArcCost, Cost};
 use super::local_search::local_search;
 use super::neighbours::Neighbours;
 use super::recombine::Recombination;
 use super::recreate::{greedy_insert_first, RecreateParams};
-use super::route_state::RouteState;
 use super::ruin::{left_out_removal, string_removal, RuinParams};
 use super::state::SearchState;
-use crate::model::Problem;
-use crate::solve::{Objective, Stop};
+use crate::model::{ArcCost, Cost, Objective, Problem};
+use crate::params::Stop;
+use crate::route::RouteState;
 
 /// Candidates within this fraction above the best travel get a local
 /// search...

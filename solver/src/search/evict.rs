@@ -9,11 +9,9 @@
 //! higher (and the fixed head) stay, the visit goes in at its cheapest
 //! place, and the others go back wherever they fit, most important first.
 
-use super::cost::{ArcCost, Cost};
 use super::placement::{apply, cheapest_place, with_reduced_route};
 use super::state::SearchState;
-use crate::model::Problem;
-use crate::solve::Objective;
+use crate::model::{ArcCost, Cost, Objective, Problem};
 
 /// The best state that serves `v` on some route in place of visits of
 /// lower priority than `v`'s, or `None` when no route can take `v` even

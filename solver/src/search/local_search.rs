@@ -6,15 +6,14 @@
 use rand::seq::SliceRandom;
 use rand::Rng;
 
-use super::cost::ArcCost;
 use super::moves::{
     self, quick, relocate, swap, swap_star, time_filter, two_opt, two_opt_star, Position, Proposals,
 };
 use super::neighbours::Neighbours;
-use super::route_state::RouteState;
 use super::state::SearchState;
-use crate::model::Problem;
-use crate::solve::Stop;
+use crate::model::{ArcCost, Problem};
+use crate::params::Stop;
+use crate::route::RouteState;
 
 /// Improves `state` to a local optimum of the granular neighbourhood,
 /// scanning the visits of the routes flagged in `dirty` (all routes when

@@ -16,11 +16,10 @@
 //! works, the visit may still take the place of less important visits
 //! ([`super::evict`]).
 
-use super::cost::ArcCost;
 use super::evict::serve_instead;
 use super::placement::{apply, cheapest_place, with_reduced_route};
 use super::state::SearchState;
-use crate::model::Problem;
+use crate::model::{ArcCost, Problem};
 
 /// Most left-out visits handled in one call. An exchange search costs
 /// about routes x visits per route x a scan of every route, so it runs
@@ -153,11 +152,11 @@ fn removals(m: usize) -> Vec<Vec<usize>> {
 mod tests {
     use super::*;
     use crate::checker::check;
+    use crate::model::Objective;
     use crate::model::{
         DenseMatrix, Euclidean, ProblemBuilder, Rounding, SkillSet, TimeWindow, Vehicle, Visit,
     };
     use crate::solution::{Route, Solution};
-    use crate::solve::Objective;
 
     /// Two drivers at a depot; two important visits fill driver `a`'s day,
     /// and a low-priority visit only `a` may serve is left out. Driver `b`

@@ -8,7 +8,6 @@
 //! searches with derived seeds run under rayon and the best is kept.
 
 mod annealing;
-pub mod cost;
 mod evict;
 mod fleet;
 pub mod local_search;
@@ -20,9 +19,7 @@ mod priority_repair;
 pub mod recombine;
 pub mod recreate;
 pub(crate) mod regions;
-pub mod route_state;
 pub mod ruin;
-mod schedule;
 pub mod state;
 
 use std::time::Instant;
@@ -31,7 +28,6 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
-pub use cost::{ArcCost, Cost};
 pub use state::SearchState;
 
 use annealing::{anneal, Phase, SearchContext};
@@ -40,9 +36,9 @@ use recombine::{Recombination, Schedule};
 use recreate::RecreateParams;
 use ruin::RuinParams;
 
-use crate::model::Problem;
+use crate::model::{ArcCost, ObjectiveKind, Problem};
+use crate::params::{Progress, SolveParams, Stop};
 use crate::solution::Solution;
-use crate::solve::{ObjectiveKind, Progress, SolveParams, Stop};
 
 /// Share of the budget given to route minimisation (hierarchical only).
 const FLEET_SHARE: f64 = 0.4;
@@ -237,7 +233,7 @@ fn report(
     progress(&Progress {
         fraction: (used / total).clamp(0.0, 1.0),
         vehicles: best.vehicles_used(),
-        distance: crate::solve::total_distance(problem, best),
+        distance: crate::solution::total_distance(problem, best),
         best: best.clone(),
     });
 }

@@ -18,15 +18,13 @@
 //! fits, and keeps the cheapest outcome; it repeats until a whole pass
 //! serves nothing more, so its end state is the proof.
 
-use super::cost::{ArcCost, Cost};
-use super::make_room::make_room;
 use std::sync::Arc;
 
+use super::make_room::make_room;
 use super::placement::{apply, cheapest_place, cheapest_position};
-use super::route_state::RouteState;
 use super::state::SearchState;
-use crate::model::Problem;
-use crate::solve::Objective;
+use crate::model::{ArcCost, Cost, Objective, Problem};
+use crate::route::RouteState;
 
 /// Most visits a left-out visit may take the place of on one route.
 pub const MAX_EJECTED: usize = 2;

@@ -10,12 +10,11 @@
 use rand::seq::SliceRandom;
 use rand::Rng;
 
-use super::cost::ArcCost;
 use super::neighbours::Neighbours;
-use super::route_state::{NodeLink, RouteState};
 use super::ruin::Removal;
 use super::state::SearchState;
-use crate::model::{Problem, VehicleClass, EPS};
+use crate::model::{ArcCost, Problem, VehicleClass, EPS};
+use crate::route::{NodeLink, RouteState};
 
 /// Recreate parameters.
 #[derive(Debug, Clone, Copy)]

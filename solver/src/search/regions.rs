@@ -20,9 +20,9 @@ use super::annealing::{anneal, Phase, SearchContext};
 use super::make_room::make_room;
 use super::neighbours::Neighbours;
 use super::recreate::RecreateParams;
-use super::route_state::RouteState;
 use super::state::SearchState;
 use super::NEIGHBOURS;
+use crate::route::RouteState;
 use crate::solution::{Route, Solution};
 
 /// Below this many visits the threads run independent whole searches:

@@ -10,11 +10,10 @@
 
 use rand::Rng;
 
-use super::cost::ArcCost;
 use super::neighbours::Neighbours;
-use super::route_state::RouteState;
 use super::state::SearchState;
-use crate::model::Problem;
+use crate::model::{ArcCost, Problem};
+use crate::route::RouteState;
 
 /// SISR's ruin parameters.
 #[derive(Debug, Clone, Copy)]
@@ -287,12 +286,12 @@ mod tests {
 
     use super::*;
     use crate::checker::check;
+    use crate::model::Objective;
     use crate::model::{
         DenseMatrix, Euclidean, ProblemBuilder, Rounding, SkillSet, TimeWindow, Vehicle, Visit,
     };
     use crate::search::recreate::{greedy_insert_first, RecreateParams};
     use crate::solution::{Route, Solution};
-    use crate::solve::Objective;
 
     /// Driver `a`'s day is full of two important visits that driver `b`
     /// may serve too; a low-priority visit only `a` may serve is left out.

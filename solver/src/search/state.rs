@@ -9,11 +9,9 @@
 
 use std::sync::Arc;
 
-use super::cost::{ArcCost, Cost};
-use super::route_state::RouteState;
-use crate::model::{Problem, VehicleClass};
+use crate::model::{ArcCost, Cost, Objective, Problem, VehicleClass};
+use crate::route::RouteState;
 use crate::solution::{Route, Solution};
-use crate::solve::Objective;
 
 /// Search-side solution.
 #[derive(Debug, Clone)]

@@ -2,8 +2,9 @@
 //! the day that respects what has happened and changes the published plan
 //! as little as needed.
 //!
-//! - [`situation`] reads the re-plan from the request (now, freeze horizon,
-//!   disruption weights, the published plan, locks, where drivers are);
+//! - `plan/situation.rs` reads the re-plan from the request (now, freeze
+//!   horizon, disruption weights, the published plan, locks, where drivers
+//!   are);
 //! - [`rules`] turns it into model fields: drivers restart where they are,
 //!   visits in progress and frozen stops form a fixed route head
 //!   (`must_be_first` with `sequence_lock` ranks), `locked` visits keep
@@ -26,17 +27,16 @@
 pub mod changes;
 mod order;
 mod rules;
-mod situation;
 mod warm_start;
 
+pub use super::situation::{is_reroute, LockLevel, Replan, Weights};
 pub use changes::{compare, Comparison};
 pub use order::Score;
 pub use rules::{Restart, VisitRule};
-pub use situation::{is_reroute, LockLevel, Replan, Weights};
 pub use warm_start::warm_start;
 
 use super::request::PlanRequest;
-use super::translate::Translation;
+use super::translation::Translation;
 use crate::construction::regret_insertion;
 use crate::search;
 use crate::solution::Solution;
@@ -66,7 +66,7 @@ pub fn solve(
     progress(&Progress {
         fraction: 0.0,
         vehicles: start.vehicles_used(),
-        distance: crate::solve::total_distance(problem, &start),
+        distance: crate::solution::total_distance(problem, &start),
         best: start.clone(),
     });
     let mut best = search::improve(problem, params, stop, &start, progress);

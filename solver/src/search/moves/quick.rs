@@ -13,9 +13,8 @@
 //! table.
 
 use super::Position;
-use crate::model::Problem;
-use crate::search::cost::ArcCost;
-use crate::search::route_state::RouteState;
+use crate::model::{ArcCost, Problem};
+use crate::route::RouteState;
 use crate::search::state::SearchState;
 
 /// Weighted cost of driving from location `from` to node `node` of

@@ -10,8 +10,7 @@
 use smallvec::smallvec;
 
 use super::{Piece, Position, Proposal, Proposals};
-use crate::model::Problem;
-use crate::search::cost::ArcCost;
+use crate::model::{ArcCost, Problem};
 use crate::search::state::SearchState;
 
 /// The SWAP* proposals for `(u, v)` in different routes.

@@ -7,8 +7,8 @@ use proptest::prelude::*;
 use super::*;
 use crate::checker::check;
 use crate::construction::regret_insertion;
+use crate::model::Objective;
 use crate::random_instance::{publish_random_plan, random_problem, Features};
-use crate::solve::Objective;
 
 fn all_moves(
     problem: &Problem,

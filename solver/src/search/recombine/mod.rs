@@ -21,11 +21,10 @@ use std::time::{Duration, Instant};
 use rand::Rng;
 
 use super::annealing::SearchContext;
-use super::cost::Cost;
 use super::local_search::local_search;
 use super::recreate::{greedy_insert, RecreateParams};
 use super::state::SearchState;
-use crate::solve::ObjectiveKind;
+use crate::model::{Cost, ObjectiveKind};
 use pool::RoutePool;
 use select::{select, Cover};
 

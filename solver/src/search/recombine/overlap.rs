@@ -13,9 +13,8 @@
 //! route that breaks a rule, and the caller re-inserts them.
 
 use super::pool::RoutePool;
-use crate::model::Problem;
-use crate::search::cost::ArcCost;
-use crate::search::route_state::RouteState;
+use crate::model::{ArcCost, Problem};
+use crate::route::RouteState;
 use crate::search::state::SearchState;
 use crate::solution::{Route, Solution};
 

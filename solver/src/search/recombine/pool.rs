@@ -17,10 +17,8 @@ use std::collections::HashMap;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::milp::routes::classes;
-use crate::model::Problem;
-use crate::search::cost::ArcCost;
-use crate::search::route_state::RouteState;
+use crate::model::{fleet_classes, ArcCost, Problem};
+use crate::route::RouteState;
 use crate::search::state::SearchState;
 
 /// One route of the pool.
@@ -52,10 +50,10 @@ pub struct RoutePool {
 impl RoutePool {
     /// An empty pool holding at most `capacity` routes.
     pub fn new(problem: &Problem, capacity: usize) -> Self {
-        let classes = classes(problem);
+        let classes = fleet_classes(problem);
         let mut class_of = vec![0; problem.vehicles.len()];
         for (c, class) in classes.iter().enumerate() {
-            for &k in &class.vehicles {
+            for &k in class {
                 class_of[k] = c;
             }
         }
@@ -67,7 +65,7 @@ impl RoutePool {
             index: HashMap::new(),
             visit_keys: (0..problem.n_visits()).map(|_| rng.gen()).collect(),
             class_of,
-            class_sizes: classes.iter().map(|c| c.vehicles.len()).collect(),
+            class_sizes: classes.iter().map(|c| c.len()).collect(),
             clock: 0,
         }
     }

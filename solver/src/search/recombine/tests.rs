@@ -11,13 +11,12 @@ use super::pool::RoutePool;
 use super::*;
 use crate::checker::{check, Violation};
 use crate::construction::regret_insertion;
-use crate::model::Problem;
+use crate::model::{ArcCost, Objective, Problem};
+use crate::params::Stop;
 use crate::random_instance::{random_problem, Features};
-use crate::search::cost::ArcCost;
+use crate::route::RouteState;
 use crate::search::neighbours::Neighbours;
-use crate::search::route_state::RouteState;
 use crate::search::ruin::{string_removal, RuinParams};
-use crate::solve::{Objective, Stop};
 
 fn context<'a>(problem: &'a Problem, objective: &'a Objective) -> SearchContext<'a> {
     SearchContext {

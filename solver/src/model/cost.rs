@@ -9,8 +9,8 @@
 
 use std::cmp::Ordering;
 
+use super::{Objective, ObjectiveKind};
 use crate::model::Problem;
-use crate::solve::{Objective, ObjectiveKind};
 
 /// A solution's cost, compared lexicographically.
 #[derive(Debug, Clone, Copy, PartialEq)]
