@@ -17,6 +17,7 @@
 //!   drives validation and the OpenAPI schema), location formats.
 //! - `storage/`: SQLite (WAL) with migrations; every company query takes a
 //!   `Tenant`. `resource.rs` holds what visits and drivers share.
+//! - `routing/`: road travel matrices fetched from OSRM in tiles.
 //! - `web/`: the dispatcher's page at `/` (assets from `service/assets/`
 //!   embedded in the binary) and `ordo serve --demo`.
 //! - `render/`: `ordo solve --svg/--geojson` pictures and the solve
@@ -36,6 +37,7 @@ pub mod jobs;
 pub mod rate_limit;
 pub mod records;
 pub mod render;
+pub mod routing;
 pub mod shutdown;
 pub mod storage;
 pub mod web;

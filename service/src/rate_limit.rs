@@ -89,6 +89,53 @@ impl Decision {
     }
 }
 
+/// OpenAPI: the rate-limit headers on every response of every operation
+/// (each names a key; `Retry-After` comes with a 429).
+pub struct RateLimitHeaders;
+
+impl utoipa::Modify for RateLimitHeaders {
+    fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::header::HeaderBuilder;
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        use utoipa::openapi::RefOr;
+        let header = |description: &str| {
+            HeaderBuilder::new()
+                .schema(
+                    ObjectBuilder::new()
+                        .schema_type(Type::Integer)
+                        .minimum(Some(0)),
+                )
+                .description(Some(description))
+                .build()
+        };
+        let headers = [
+            (
+                "X-RateLimit-Limit",
+                "Requests allowed per window for this key.",
+            ),
+            ("X-RateLimit-Remaining", "Requests left in this window."),
+            ("X-RateLimit-Reset", "Seconds until the window restarts."),
+        ];
+        for item in api.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+            ];
+            for operation in operations.into_iter().flatten() {
+                for response in operation.responses.responses.values_mut() {
+                    if let RefOr::T(response) = response {
+                        for (name, description) in headers {
+                            response.headers.insert(name.into(), header(description));
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 struct Window {
     started: Instant,
     count: u32,

@@ -15,6 +15,7 @@ use utoipa::{Modify, OpenApi};
 use super::envelope::ListMeta;
 use crate::app::AppState;
 use crate::jobs::PLAN_JOB_FIELDS;
+use crate::rate_limit::RateLimitHeaders;
 use crate::records::driver::DRIVER_FIELDS;
 use crate::records::spec::schema;
 use crate::records::visit::VISIT_FIELDS;
@@ -33,7 +34,7 @@ use crate::records::visit::VISIT_FIELDS;
         super::plans::create, super::plans::show, super::plans::cancel,
     ),
     components(schemas(ListMeta, super::visits::OrderField, super::visits::OrderDirection)),
-    modifiers(&RecordSchemas),
+    modifiers(&RecordSchemas, &RateLimitHeaders),
     security(("bearer" = []), ("api_key" = [])),
     tags((name = "visits"), (name = "drivers"), (name = "plans")),
 )]
@@ -153,6 +154,17 @@ mod tests {
         let overrides = &job["drivers"]["items"];
         assert_eq!(overrides["required"], serde_json::json!(["id"]));
         assert!(overrides["properties"]["current"]["properties"]["at"].is_object());
+        let list = &doc["paths"]["/api/v2/visits"]["get"];
+        assert!(list["responses"]["200"]["headers"]["X-RateLimit-Remaining"].is_object());
+        let params: Vec<&str> = list["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|p| p["name"].as_str())
+            .collect();
+        assert!(params.contains(&"order_field") && params.contains(&"order_direction"));
+        assert!(doc["paths"]["/api/v2/visits/{id}"]["post"].is_object());
+        assert!(doc["paths"]["/api/v2/drivers/{id}/locations"]["get"].is_object());
         let required = visit["required"].as_array().unwrap();
         assert!(required.iter().any(|r| r == "id"));
         assert!(!required.iter().any(|r| r == "docNo"));

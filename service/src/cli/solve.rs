@@ -32,6 +32,10 @@ pub struct SolveArgs {
     /// Where to write the solution (standard output when omitted).
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Plan requests: road travel from a router, `osrm=URL` (overrides
+    /// the file's travel model).
+    #[arg(long)]
+    pub router: Option<String>,
     /// Also draw the routes as an SVG picture.
     #[arg(long)]
     pub svg: Option<PathBuf>,

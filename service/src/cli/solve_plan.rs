@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
-use ordo_solver::plan::{self, NumberLike, PlanRequest};
+use ordo_solver::plan::{self, NumberLike};
 use ordo_solver::Stop;
 
 use super::solve::SolveArgs;
@@ -17,8 +17,20 @@ use crate::render::{self, Picture};
 pub fn run(args: &SolveArgs) -> Result<ExitCode> {
     let text = std::fs::read_to_string(&args.file)
         .with_context(|| format!("cannot read {}", args.file.display()))?;
-    let mut request =
-        PlanRequest::from_json(&text).with_context(|| format!("{}", args.file.display()))?;
+    let router = args
+        .router
+        .as_deref()
+        .map(crate::routing::Router::parse_flag)
+        .transpose()?;
+    let fetch_started = Instant::now();
+    let (mut request, fetched) = crate::routing::read_plan(&text, router.as_ref())
+        .with_context(|| format!("{}", args.file.display()))?;
+    if let Some(f) = &fetched {
+        eprintln!(
+            "road matrix: {} places, {} tiles, {} requests, {} unroutable pairs, {:.2}s",
+            f.places, f.stats.tiles, f.stats.requests, f.unroutable_pairs, f.stats.seconds
+        );
+    }
     // The command line wins over the file's options.
     request.options.time_limit_seconds = Some(args.search.time_limit.into());
     request.options.seed = Some(NumberLike::exact(args.search.seed));
@@ -33,8 +45,9 @@ pub fn run(args: &SolveArgs) -> Result<ExitCode> {
         .options
         .time_limit()
         .with_context(|| format!("--time-limit {}", args.search.time_limit))?;
-    let stop = Stop::after(limit);
-    let started = Instant::now();
+    // The time limit is the wall time to the answer, fetching included.
+    let stop = Stop::after(limit.saturating_sub(fetch_started.elapsed()));
+    let started = fetch_started;
     let bar = SolveProgress::new(limit);
     let planned = plan::plan_and_check(&request, &stop, &mut |p| {
         let km = format!("{:.1} km", p.distance / 1000.0);

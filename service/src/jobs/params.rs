@@ -23,7 +23,7 @@ pub const PLAN_JOB_FIELDS: &[Field] = &[
         "timeZone",
         Kind::Text,
         false,
-        "IANA time zone of the day's local times (default: the company's, set by `ordo keys \
+        "IANA time zone of the day's local times (default, also when \"\": the company's, set by `ordo keys \
          create --time-zone`, else UTC). Performer locations' submitted_at convert through it, \
          daylight saving included.",
     ),
@@ -145,7 +145,10 @@ impl JobParams {
             .ok_or_else(|| vec![FieldError::new("", "expected a JSON object")])?;
         let mut errors = validate(PLAN_JOB_FIELDS, obj, false);
         errors.extend(reroute::missing_now(obj));
-        if let Some(Value::String(zone)) = obj.get("timeZone") {
+        if let Some(Value::String(zone)) = obj
+            .get("timeZone")
+            .filter(|z| z.as_str().is_some_and(|t| !t.trim().is_empty()))
+        {
             if let Err(e) = ordo_solver::plan::time_zone(zone) {
                 errors.push(FieldError::new("timeZone", e));
             }
@@ -167,9 +170,11 @@ impl JobParams {
                 .unwrap_or_default()
                 .trim()
                 .to_owned(),
+            // "" (as a form or a generated client sends "unset") = the company's.
             time_zone: get("timeZone")
                 .and_then(Value::as_str)
-                .map(|z| z.trim().to_owned()),
+                .map(|z| z.trim().to_owned())
+                .filter(|z| !z.is_empty()),
             driver_ids: get("driverIds").and_then(|v| serde_json::from_value(v.clone()).ok()),
             territory: get("territory").and_then(Value::as_str).map(str::to_owned),
             time_limit_seconds: get("timeLimitSeconds")
@@ -214,6 +219,16 @@ mod tests {
         let e = JobParams::from_json(&json!({"timeLimitSeconds": -1})).unwrap_err();
         let fields: Vec<_> = e.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["date", "timeLimitSeconds"]);
+    }
+
+    #[test]
+    fn time_zones_are_checked_and_empty_means_the_companys() {
+        let p = JobParams::from_json(&json!({"date": "2026-03-29", "timeZone": "Europe/London"}));
+        assert_eq!(p.unwrap().time_zone.as_deref(), Some("Europe/London"));
+        let p = JobParams::from_json(&json!({"date": "2026-03-29", "timeZone": ""}));
+        assert_eq!(p.unwrap().time_zone, None);
+        let e = JobParams::from_json(&json!({"date": "2026-03-29", "timeZone": "Mars/Base"}));
+        assert_eq!(e.unwrap_err()[0].field, "timeZone");
     }
 
     #[test]

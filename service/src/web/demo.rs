@@ -102,17 +102,9 @@ fn records(request: &Value, key: &str) -> Result<Vec<Map<String, Value>>> {
 
 /// Milliseconds since the Unix epoch of midnight UTC of `YYYY-MM-DD`.
 fn day_millis(date: &str) -> Option<i64> {
-    let mut parts = date.split('-').map(|p| p.parse::<i64>().ok());
-    let (y, m, d) = (parts.next()??, parts.next()??, parts.next()??);
-    // Days from civil (H. Hinnant's algorithm): no date crate needed for
-    // one conversion.
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    Some((era * 146_097 + doe - 719_468) * 86_400_000)
+    let day: jiff::civil::Date = date.parse().ok()?;
+    let midnight = day.to_zoned(jiff::tz::TimeZone::UTC).ok()?;
+    Some(midnight.timestamp().as_millisecond())
 }
 
 /// Loads `day` with `key` through `app`'s own routes (the same handlers,
