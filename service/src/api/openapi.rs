@@ -114,7 +114,11 @@ impl Modify for RecordSchemas {
 /// The document as JSON, built once.
 pub fn document() -> &'static Value {
     static DOC: OnceLock<Value> = OnceLock::new();
-    DOC.get_or_init(|| serde_json::to_value(ApiDoc::openapi()).unwrap_or(Value::Null))
+    DOC.get_or_init(|| {
+        let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or(Value::Null);
+        super::openapi_contract::complete(&mut doc);
+        doc
+    })
 }
 
 /// `GET /api/v2/openapi.json` (no key needed).

@@ -53,9 +53,13 @@ pub fn visit_filter(query: &HashMap<String, String>) -> Result<Filter, ApiError>
             "inProgress" => filter.eq("in_progress", flag(name, value)?),
             "skipped" => filter.eq("skipped", flag(name, value)?),
             "priority" => {
-                let p: i64 = value.parse().map_err(|_| {
-                    ApiError::BadRequest(format!("priority: expected 1..10, got \"{value}\""))
-                })?;
+                let p: i64 = value
+                    .parse()
+                    .ok()
+                    .filter(|p| (1..=10).contains(p))
+                    .ok_or_else(|| {
+                        ApiError::BadRequest(format!("priority: expected 1..10, got \"{value}\""))
+                    })?;
                 filter.eq("priority", p)
             }
             _ => {}
