@@ -39,6 +39,67 @@ const WITH_BODY: [(&str, &str); 3] = [
     ),
 ];
 
+/// The example body of `POST /visits` in the visits document
+/// (`../shared/seeds/visits-api.txt`), verbatim, so schemathesis' example
+/// phase sends it.
+const SEED_VISIT_BATCH: &str = r#"[
+ {
+  "driverId": "FEn9BJz93svSNPx7p",
+  "name": "Liam",
+  "date": "2020-03-31",
+  "id": 10816703,
+  "docType": "CALL OUT",
+  "docNo": "H-017623",
+  "serviceOrder": 3,
+  "customer": "The Green Sleeve",
+  "siteId": "30101308",
+  "lat": 57.0,
+  "lng": -2.0,
+  "site": "The Green Sleeve",
+  "address": "999 West High Street",
+  "postCode": "AB51 3QR",
+  "city": "INVERURIE",
+  "obs": "Contact Info: The Green Sleeve, John: 01999999999 \r\n AQUARIUS TONE7/3 2001 - Side of the shop\r\nAccess 9am - 5.30pm\r\nNo parking onsite ",
+  "contactPerson": "John",
+  "contactPhone": "01999999999",
+  "emailMandatory": "1",
+  "priority": "3",
+  "showItemsOnOrderSection": "1",
+  "hideEquipmentDetails": "0",
+  "hideDeliveryItemsSection": "0",
+  "signeeName": "John",
+  "signeeEmail": "john@email.com",
+  "subContractorIds": [
+   "My Subcontractor"
+  ],
+  "territory": "AB-Aberdeen",
+  "useStartPauseStopStyleButtonsInJobs": "1",
+  "inMobileApp": "1",
+  "NPSMandatory": "1",
+  "precedencePriorityVisit": "0",
+  "closeVisitOnLastJobClose": "0",
+  "country": "GB",
+  "companyId": "LPeaJNaLQT6RqcFdt",
+  "time_windows": [
+   {
+    "earliest": 30600,
+    "latest": 64800
+   }
+  ],
+  "required_skills": [
+   "Plumber",
+   "Hot water technician",
+   "Installer"
+  ],
+  "allowed_vehicles": [],
+  "confirmClose": "1",
+  "inProgress": "0",
+  "closed": "1",
+  "skipped": "0",
+  "duration": 2100
+ }
+]"#;
+
 /// The largest `pagination` start the server parses.
 const MAX_START: u64 = u64::MAX;
 
@@ -168,13 +229,19 @@ fn body_schema(target: &str, method: &str) -> Option<Value> {
     let record = |name: &str| format!("#/components/schemas/{name}");
     for name in ["Visit", "Driver"] {
         if target == record(&format!("{name}Batch")) {
-            return Some(json!({
+            let mut batch = json!({
                 "type": "array",
                 "items": {"type": "object", "description": format!(
                     "A {name} record (#/components/schemas/{name}); a record that breaks its \
                      rules is refused alone and reported in meta.errors, the others are stored."
                 )},
-            }));
+            });
+            if name == "Visit" {
+                if let Ok(example) = serde_json::from_str::<Value>(SEED_VISIT_BATCH) {
+                    batch["example"] = example;
+                }
+            }
+            return Some(batch);
         }
         if method == "put" && target == record(name) {
             return Some(json!({"$ref": record(&format!("{name}Patch"))}));
@@ -211,6 +278,13 @@ fn add_patch_schemas(doc: &mut Value) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_seed_example_is_the_documents_post_body() {
+        let example: Value = serde_json::from_str(SEED_VISIT_BATCH).unwrap();
+        assert_eq!(example[0]["docNo"], "H-017623");
+        assert_eq!(example[0]["id"], 10816703);
+    }
 
     #[test]
     fn every_operation_documents_the_shared_errors() {
