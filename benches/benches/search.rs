@@ -16,6 +16,7 @@ use ordo_solver::search::neighbours::Neighbours;
 use ordo_solver::search::recreate::{greedy_insert, RecreateParams};
 use ordo_solver::search::ruin::{string_removal, RuinParams};
 use ordo_solver::search::state::SearchState;
+use ordo_solver::search::SearchContext;
 use ordo_solver::{Objective, Stop};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -44,6 +45,15 @@ fn bench_search(c: &mut Criterion) {
         SearchState::from_solution(&problem, &arcs, &regret_insertion(&problem, &objective));
     let neighbours = Neighbours::new(&problem, 40);
     let stop = Stop::after(std::time::Duration::from_secs(3600));
+    let ctx = SearchContext {
+        problem: &problem,
+        arcs,
+        objective: &objective,
+        neighbours: neighbours.clone(),
+        ruin: RuinParams::default(),
+        stop: stop.clone(),
+        regional: false,
+    };
 
     c.bench_function(
         "insertion_delta/all positions of one route (RC1_10_1)",
@@ -65,18 +75,7 @@ fn bench_search(c: &mut Criterion) {
     group.bench_function("local_search/full pass from construction (RC1_10_1)", |b| {
         b.iter_batched(
             || (start.clone(), ChaCha8Rng::seed_from_u64(1)),
-            |(mut state, mut rng)| {
-                local_search(
-                    &problem,
-                    &arcs,
-                    &neighbours,
-                    20,
-                    &mut state,
-                    &mut rng,
-                    &stop,
-                    None,
-                )
-            },
+            |(mut state, mut rng)| local_search(&ctx, &mut state, &mut rng, None),
             BatchSize::LargeInput,
         )
     });

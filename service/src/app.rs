@@ -1,19 +1,21 @@
 //! The application: shared state (storage, rate limiter, key cache, plan
-//! jobs), the router with its layers (key check and rate limit on the
-//! resources, JSON-only answers, body limit, our 404 and 405), and the
+//! jobs), the router with its layers (CORS outermost, so a preflight needs
+//! no key; the per-key rate limit on everything; the key check on the
+//! resources; JSON-only answers, body limit, our 404 and 405), and the
 //! server loop with graceful shutdown.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::{DefaultBodyLimit, Request};
-use axum::http::header::{ACCEPT, ALLOW, CONTENT_TYPE};
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::header::{ACCEPT, ALLOW, CONTENT_TYPE, LOCATION, RETRY_AFTER};
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use rusqlite::Connection;
 use tokio::net::TcpListener;
+use tower_http::cors::{AllowHeaders, AllowOrigin, CorsLayer};
 
 use crate::api;
 use crate::auth::{authenticate, KeyCache};
@@ -31,6 +33,11 @@ pub struct Config {
     pub rate_window: Duration,
     /// Plan searches running at once; more jobs queue.
     pub max_solves: usize,
+    /// Origins a browser may call from (`https://dispatch.example.com`);
+    /// empty = any.
+    pub cors_origins: Vec<HeaderValue>,
+    /// What the dispatcher's page at `/` is told (tile URL).
+    pub page: crate::web::PageConfig,
 }
 
 impl Default for Config {
@@ -39,6 +46,8 @@ impl Default for Config {
             rate_limit: 100,
             rate_window: Duration::from_secs(10),
             max_solves: 2,
+            cors_origins: Vec::new(),
+            page: crate::web::PageConfig::default(),
         }
     }
 }
@@ -57,6 +66,10 @@ pub struct AppState {
     pub keys: Arc<KeyCache>,
     /// Plan jobs.
     pub jobs: Arc<JobManager>,
+    /// Origins allowed by CORS; empty = any.
+    pub cors_origins: Arc<Vec<HeaderValue>>,
+    /// The dispatcher's page settings.
+    pub page: crate::web::PageConfig,
 }
 
 impl AppState {
@@ -71,6 +84,8 @@ impl AppState {
                 SystemClock,
             )),
             keys: Arc::new(KeyCache::default()),
+            cors_origins: Arc::new(config.cors_origins.clone()),
+            page: config.page.clone(),
         })
     }
 
@@ -94,17 +109,59 @@ impl AppState {
     }
 }
 
-/// The whole HTTP application.
+/// The rate-limit headers (and the others a client script reads).
+const EXPOSED: [HeaderName; 5] = [
+    HeaderName::from_static("x-ratelimit-limit"),
+    HeaderName::from_static("x-ratelimit-remaining"),
+    HeaderName::from_static("x-ratelimit-reset"),
+    RETRY_AFTER,
+    LOCATION,
+];
+
+/// CORS for browser clients: answers preflights itself (no key needed),
+/// allows `origins` (any when empty) and exposes the rate-limit headers.
+pub fn cors(origins: &[HeaderValue]) -> CorsLayer {
+    let allowed = if origins.is_empty() {
+        AllowOrigin::any()
+    } else {
+        AllowOrigin::list(origins.iter().cloned())
+    };
+    CorsLayer::new()
+        .allow_origin(allowed)
+        .allow_methods([
+            Method::GET,
+            Method::POST,
+            Method::PUT,
+            Method::DELETE,
+            Method::OPTIONS,
+        ])
+        // Whatever headers the page asks for: the key check, not CORS,
+        // guards the data (credentials are not allowed with any origin).
+        .allow_headers(AllowHeaders::mirror_request())
+        .expose_headers(EXPOSED)
+        .max_age(Duration::from_secs(600))
+}
+
+/// The whole HTTP application: the API, and the dispatcher's page at `/`
+/// (outside the JSON-only layer: browsers ask for HTML).
 pub fn router(state: AppState) -> Router {
+    let page = crate::web::router(state.page.clone());
     let resources =
         api::resources().route_layer(middleware::from_fn_with_state(state.clone(), authenticate));
+    let cors = cors(&state.cors_origins);
     Router::new()
         .merge(resources)
         .merge(api::openapi::router())
         .fallback(|| async { ApiError::NotFound("no such endpoint".into()) })
         .layer(middleware::from_fn(json_only))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::rate_limit::limit,
+        ))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(cors)
         .with_state(state)
+        .merge(page)
 }
 
 /// Whether an `Accept` header admits JSON.

@@ -17,6 +17,11 @@
 //!   drives validation and the OpenAPI schema), location formats.
 //! - `storage/`: SQLite (WAL) with migrations; every company query takes a
 //!   `Tenant`. `resource.rs` holds what visits and drivers share.
+//! - `routing/`: road travel matrices fetched from OSRM in tiles.
+//! - `web/`: the dispatcher's page at `/` (assets from `service/assets/`
+//!   embedded in the binary) and `ordo serve --demo`.
+//! - `render/`: `ordo solve --svg/--geojson` pictures and the solve
+//!   progress bar.
 //! - `jobs/`: plan jobs (queue, worker, building a plan from stored data,
 //!   applying it in one transaction).
 #![deny(clippy::unwrap_used, clippy::expect_used)]
@@ -31,5 +36,8 @@ pub mod error;
 pub mod jobs;
 pub mod rate_limit;
 pub mod records;
+pub mod render;
+pub mod routing;
 pub mod shutdown;
 pub mod storage;
+pub mod web;

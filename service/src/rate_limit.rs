@@ -7,12 +7,43 @@
 //! Written here rather than taken from a crate: token-bucket limiters
 //! (governor) refill continuously, which lets a 101st request through
 //! inside the 10 s the document promises to refuse.
+//!
+//! [`limit`] is the layer: it counts every request that names a key (valid
+//! or not, any path), so 401, 404, 405 and 406 answers carry the headers
+//! too, as the document says every response does.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use crate::app::AppState;
+use crate::auth::key_of;
+use crate::error::ApiError;
+
+/// Middleware: 429 over the limit; the rate-limit headers on every answer
+/// to a request that names a key.
+pub async fn limit(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let Some(key) = key_of(request.headers(), request.uri()) else {
+        return next.run(request).await;
+    };
+    let decision = state.limiter.check(&key);
+    let mut response = if decision.allowed {
+        next.run(request).await
+    } else {
+        ApiError::TooManyRequests {
+            limit: state.limiter.limit(),
+            window: state.limiter.window().as_secs(),
+        }
+        .into_response()
+    };
+    decision.write_headers(response.headers_mut());
+    response
+}
 
 /// Where "now" comes from (a fake in tests).
 pub trait Clock: Send + Sync {
@@ -54,6 +85,53 @@ impl Decision {
         set("x-ratelimit-reset", self.reset_after);
         if !self.allowed {
             set("retry-after", self.reset_after);
+        }
+    }
+}
+
+/// OpenAPI: the rate-limit headers on every response of every operation
+/// (each names a key; `Retry-After` comes with a 429).
+pub struct RateLimitHeaders;
+
+impl utoipa::Modify for RateLimitHeaders {
+    fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::header::HeaderBuilder;
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        use utoipa::openapi::RefOr;
+        let header = |description: &str| {
+            HeaderBuilder::new()
+                .schema(
+                    ObjectBuilder::new()
+                        .schema_type(Type::Integer)
+                        .minimum(Some(0)),
+                )
+                .description(Some(description))
+                .build()
+        };
+        let headers = [
+            (
+                "X-RateLimit-Limit",
+                "Requests allowed per window for this key.",
+            ),
+            ("X-RateLimit-Remaining", "Requests left in this window."),
+            ("X-RateLimit-Reset", "Seconds until the window restarts."),
+        ];
+        for item in api.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+            ];
+            for operation in operations.into_iter().flatten() {
+                for response in operation.responses.responses.values_mut() {
+                    if let RefOr::T(response) = response {
+                        for (name, description) in headers {
+                            response.headers.insert(name.into(), header(description));
+                        }
+                    }
+                }
+            }
         }
     }
 }

@@ -118,6 +118,15 @@ fn main() {
             std::process::exit(1);
         }
         let broken = promise::broken_promises(problem, &solution);
+        if let (false, Some(dir)) = (broken.is_empty(), std::env::var_os("PROMISE_DUMP")) {
+            // The day's solution and what the brute force found, to replay.
+            let path = std::path::Path::new(&dir).join(format!("day-{seed}.json"));
+            let dump =
+                serde_json::json!({"solution": solution, "witnesses": format!("{broken:?}")});
+            if let Err(e) = std::fs::write(&path, dump.to_string()) {
+                eprintln!("error: {}: {e}", path.display());
+            }
+        }
         let day_served = problem.n_visits() - solution.unassigned.len();
         println!(
             "{seed} {day_served} {} {} {:.2} {seconds:.2}",

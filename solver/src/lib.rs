@@ -6,7 +6,7 @@
 //! ## Pipeline
 //! input (benchmark text via [`io`], or a field-service plan request via
 //! [`plan`]) → [`model::Problem`] → [`construction`] → [`search`] →
-//! [`solution::Solution`] → output; [`solve`] runs that pipeline, and
+//! [`solution::Solution`] → output; [`solve()`] runs that pipeline, and
 //! [`milp`] is the exact backend for small instances. The [`checker`] reads
 //! only a `Problem` and a `Solution` and shares no code with the search.
 //!
@@ -18,7 +18,7 @@
 //!   shared by construction and search.
 //! - [`construction`], [`search`], [`milp`]: the three ways to routes,
 //!   independent of each other.
-//! - [`solve`]: the entry point over construction and search.
+//! - [`mod@solve`]: the entry point over construction and search.
 //! - [`plan`]: field-service plan requests to problems and back, re-routing.
 //! - [`checker`], [`io`], [`random_instance`]: verification, files, test
 //!   instances.
@@ -31,6 +31,7 @@ pub mod model;
 pub mod params;
 pub mod plan;
 pub mod random_instance;
+pub mod route;
 pub mod search;
 pub mod solution;
 pub mod solve;

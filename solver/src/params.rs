@@ -1,7 +1,7 @@
 //! The parameters a solve runs under (budget, seed, threads), when it stops,
 //! and the progress it reports: a leaf that construction, search, the MILP
 //! backend and plan translation import, so the entry point in
-//! [`crate::solve`] can sit above them all.
+//! [`mod@crate::solve`] can sit above them all.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;

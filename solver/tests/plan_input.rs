@@ -3,7 +3,9 @@
 
 mod support;
 
-use ordo_solver::plan::{plan, translate, PlanError, PlanRequest, PlanResult};
+use ordo_solver::plan::{
+    plan, translate, IssueCode, PlanError, PlanRequest, PlanResult, ReasonCode,
+};
 use ordo_solver::{checker, Stop};
 use serde_json::{json, Value};
 
@@ -173,5 +175,76 @@ fn supplied_matrix_is_used() {
     assert_eq!(
         route.distance, route.travel_time,
         "distances default to durations"
+    );
+}
+
+#[test]
+fn every_bad_field_of_a_request_is_listed_with_its_code() {
+    let mut request = base(json!([
+        {"_id": "a", "lat": 57.1, "lng": -2.1, "demand": "lots", "priority": 11},
+        {"_id": "b", "lat": 57.1, "lng": -2.1, "time_windows": [{"earliest": 9, "latest": 1}]},
+        {"_id": "c", "lat": 57.1, "lng": -2.1, "closed": 1, "demand": "stale, ignored"},
+        {"_id": "a", "lat": 57.1, "lng": -2.1}
+    ]));
+    request["drivers"][1]["shift"]["latest"] = json!(1000);
+    request["options"]["seed"] = json!(-1);
+    let request = PlanRequest::from_json(&request.to_string()).expect("JSON");
+    let stop = Stop::after(std::time::Duration::from_secs(1));
+    let error = plan(&request, &stop, &mut |_| {}).unwrap_err();
+    let found: Vec<(String, String, IssueCode)> = error
+        .issues()
+        .iter()
+        .map(|i| (i.record.clone(), i.issue.field.clone(), i.issue.code))
+        .collect();
+    let expected = [
+        ("options", "seed", IssueCode::OutOfRange),
+        ("drivers[1] (id d2)", "shift", IssueCode::WindowOrder),
+        ("visits[0] (_id a)", "priority", IssueCode::OutOfRange),
+        ("visits[0] (_id a)", "demand", IssueCode::InvalidType),
+        (
+            "visits[1] (_id b)",
+            "time_windows[0]",
+            IssueCode::WindowOrder,
+        ),
+        ("visits[3] (_id a)", "_id", IssueCode::Duplicate),
+    ];
+    let expected: Vec<(String, String, IssueCode)> = expected
+        .iter()
+        .map(|(r, f, c)| (r.to_string(), f.to_string(), *c))
+        .collect();
+    assert_eq!(found, expected);
+    let text = error.to_string();
+    assert!(text.starts_with("6 invalid fields:"), "{text}");
+    assert!(
+        text.contains("visits[0] (_id a): demand: expected a number, got \"lots\" [INVALID_TYPE]")
+    );
+}
+
+#[test]
+fn unusable_visits_are_unassigned_when_the_request_says_so() {
+    let mut request = base(json!([
+        {"_id": "ok", "lat": 57.16, "lng": -2.12},
+        {"_id": "lots", "lat": 57.16, "lng": -2.12, "demand": "lots", "priority": 2},
+        {"_id": "ghost", "lat": 57.17, "lng": -2.13, "inProgress": true, "driverId": "nobody"},
+        {"_id": "shape", "lat": 57.17, "lng": -2.13, "time_windows": "mornings"}
+    ]));
+    request["options"]["invalidVisits"] = json!("unassign");
+    let result = run(&request).expect("planned despite the bad records");
+    assert_eq!(result.summary.served, 1);
+    assert_eq!(result.summary.visits, 4);
+    let reason = |id: &str| {
+        let u = result.unassigned.iter().find(|u| u.visit_id == id);
+        u.map(|u| (u.reason, u.detail.clone())).expect(id)
+    };
+    let (code, detail) = reason("lots");
+    assert_eq!(code, ReasonCode::InvalidRecord);
+    assert!(detail.starts_with("demand: expected a number"), "{detail}");
+    assert_eq!(result.summary.unassigned_by_priority.get("2"), Some(&1));
+    assert_eq!(reason("ghost").0, ReasonCode::DriverNotInPlan);
+    let (code, detail) = reason("shape");
+    assert_eq!(code, ReasonCode::InvalidRecord);
+    assert!(
+        detail.starts_with("time_windows: expected an array"),
+        "{detail}"
     );
 }

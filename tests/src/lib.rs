@@ -1,5 +1,6 @@
 //! Shared helpers of the end-to-end tests: where the `ordo` binary and the
-//! public datasets are; `server` runs `ordo serve` for the HTTP tests.
+//! public datasets are; `server` runs `ordo serve` for the HTTP tests;
+//! `osrm` runs a local OSRM for the road-travel tests.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -75,4 +76,7 @@ pub fn instance_files(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
+pub mod osrm;
+pub mod same_value;
 pub mod server;
+pub mod webdriver;

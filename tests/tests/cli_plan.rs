@@ -155,3 +155,53 @@ fn reroute_bundled_and_generated() {
     assert_eq!(written["mode"], "reroute");
     assert_eq!(written["now"], 39600.0);
 }
+
+/// The seed is a whole number end to end: one above 2^53 reaches the plan's
+/// search (a detour through `f64` refused it as not whole).
+#[test]
+fn solve_plan_accepts_the_largest_seed() {
+    let input = workspace_root().join("datasets/field-60.json");
+    let out = temp_path("field-60-big-seed.json");
+    let run = Command::new(ordo_bin())
+        .args(["solve", input.to_str().unwrap(), "--iterations", "5"])
+        .args(["--seed", &u64::MAX.to_string(), "--threads", "1"])
+        .args(["--out", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(String::from_utf8_lossy(&run.stdout).contains("feasible true"));
+    std::fs::remove_file(&out).ok();
+}
+
+#[test]
+fn solve_lists_every_bad_field_of_a_plan_and_exits_2() {
+    let input = workspace_root().join("datasets/field-60.json");
+    let mut plan: Value = serde_json::from_str(&std::fs::read_to_string(input).unwrap()).unwrap();
+    plan["visits"][0]["demand"] = "lots".into();
+    plan["visits"][3]["priority"] = 11.into();
+    plan["visits"][5]["time_windows"] = serde_json::json!([{"earliest": 100, "latest": 50}]);
+    plan["drivers"][1]["shift"]["latest"] = (-1).into();
+    let bad = temp_path("bad-plan.json");
+    std::fs::write(&bad, plan.to_string()).unwrap();
+    let run = Command::new(ordo_bin())
+        .args(["solve", bad.to_str().unwrap(), "--iterations", "10"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("4 invalid fields:"), "{stderr}");
+    for expected in [
+        "drivers[1] (id drv-001): shift: earliest 28800 is after latest -1 [WINDOW_ORDER]",
+        "visits[0] (_id ",
+        "): demand: expected a number, got \"lots\" [INVALID_TYPE]",
+        "): priority: must be 1..10, got 11 [OUT_OF_RANGE]",
+        "): time_windows[0]: earliest 100 is after latest 50 [WINDOW_ORDER]",
+    ] {
+        assert!(stderr.contains(expected), "{expected:?} in {stderr}");
+    }
+    assert!(run.stdout.is_empty(), "no plan is written");
+}

@@ -15,6 +15,7 @@ use utoipa::{Modify, OpenApi};
 use super::envelope::ListMeta;
 use crate::app::AppState;
 use crate::jobs::PLAN_JOB_FIELDS;
+use crate::rate_limit::RateLimitHeaders;
 use crate::records::driver::DRIVER_FIELDS;
 use crate::records::spec::schema;
 use crate::records::visit::VISIT_FIELDS;
@@ -25,15 +26,15 @@ use crate::records::visit::VISIT_FIELDS;
     info(title = "Ordo API", description = "Visits, drivers and planning jobs. Every answer is \
         {\"meta\": ..., \"data\": ...}; errors carry meta.status, meta.code and meta.error."),
     paths(
-        super::visits::list, super::visits::one, super::visits::upsert,
+        super::visits::list, super::visits::one, super::visits::upsert, super::visits::upsert_at,
         super::visits::update, super::visits::remove,
         super::drivers::list, super::drivers::one, super::drivers::upsert,
         super::drivers::update, super::drivers::remove,
-        super::drivers::report_location, super::drivers::location,
+        super::drivers::report_location, super::drivers::location, super::drivers::location_history,
         super::plans::create, super::plans::show, super::plans::cancel,
     ),
-    components(schemas(ListMeta)),
-    modifiers(&RecordSchemas),
+    components(schemas(ListMeta, super::visits::OrderField, super::visits::OrderDirection)),
+    modifiers(&RecordSchemas, &RateLimitHeaders),
     security(("bearer" = []), ("api_key" = [])),
     tags((name = "visits"), (name = "drivers"), (name = "plans")),
 )]
@@ -161,6 +162,17 @@ mod tests {
         let overrides = &job["drivers"]["items"];
         assert_eq!(overrides["required"], serde_json::json!(["id"]));
         assert!(overrides["properties"]["current"]["properties"]["at"].is_object());
+        let list = &doc["paths"]["/api/v2/visits"]["get"];
+        assert!(list["responses"]["200"]["headers"]["X-RateLimit-Remaining"].is_object());
+        let params: Vec<&str> = list["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|p| p["name"].as_str())
+            .collect();
+        assert!(params.contains(&"order_field") && params.contains(&"order_direction"));
+        assert!(doc["paths"]["/api/v2/visits/{id}"]["post"].is_object());
+        assert!(doc["paths"]["/api/v2/drivers/{id}/locations"]["get"].is_object());
         let required = visit["required"].as_array().unwrap();
         assert!(required.iter().any(|r| r == "id"));
         assert!(!required.iter().any(|r| r == "docNo"));

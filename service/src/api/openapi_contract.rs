@@ -106,7 +106,14 @@ const MAX_START: u64 = u64::MAX;
 /// The schema of a query parameter of the list filters, by name.
 fn query_schema(name: &str) -> Option<Value> {
     Some(match name {
-        "pagination" => json!({"type": "integer", "minimum": 0, "maximum": MAX_START}),
+        // Empty means 0.
+        "pagination" => json!({"anyOf": [
+            {"type": "integer", "minimum": 0, "maximum": MAX_START},
+            {"type": "string", "maxLength": 0}]}),
+        // Empty means the default (insertion order, ascending).
+        "order_field" => json!({"type": "string",
+            "enum": ["serviceOrder", "date", "driverId", "id", ""]}),
+        "order_direction" => json!({"type": "string", "enum": ["asc", "desc", ""]}),
         "date" => json!({"type": "string", "format": "date"}),
         // The spellings a boolean filter takes (empty means 0).
         "closed" | "confirmClose" | "inProgress" | "skipped" => json!({
@@ -149,6 +156,20 @@ pub fn complete(doc: &mut Value) {
                    "then": {"required": [b], "properties": {b: {"type": "number"}}}})
         };
         let current = json!({"allOf": [needs("lat", "lng"), needs("lng", "lat")]});
+        // A plan job's zone: an IANA name of the bundled database, or
+        // empty for the company's.
+        let mut zones: Vec<Value> = jiff::tz::db()
+            .available()
+            .map(|name| Value::from(name.as_str()))
+            .collect();
+        zones.extend([Value::from(""), Value::Null]);
+        if let Some(zone) = job
+            .get_mut("properties")
+            .and_then(|p| p.get_mut("timeZone"))
+            .and_then(Value::as_object_mut)
+        {
+            zone.insert("enum".into(), zones.into());
+        }
         job.insert(
             "if".into(),
             json!({"required": ["mode"], "properties": {"mode": {"const": "reroute"}}}),

@@ -1,5 +1,6 @@
 //! Best-known solutions from a `bks.csv` (`instance,customers,convention,
-//! vehicles,distance,source`), as shipped with the public datasets.
+//! vehicles,distance,source`), as shipped with the public datasets, read
+//! with the `csv` crate (quoted fields, a `source` with commas).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -24,15 +25,19 @@ pub struct BksTable {
 impl BksTable {
     /// Reads the rows of `convention` (`hierarchical` or `dimacs`).
     pub fn read(path: &Path, convention: &str) -> Result<Self> {
-        let text = std::fs::read_to_string(path)
+        let mut reader = csv::ReaderBuilder::new()
+            .trim(csv::Trim::All)
+            .flexible(true)
+            .from_path(path)
             .with_context(|| format!("cannot read BKS file {}", path.display()))?;
-        let mut lines = text.lines().enumerate();
-        let header = lines.next().map(|(_, l)| l.trim()).unwrap_or_default();
-        let columns: Vec<&str> = header.split(',').collect();
+        let columns = reader
+            .headers()
+            .with_context(|| format!("cannot read BKS file {}", path.display()))?
+            .clone();
         let col = |name: &str| {
             columns
                 .iter()
-                .position(|c| c.trim() == name)
+                .position(|c| c == name)
                 .with_context(|| format!("{}: header lacks column '{name}'", path.display()))
         };
         let (ci, cc, cv, cd) = (
@@ -42,35 +47,30 @@ impl BksTable {
             col("distance")?,
         );
         let mut rows = HashMap::new();
-        for (index, line) in lines {
-            if line.trim().is_empty() {
+        for record in reader.records() {
+            let record =
+                record.with_context(|| format!("cannot read BKS file {}", path.display()))?;
+            let line = record.position().map_or(0, |p| p.line());
+            if record.iter().all(str::is_empty) {
                 continue;
             }
-            let fields: Vec<&str> = line.split(',').collect();
+            let at = || format!("{}:{line}", path.display());
             let field = |k: usize| {
-                fields.get(k).map(|f| f.trim()).with_context(|| {
-                    format!("{}:{}: missing column {k}", path.display(), index + 1)
-                })
+                record
+                    .get(k)
+                    .with_context(|| format!("{}: missing column {k}", at()))
             };
             if field(cc)? != convention {
                 continue;
             }
-            let vehicles = field(cv)?.parse().with_context(|| {
-                format!(
-                    "{}:{}: vehicles is not an integer",
-                    path.display(),
-                    index + 1
-                )
-            })?;
-            let distance: f64 = field(cd)?.parse().with_context(|| {
-                format!("{}:{}: distance is not a number", path.display(), index + 1)
-            })?;
+            let vehicles = field(cv)?
+                .parse()
+                .with_context(|| format!("{}: vehicles is not an integer", at()))?;
+            let distance: f64 = field(cd)?
+                .parse()
+                .with_context(|| format!("{}: distance is not a number", at()))?;
             if !distance.is_finite() || distance <= 0.0 {
-                bail!(
-                    "{}:{}: distance must be positive",
-                    path.display(),
-                    index + 1
-                );
+                bail!("{}: distance must be positive", at());
             }
             rows.insert(field(ci)?.to_ascii_uppercase(), Bks { vehicles, distance });
         }
@@ -112,6 +112,16 @@ mod tests {
                 vehicles: 10,
                 distance: 827.3
             })
+        );
+        std::fs::write(
+            &path,
+            "instance,customers,convention,vehicles,distance,source\nR101,100,dimacs,19,1650.8,\"Jung, Moon 2002\"\n",
+        )
+        .ok();
+        let quoted = BksTable::read(&path, "dimacs").ok();
+        assert_eq!(
+            quoted.and_then(|t| t.get("R101")).map(|b| b.vehicles),
+            Some(19)
         );
         std::fs::write(
             &path,

@@ -198,29 +198,41 @@ pub fn summary_table(rows: &[Summary]) -> String {
     out
 }
 
-/// CSV of the per-instance results.
+/// CSV of the per-instance results (quoted where a field needs it, such
+/// as an instance name with a comma).
 pub fn csv(runs: &[RunResult]) -> String {
-    let mut out = String::from(
-        "instance,class,customers,vehicles,distance,bks_vehicles,bks_distance,gap_pct,seconds,first_solution_seconds,feasible\n",
-    );
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let header = [
+        "instance",
+        "class",
+        "customers",
+        "vehicles",
+        "distance",
+        "bks_vehicles",
+        "bks_distance",
+        "gap_pct",
+        "seconds",
+        "first_solution_seconds",
+        "feasible",
+    ];
+    // Writing to a Vec cannot fail: the errors are I/O errors.
+    let _ = writer.write_record(header);
     for r in runs {
-        let _ = writeln!(
-            out,
-            "{},{},{},{},{:.4},{},{},{},{:.3},{:.3},{}",
-            r.instance,
+        let _ = writer.write_record([
+            r.instance.clone(),
             r.class(),
-            r.customers,
-            r.vehicles,
-            r.distance,
+            r.customers.to_string(),
+            r.vehicles.to_string(),
+            format!("{:.4}", r.distance),
             r.bks.map_or(String::new(), |b| b.vehicles.to_string()),
             r.bks.map_or(String::new(), |b| b.distance.to_string()),
             r.gap().map_or(String::new(), |g| format!("{g:.4}")),
-            r.seconds,
-            r.first_solution,
-            r.feasible
-        );
+            format!("{:.3}", r.seconds),
+            format!("{:.3}", r.first_solution),
+            r.feasible.to_string(),
+        ]);
     }
-    out
+    String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -267,5 +279,17 @@ mod tests {
             .lines()
             .nth(1)
             .is_some_and(|l| l.starts_with("C101,C1,100,10,110.0000,10,100,10.0000")));
+    }
+
+    #[test]
+    fn csv_quotes_a_name_with_a_comma() {
+        let runs = vec![run("odd,name", 10, 110.0, (10, 100.0))];
+        let text = csv(&runs);
+        assert!(
+            text.lines()
+                .nth(1)
+                .is_some_and(|l| l.starts_with("\"odd,name\",")),
+            "{text}"
+        );
     }
 }

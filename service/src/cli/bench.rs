@@ -5,17 +5,18 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use ordo_solver::model::Rounding;
 use ordo_solver::solve::{solve_with_progress, ObjectiveKind};
-use ordo_solver::{checker, Objective, SolveParams, Stop};
+use ordo_solver::{checker, Stop};
 
 use super::bench_plan::{self, PlanBenchOptions};
 use super::instance;
+use super::search_args::SearchArgs;
 use crate::bench::bks::{self, BksTable};
 use crate::bench::report::{self, RunResult};
 
@@ -25,32 +26,9 @@ pub struct BenchArgs {
     /// Instance files, or folders whose `*.txt` files are all run.
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
-    /// Wall-clock limit per instance, in seconds.
-    #[arg(long, default_value_t = 10.0)]
-    pub time_limit: f64,
-    /// Distance convention.
-    #[arg(long, default_value = "exact")]
-    pub rounding: Rounding,
-    /// distance or hierarchical.
-    #[arg(long, default_value = "distance")]
-    pub objective: ObjectiveKind,
-    /// Seed of every run.
-    #[arg(long, default_value_t = 1)]
-    pub seed: u64,
-    /// Fixed cost added per used vehicle (on top of each vehicle's own).
-    #[arg(long, default_value_t = 0.0)]
-    pub vehicle_cost: f64,
-    /// Parallel searches per instance.
-    /// Default: 1 on benchmark files (comparable runs), every core (up to
-    /// 8) on plan requests.
-    #[arg(long)]
-    pub threads: Option<usize>,
-    /// Stop each run after this many iterations instead of by the clock.
-    #[arg(long)]
-    pub iterations: Option<u64>,
-    /// Recombine good routes with a set-covering MILP during the search.
-    #[arg(long, value_enum, default_value = "on")]
-    pub recombine: super::Switch,
+    /// Reading and search of every instance.
+    #[command(flatten)]
+    pub search: SearchArgs,
     /// Best-known solutions; default: `bks.csv` beside the instances or one
     /// folder up.
     #[arg(long)]
@@ -66,14 +44,7 @@ pub struct BenchArgs {
 
 /// Runs `ordo bench`; exit code 1 when any solution is infeasible.
 pub fn run(args: BenchArgs) -> Result<ExitCode> {
-    anyhow::ensure!(
-        args.vehicle_cost.is_finite() && args.vehicle_cost >= 0.0,
-        "--vehicle-cost must be a non-negative number"
-    );
-    anyhow::ensure!(
-        args.time_limit.is_finite() && args.time_limit > 0.0,
-        "--time-limit must be a positive number of seconds"
-    );
+    args.search.check(false)?;
     let (plans, files): (Vec<PathBuf>, Vec<PathBuf>) = collect_files(&args.paths)?
         .into_iter()
         .partition(|f| f.extension().is_some_and(|e| e == "json"));
@@ -85,7 +56,7 @@ pub fn run(args: BenchArgs) -> Result<ExitCode> {
             ExitCode::from(1)
         });
     }
-    let convention = match (args.objective, args.rounding) {
+    let convention = match (args.search.objective, args.search.rounding) {
         (ObjectiveKind::Hierarchical, _) => Some("hierarchical"),
         (ObjectiveKind::Distance, Rounding::Dimacs) => Some("dimacs"),
         (ObjectiveKind::Distance, Rounding::Exact) => None,
@@ -110,19 +81,8 @@ pub fn run(args: BenchArgs) -> Result<ExitCode> {
             .map(|s| s.to_string_lossy().to_string())
             .unwrap_or_default();
         bar.set_message(name.clone());
-        let problem = instance::load(file, None, args.rounding)?;
-        let params = SolveParams {
-            time_limit: Duration::from_secs_f64(args.time_limit),
-            seed: args.seed,
-            objective: Objective {
-                kind: args.objective,
-                vehicle_cost: args.vehicle_cost,
-                ..Objective::default()
-            },
-            threads: args.threads.unwrap_or(1).max(1),
-            iterations: args.iterations,
-            recombine: args.recombine.is_on(),
-        };
+        let problem = instance::load(file, None, args.search.rounding)?;
+        let params = args.search.params();
         let started = Instant::now();
         let mut first_solution: Option<f64> = None;
         let solution = solve_with_progress(
@@ -179,10 +139,10 @@ fn run_plans(args: &BenchArgs, plans: &[PathBuf]) -> Result<bool> {
     checkpoints.sort_by(f64::total_cmp);
     checkpoints.dedup();
     let options = PlanBenchOptions {
-        time_limit: args.time_limit,
-        seed: args.seed,
-        threads: args.threads,
-        iterations: args.iterations,
+        time_limit: args.search.time_limit,
+        seed: args.search.seed,
+        threads: args.search.threads,
+        iterations: args.search.iterations,
         checkpoints: checkpoints.clone(),
     };
     let bar = progress_bar(plans.len());

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use ordo_solver::checker::{self, CheckReport};
-use ordo_solver::plan::{self, PlanRequest};
+use ordo_solver::plan::{self, NumberLike, PlanRequest};
 use ordo_solver::solution::Solution;
 use ordo_solver::solve::solve_with_progress;
 use ordo_solver::Stop;
@@ -93,7 +93,7 @@ pub fn run_one(path: &Path, options: &PlanBenchOptions) -> Result<PlanRun> {
     let mut request =
         PlanRequest::from_json(&text).with_context(|| format!("{}", path.display()))?;
     request.options.time_limit_seconds = Some(options.time_limit.into());
-    request.options.seed = Some((options.seed as f64).into());
+    request.options.seed = Some(NumberLike::exact(options.seed));
     if let Some(threads) = options.threads {
         request.options.threads = Some((threads.max(1) as f64).into());
     }

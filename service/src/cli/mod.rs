@@ -6,6 +6,7 @@ pub mod check;
 pub mod generate;
 pub mod instance;
 pub mod keys;
+pub mod search_args;
 pub mod serve;
 pub mod solve;
 pub mod solve_plan;

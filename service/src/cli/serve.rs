@@ -1,6 +1,7 @@
 //! `ordo serve`: the HTTP service on an embedded SQLite database, created
 //! and migrated on start. Prints `ordo listening on http://ADDR` once the
-//! socket is bound (port 0 picks a free port).
+//! socket is bound (port 0 picks a free port). `--demo` then loads a
+//! bundled day for a new key and prints the page's address with it.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -11,7 +12,8 @@ use anyhow::{Context, Result};
 use clap::Args;
 
 use crate::app::{self, AppState, Config};
-use crate::storage::Storage;
+use crate::storage::{keys, Storage};
+use crate::web::demo::{self, DemoDay};
 
 /// Blocking threads for database calls (plan searches get their own on top).
 const BLOCKING_THREADS: usize = 32;
@@ -34,6 +36,42 @@ pub struct ServeArgs {
     /// Plan searches at once (more jobs queue).
     #[arg(long, default_value_t = 2)]
     pub max_solves: usize,
+    /// An origin browsers may call the API from, e.g.
+    /// https://dispatch.example.com (repeat for several; default: any).
+    #[arg(long = "cors-origin", value_name = "ORIGIN")]
+    pub cors_origins: Vec<String>,
+    /// Map tiles of the page at `/` (`{z}/{x}/{y}` template); `none` draws
+    /// routes on a plain background.
+    #[arg(long, default_value = crate::web::OSM_TILES)]
+    pub tiles: String,
+    /// Load the bundled day (datasets/field-60.json) for a new key of
+    /// company `demo` and print the page's address with that key.
+    #[arg(long)]
+    pub demo: bool,
+    /// With `--demo`: load this plan request file instead.
+    #[arg(long, requires = "demo")]
+    pub demo_file: Option<PathBuf>,
+}
+
+/// Checks `--cors-origin` values: `scheme://host[:port]`, nothing more.
+fn cors_origins(given: &[String]) -> Result<Vec<axum::http::HeaderValue>> {
+    given
+        .iter()
+        .map(|origin| {
+            let origin = origin.trim().trim_end_matches('/');
+            let uri: axum::http::Uri = origin
+                .parse()
+                .with_context(|| format!("--cors-origin {origin}: not an origin"))?;
+            anyhow::ensure!(
+                uri.scheme().is_some()
+                    && uri.host().is_some()
+                    && uri.path_and_query().is_none_or(|p| p.as_str() == "/"),
+                "--cors-origin {origin}: expected scheme://host[:port], e.g. https://dispatch.example.com"
+            );
+            axum::http::HeaderValue::from_str(origin)
+                .with_context(|| format!("--cors-origin {origin}: not an origin"))
+        })
+        .collect()
 }
 
 /// Runs `ordo serve` until Ctrl-C or SIGTERM.
@@ -50,7 +88,19 @@ pub fn run(args: ServeArgs) -> Result<ExitCode> {
         rate_limit: args.rate_limit,
         rate_window: Duration::from_secs(args.rate_window),
         max_solves: args.max_solves.max(1),
+        cors_origins: cors_origins(&args.cors_origins)?,
+        page: crate::web::PageConfig::from_tiles_arg(&args.tiles),
     };
+    let demo = match &args.demo_file {
+        Some(path) => Some(
+            std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read {}", path.display()))?,
+        ),
+        None => args.demo.then(|| crate::web::demo::FIELD_60.to_string()),
+    }
+    .map(|text| DemoDay::from_plan_json(&text))
+    .transpose()
+    .context("--demo-file")?;
     // Every request reaches SQLite on a blocking thread; under a burst
     // tokio would start up to 512 of them (each a stack and an allocator
     // cache that outlive the burst). A few dozen already keep the single
@@ -69,6 +119,19 @@ pub fn run(args: ServeArgs) -> Result<ExitCode> {
             .with_context(|| format!("cannot listen on {}", args.addr))?;
         let addr = listener.local_addr()?;
         println!("ordo listening on http://{addr}");
+        if let Some(day) = &demo {
+            let key = state
+                .storage
+                .run(|c| keys::create_key(c, &keys::CompanySpec::named("demo")))?;
+            demo::load(&app::router(state.clone()), &key, day).await?;
+            println!(
+                "demo day {} loaded ({} visits, {} drivers); open http://{addr}/#key={key}&date={}",
+                day.date,
+                day.visits.len(),
+                day.drivers.len(),
+                day.date
+            );
+        }
         app::serve(listener, state).await?;
         Ok(())
     });

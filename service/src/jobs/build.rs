@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use ordo_solver::plan::{NumberLike, PlanOptions, PlanRequest, VisitRequest};
+use ordo_solver::plan::{read_visit, InvalidVisits, NumberLike, PlanOptions, PlanRequest};
 use rusqlite::Connection;
 use serde_json::Value;
 
@@ -83,8 +83,10 @@ pub fn build(conn: &Connection, tenant: &Tenant, params: &JobParams) -> Result<B
                 id: record.get("id").cloned().unwrap_or(Value::Null),
             },
         );
-        let visit: VisitRequest =
-            serde_json::from_value(record).map_err(|e| format!("visit {}: {e}", snap.doc_id))?;
+        // Never fails: a field the planner cannot read makes the visit
+        // unassigned (INVALID_RECORD), not the job failed.
+        let mut visit = read_visit(&record);
+        visit.doc_id = Some(snap.doc_id.clone());
         requests.push(visit);
     }
     let mut request = PlanRequest {
@@ -93,15 +95,23 @@ pub fn build(conn: &Connection, tenant: &Tenant, params: &JobParams) -> Result<B
         drivers: chosen,
         options: PlanOptions {
             time_limit_seconds: Some(NumberLike::Number(params.time_limit_seconds)),
-            seed: Some(NumberLike::Number(params.seed as f64)),
+            // Validated non-negative; as text, so it stays exact.
+            seed: Some(NumberLike::exact(params.seed.unsigned_abs())),
             iterations: params.iterations.map(|i| NumberLike::Number(i as f64)),
+            // One bad stored record must not cost the others their plan.
+            invalid_visits: Some(InvalidVisits::Unassign),
             ..PlanOptions::default()
         },
         ..PlanRequest::default()
     };
     if let Some(reroute) = &params.reroute {
         let positions = locations::latest_by_driver(conn, tenant).map_err(storage)?;
-        reroute.apply(&mut request, &positions)?;
+        // Checked when the job was accepted; the company's zone otherwise.
+        let zone = match &params.time_zone {
+            Some(name) => ordo_solver::plan::time_zone(name)?,
+            None => tenant.zone().clone(),
+        };
+        reroute.apply(&mut request, &positions, &zone)?;
     }
     Ok(Built {
         request,

@@ -2,6 +2,7 @@
 //! territory, the search budget, whether to write the plan back, and for a
 //! re-route (`mode: "reroute"`) its time and options.
 
+use ordo_solver::plan::defaults;
 use serde_json::{json, Map, Value};
 
 use super::reroute::{self, Reroute, DISRUPTION_FIELDS, DRIVER_OVERRIDE_FIELDS};
@@ -17,6 +18,14 @@ pub const PLAN_JOB_FIELDS: &[Field] = &[
         Kind::Date,
         true,
         "The day to plan: the company's visits of that date.",
+    ),
+    f(
+        "timeZone",
+        Kind::Text,
+        false,
+        "IANA time zone of the day's local times (default, also when \"\": the company's, set by `ordo keys \
+         create --time-zone`, else UTC). Performer locations' submitted_at convert through it, \
+         daylight saving included.",
     ),
     f(
         "driverIds",
@@ -37,7 +46,7 @@ pub const PLAN_JOB_FIELDS: &[Field] = &[
             max: 3600.0,
         },
         false,
-        "Search budget in seconds (default 5).",
+        defaults::TIME_LIMIT_DOC,
     ),
     f(
         "iterations",
@@ -55,7 +64,7 @@ pub const PLAN_JOB_FIELDS: &[Field] = &[
             max: 1 << 53,
         },
         false,
-        "Seed of the search (default 1).",
+        defaults::SEED_DOC,
     ),
     f(
         "apply",
@@ -101,7 +110,7 @@ pub const PLAN_JOB_FIELDS: &[Field] = &[
         false,
         "Re-route: per-driver overrides [{id, current?: {lat, lng, at}, lock?}]. Without \
          current, a driver restarts from their latest performer location if submitted on date \
-         (at = its submitted_at in seconds from midnight UTC).",
+         (at = its submitted_at as local seconds from midnight in timeZone).",
     ),
 ];
 
@@ -110,6 +119,8 @@ pub const PLAN_JOB_FIELDS: &[Field] = &[
 pub struct JobParams {
     /// `YYYY-MM-DD`.
     pub date: String,
+    /// IANA zone of the day's local times; `None` = the company's.
+    pub time_zone: Option<String>,
     /// Only these drivers.
     pub driver_ids: Option<Vec<String>>,
     /// Only this territory.
@@ -134,6 +145,14 @@ impl JobParams {
             .ok_or_else(|| vec![FieldError::new("", "expected a JSON object")])?;
         let mut errors = validate(PLAN_JOB_FIELDS, obj, false);
         errors.extend(reroute::missing_now(obj));
+        if let Some(Value::String(zone)) = obj
+            .get("timeZone")
+            .filter(|z| z.as_str().is_some_and(|t| !t.trim().is_empty()))
+        {
+            if let Err(e) = ordo_solver::plan::time_zone(zone) {
+                errors.push(FieldError::new("timeZone", e));
+            }
+        }
         if !errors.is_empty() {
             // In the order of the field table (nested ones under their parent).
             let rank = |e: &FieldError| {
@@ -151,15 +170,20 @@ impl JobParams {
                 .unwrap_or_default()
                 .trim()
                 .to_owned(),
+            // "" (as a form or a generated client sends "unset") = the company's.
+            time_zone: get("timeZone")
+                .and_then(Value::as_str)
+                .map(|z| z.trim().to_owned())
+                .filter(|z| !z.is_empty()),
             driver_ids: get("driverIds").and_then(|v| serde_json::from_value(v.clone()).ok()),
             territory: get("territory").and_then(Value::as_str).map(str::to_owned),
             time_limit_seconds: get("timeLimitSeconds")
                 .and_then(|v| number_in(v, 0.0, 3600.0).ok())
-                .unwrap_or(5.0),
+                .unwrap_or(defaults::TIME_LIMIT_SECONDS),
             iterations: get("iterations").and_then(|v| integer_in(v, 0, i64::MAX).ok()),
             seed: get("seed")
                 .and_then(|v| integer_in(v, 0, i64::MAX).ok())
-                .unwrap_or(1),
+                .unwrap_or(defaults::SEED as i64),
             apply: get("apply").and_then(|v| boolean(v).ok()).unwrap_or(false),
             reroute: reroute::from_body(obj)?,
         })
@@ -167,7 +191,7 @@ impl JobParams {
 
     /// As stored and shown back.
     pub fn to_json(&self) -> Value {
-        let mut shown = json!({"date": self.date, "driverIds": self.driver_ids,
+        let mut shown = json!({"date": self.date, "timeZone": self.time_zone, "driverIds": self.driver_ids,
                "territory": self.territory, "timeLimitSeconds": self.time_limit_seconds,
                "iterations": self.iterations, "seed": self.seed, "apply": self.apply,
                "mode": if self.reroute.is_some() { "reroute" } else { "plan" }});
@@ -195,6 +219,16 @@ mod tests {
         let e = JobParams::from_json(&json!({"timeLimitSeconds": -1})).unwrap_err();
         let fields: Vec<_> = e.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["date", "timeLimitSeconds"]);
+    }
+
+    #[test]
+    fn time_zones_are_checked_and_empty_means_the_companys() {
+        let p = JobParams::from_json(&json!({"date": "2026-03-29", "timeZone": "Europe/London"}));
+        assert_eq!(p.unwrap().time_zone.as_deref(), Some("Europe/London"));
+        let p = JobParams::from_json(&json!({"date": "2026-03-29", "timeZone": ""}));
+        assert_eq!(p.unwrap().time_zone, None);
+        let e = JobParams::from_json(&json!({"date": "2026-03-29", "timeZone": "Mars/Base"}));
+        assert_eq!(e.unwrap_err()[0].field, "timeZone");
     }
 
     #[test]

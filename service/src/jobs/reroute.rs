@@ -7,6 +7,9 @@
 
 use std::collections::{HashMap, HashSet};
 
+use jiff::tz::TimeZone;
+use ordo_solver::model::LatLng;
+use ordo_solver::plan::defaults;
 use ordo_solver::plan::{
     BoolLike, CurrentPosition, DisruptionRequest, DriverRequest, NumberLike, PlanDate, PlanRequest,
 };
@@ -21,29 +24,14 @@ const COST: Kind = Kind::Number { min: 0.0, max: 1e9 };
 
 /// `disruption`: the solver's costs of changes to the published plan.
 pub const DISRUPTION_FIELDS: &[Field] = &[
-    f(
-        "driverChange",
-        COST,
-        false,
-        "Per visit served by another driver than published (default 1800).",
-    ),
-    f(
-        "sequenceChange",
-        COST,
-        false,
-        "Per visit out of its published order (default 300).",
-    ),
-    f(
-        "etaShift",
-        COST,
-        false,
-        "Per visit starting more than etaThresholdSeconds from its eta (default 300).",
-    ),
+    f("driverChange", COST, false, defaults::DRIVER_CHANGE_DOC),
+    f("sequenceChange", COST, false, defaults::SEQUENCE_CHANGE_DOC),
+    f("etaShift", COST, false, defaults::ETA_SHIFT_DOC),
     f(
         "etaThresholdSeconds",
         COST,
         false,
-        "ETA shifts up to this are not changes (default 1800).",
+        defaults::ETA_THRESHOLD_DOC,
     ),
 ];
 
@@ -52,8 +40,8 @@ pub const CURRENT_FIELDS: &[Field] = &[
     f(
         "lat",
         Kind::Number {
-            min: -90.0,
-            max: 90.0,
+            min: *LatLng::LATITUDES.start(),
+            max: *LatLng::LATITUDES.end(),
         },
         false,
         "Latitude (with lng).",
@@ -61,8 +49,8 @@ pub const CURRENT_FIELDS: &[Field] = &[
     f(
         "lng",
         Kind::Number {
-            min: -180.0,
-            max: 180.0,
+            min: *LatLng::LONGITUDES.start(),
+            max: *LatLng::LONGITUDES.end(),
         },
         false,
         "Longitude (with lat).",
@@ -222,24 +210,17 @@ fn overrides(value: Option<&Value>, errors: &mut Vec<FieldError>) -> Vec<DriverO
     found
 }
 
-/// Seconds from midnight (UTC) of `date` of a performer's `submitted_at`
-/// (ms since the epoch); `None` when it was not submitted that day.
-pub fn seconds_into_day(date: &PlanDate, submitted_at_ms: i64) -> Option<f64> {
-    let seconds = submitted_at_ms.div_euclid(1000) - date.midnight_unix_seconds();
-    (0..86_400)
-        .contains(&seconds)
-        .then_some(seconds as f64 + submitted_at_ms.rem_euclid(1000) as f64 / 1000.0)
-}
-
 impl Reroute {
     /// Makes `request` (built from the stored day) a re-route: the mode
     /// and its fields, every driver's `current` from their latest location
-    /// of the plan's day (or the body's override) and the overridden locks.
-    /// An override naming a driver not in the plan is an error.
+    /// of the plan's day in `zone` (or the body's override) and the
+    /// overridden locks. An override naming a driver not in the plan is an
+    /// error.
     pub fn apply(
         &self,
         request: &mut PlanRequest,
         locations: &HashMap<String, LatestLocation>,
+        zone: &TimeZone,
     ) -> Result<(), String> {
         let date = PlanDate::parse(&request.date)?;
         request.mode = Some("reroute".into());
@@ -250,7 +231,9 @@ impl Reroute {
         // Only reported positions count (a `current` kept in a driver
         // record is not one): without, the solver's own rules place them.
         for driver in &mut request.drivers {
-            driver.current = locations.get(&driver.id).and_then(|l| position(&date, l));
+            driver.current = locations
+                .get(&driver.id)
+                .and_then(|l| position(&date, zone, l));
         }
         for (i, o) in self.drivers.iter().enumerate() {
             let driver: &mut DriverRequest = request
@@ -274,9 +257,14 @@ impl Reroute {
     }
 }
 
-/// A stored location as a driver's `current`, if reported on `date`.
-fn position(date: &PlanDate, location: &LatestLocation) -> Option<CurrentPosition> {
-    let at = seconds_into_day(date, location.submitted_at)?;
+/// A stored location as a driver's `current`, if reported on `date` in
+/// `zone` (`at` is its local time of day).
+fn position(
+    date: &PlanDate,
+    zone: &TimeZone,
+    location: &LatestLocation,
+) -> Option<CurrentPosition> {
+    let at = date.local_seconds(zone, location.submitted_at)?;
     Some(CurrentPosition {
         lat: Some(NumberLike::Number(location.point.lat)),
         lng: Some(NumberLike::Number(location.point.lng)),
@@ -324,13 +312,14 @@ mod tests {
     #[test]
     fn locations_count_only_on_the_plan_day() {
         let date = PlanDate::parse("2026-11-23").unwrap();
-        let midnight_ms = date.midnight_unix_seconds() * 1000;
+        let utc = TimeZone::UTC;
+        let midnight_ms = date.instant_ms(&utc, 0.0).unwrap();
         assert_eq!(
-            seconds_into_day(&date, midnight_ms + 43_200_500),
+            date.local_seconds(&utc, midnight_ms + 43_200_500),
             Some(43_200.5)
         );
-        assert_eq!(seconds_into_day(&date, midnight_ms - 1), None);
-        assert_eq!(seconds_into_day(&date, midnight_ms + 86_400_000), None);
+        assert_eq!(date.local_seconds(&utc, midnight_ms - 1), None);
+        assert_eq!(date.local_seconds(&utc, midnight_ms + 86_400_000), None);
     }
 
     #[test]
@@ -351,7 +340,7 @@ mod tests {
                 lat: 57.2,
                 lng: -2.2,
             },
-            submitted_at: date.midnight_unix_seconds() * 1000 + ms,
+            submitted_at: date.instant_ms(&TimeZone::UTC, 0.0).unwrap() + ms,
             received_at: 0,
         };
         let locations = HashMap::from([
@@ -362,7 +351,9 @@ mod tests {
             "drivers": [{"id": "d3", "lock": "keepDriver", "current": {"at": 43200}}]})))
         .unwrap()
         .unwrap();
-        reroute.apply(&mut request, &locations).unwrap();
+        reroute
+            .apply(&mut request, &locations, &TimeZone::UTC)
+            .unwrap();
         assert_eq!(request.mode.as_deref(), Some("reroute"));
         let current = request.drivers[0].current.clone().unwrap();
         assert_eq!(current.at, Some(NumberLike::Number(45_000.0)));
@@ -374,7 +365,7 @@ mod tests {
         .unwrap()
         .unwrap();
         assert!(unknown
-            .apply(&mut request, &locations)
+            .apply(&mut request, &locations, &TimeZone::UTC)
             .unwrap_err()
             .contains("drivers[0].id: no driver d9"));
     }

@@ -3,10 +3,11 @@
 //! shift, break, home locations, working-time cap) so a plan job can be
 //! built from stored drivers.
 
-use ordo_solver::plan::DriverRequest;
+use ordo_solver::plan::{check_driver, DriverRequest};
 use serde_json::{json, Map, Value};
 
 use super::location::parse_location;
+use super::planner::planner_errors;
 use super::spec::{field as f, id_text, validate, Field, FieldError, Kind, LOCKS};
 
 /// Every documented driver field.
@@ -84,7 +85,13 @@ pub const DRIVER_FIELDS: &[Field] = &[
 
 /// Validates a complete driver and returns its id as text.
 pub fn driver_id(record: &Map<String, Value>) -> Result<String, Vec<FieldError>> {
-    let errors = validate(DRIVER_FIELDS, record, false);
+    let mut errors = validate(DRIVER_FIELDS, record, false);
+    // The planner's checks need the plan format (locations as points),
+    // which only a record of the right shapes converts to.
+    if let Ok(driver) = driver_request(&Value::Object(record.clone())) {
+        let planner = planner_errors(&errors, check_driver(&driver));
+        errors.extend(planner);
+    }
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -143,6 +150,15 @@ pub(crate) mod tests {
         assert!(driver_id(&locked).is_ok());
         let request = driver_request(&Value::Object(locked)).unwrap();
         assert_eq!(request.lock.as_deref(), Some("keepDriver"));
+    }
+
+    #[test]
+    fn what_the_planner_reads_is_checked_by_the_planner() {
+        let mut d = driver("d1");
+        d.insert("current".into(), json!({"lat": 57.1}));
+        let errors = driver_id(&d).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].field, "current");
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! performer-location payloads (one location or a batch). We store and
 //! answer in the document's primary format, the CSV string `lat,lon`.
 
+use ordo_solver::model::LatLng;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -18,13 +19,11 @@ pub struct Point {
 
 impl Point {
     fn checked(lat: f64, lng: f64) -> Result<Self, String> {
-        if !(-90.0..=90.0).contains(&lat) {
-            return Err(format!("latitude must be in -90..=90, got {lat}"));
-        }
-        if !(-180.0..=180.0).contains(&lng) {
-            return Err(format!("longitude must be in -180..=180, got {lng}"));
-        }
-        Ok(Self { lat, lng })
+        let p = LatLng::new(lat, lng)?;
+        Ok(Self {
+            lat: p.lat(),
+            lng: p.lng(),
+        })
     }
 
     /// The document's primary format: `lat,lon`.

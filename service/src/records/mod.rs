@@ -5,6 +5,7 @@
 
 pub mod driver;
 pub mod location;
+pub mod planner;
 pub mod spec;
 pub mod visit;
 

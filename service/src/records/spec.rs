@@ -16,8 +16,11 @@ use super::location::parse_location;
 pub enum Kind {
     /// A JSON string.
     Text,
-    /// A string or a number (ERP identifiers).
+    /// A string or a whole number of at most 64 bits (ERP identifiers),
+    /// kept exactly: a number beyond that range is refused, not rounded.
     Id,
+    /// As [`Kind::Id`], or `""` for none (`"skippedReasonId": ""`).
+    IdOrEmpty,
     /// A number or numeric string within `[min, max]`.
     Number { min: f64, max: f64 },
     /// A whole number (or numeric string) within `[min, max]`.
@@ -201,8 +204,26 @@ pub fn boolean(value: &Value) -> Result<bool, String> {
     parse::<BoolLike>(value, "a boolean (true/false, 1/0)")?.value()
 }
 
-/// A value's identifier as text (non-empty).
+/// A value's identifier as text (non-empty). Numbers must be whole and
+/// fit 64 bits: JSON parsing turns any other into a float, which would
+/// store (and answer) a different id than the one sent.
 pub fn id_text(value: &Value) -> Result<String, String> {
+    if let Value::Number(n) = value {
+        // A whole number written with a fraction (`342.0`, JSON Schema's
+        // integer too) is exact below 2^53.
+        let whole = n
+            .as_f64()
+            .filter(|f| f.fract() == 0.0 && f.abs() <= 9_007_199_254_740_992.0);
+        if let (true, Some(f)) = (n.is_f64(), whole) {
+            return Ok(format!("{}", f as i64));
+        }
+        if n.is_f64() {
+            return Err(format!(
+                "the number {n} cannot be kept exactly as an id (whole numbers up to \
+                 18446744073709551615 can): send it as a string"
+            ));
+        }
+    }
     let id = parse::<IdLike>(value, "a string or a number")?.text();
     if id.trim().is_empty() {
         return Err("must not be empty".into());
@@ -233,6 +254,8 @@ fn check(kind: Kind, value: &Value) -> Result<(), String> {
             .map(|_| ())
             .ok_or_else(|| format!("expected a string, got {value}")),
         Kind::Id => id_text(value).map(|_| ()),
+        Kind::IdOrEmpty if value.as_str() == Some("") => Ok(()),
+        Kind::IdOrEmpty => id_text(value).map(|_| ()),
         Kind::Number { min, max } => number_in(value, min, max).map(|_| ()),
         Kind::Integer { min, max } => integer_in(value, min, max).map(|_| ()),
         Kind::Bool => boolean(value).map(|_| ()),
@@ -266,6 +289,41 @@ fn check(kind: Kind, value: &Value) -> Result<(), String> {
         Kind::OneOf(options) => one_of(value, options).map(|_| ()),
         // Nested objects are checked field by field in `validate_at`.
         Kind::Object(_) | Kind::Objects(_) | Kind::Any => Ok(()),
+    }
+}
+
+/// Rewrites each documented field that parses in its one form: booleans
+/// as `true`/`false`, numbers sent as text as numbers (whole ones as
+/// integers). Values that do not parse stay as sent, for validation to
+/// name.
+pub fn canonical(fields: &[Field], record: &mut Map<String, Value>) {
+    for field in fields {
+        let Some(value) = record.get_mut(field.name) else {
+            continue;
+        };
+        let rewritten = match (field.kind, &*value) {
+            (_, Value::Null) => None,
+            (Kind::Bool, _) => boolean(value).ok().map(Value::Bool),
+            (Kind::Number { min, max }, Value::String(_)) => {
+                number_in(value, min, max).ok().map(number_value)
+            }
+            (Kind::Integer { min, max }, Value::String(_) | Value::Number(_)) => {
+                integer_in(value, min, max).ok().map(Value::from)
+            }
+            _ => None,
+        };
+        if let Some(v) = rewritten {
+            *value = v;
+        }
+    }
+}
+
+/// A number as JSON: whole values (within f64's exact range) as integers.
+fn number_value(v: f64) -> Value {
+    if v.fract() == 0.0 && v.abs() < 9_007_199_254_740_992.0 {
+        Value::from(v as i64)
+    } else {
+        Value::from(v)
     }
 }
 
@@ -328,8 +386,12 @@ fn kind_schema(kind: Kind) -> Value {
     match kind {
         Kind::Text => json!({"type": "string"}),
         Kind::Date => json!({"type": "string", "format": "date"}),
-        // Non-blank text or a number.
-        Kind::Id => json!({"type": ["string", "number"], "pattern": "\\S"}),
+        // Non-blank text or a whole number (kept exactly, up to 2^64-1).
+        Kind::Id => json!({"type": ["string", "integer"], "pattern": "\\S",
+            "minimum": i64::MIN, "maximum": u64::MAX}),
+        // Also empty (the document sends `"skippedReasonId": ""`).
+        Kind::IdOrEmpty => json!({"type": ["string", "integer"],
+            "minimum": i64::MIN, "maximum": u64::MAX}),
         Kind::Number { min, max } => json!({"type": "number", "minimum": min, "maximum": max}),
         // Whole numbers are read through f64, exact below 9e15.
         Kind::Integer { min, max } => json!({"type": "integer",
@@ -468,6 +530,45 @@ mod tests {
             .into_iter()
             .map(|e| format!("{}: {}", e.field, e.message))
             .collect()
+    }
+
+    #[test]
+    fn ids_are_kept_exactly_or_refused() {
+        let big: Value = serde_json::from_str("9007199254740993").unwrap();
+        assert_eq!(id_text(&big).unwrap(), "9007199254740993");
+        let max: Value = serde_json::from_str("18446744073709551615").unwrap();
+        assert_eq!(id_text(&max).unwrap(), "18446744073709551615");
+        let huge: Value = serde_json::from_str("123456789012345678901234567890").unwrap();
+        assert!(id_text(&huge).unwrap_err().contains("send it as a string"));
+        assert!(id_text(&json!(1.5)).is_err());
+        assert_eq!(
+            id_text(&json!("123456789012345678901234567890")).unwrap(),
+            "123456789012345678901234567890"
+        );
+        assert!(check(Kind::IdOrEmpty, &json!("")).is_ok());
+        assert!(check(Kind::Id, &json!("")).is_err());
+    }
+
+    #[test]
+    fn canonical_forms_of_lenient_values() {
+        let mut record = json!({"id": "7", "priority": "3", "closed": "1",
+                                "time_windows": "kept", "extra": "1"})
+        .as_object()
+        .cloned()
+        .unwrap();
+        canonical(FIELDS, &mut record);
+        assert_eq!(
+            Value::Object(record),
+            json!({"id": "7", "priority": 3, "closed": true, "time_windows": "kept", "extra": "1"})
+        );
+        let mut bad = json!({"closed": "maybe", "priority": "high"})
+            .as_object()
+            .cloned()
+            .unwrap();
+        canonical(FIELDS, &mut bad);
+        assert_eq!(bad["closed"], "maybe");
+        assert_eq!(number_value(2100.0), json!(2100));
+        assert_eq!(number_value(57.5), json!(57.5));
     }
 
     #[test]

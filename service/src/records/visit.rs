@@ -1,14 +1,23 @@
 //! The visit record of the visits document: its fields, and the columns
 //! storage indexes for the list filters.
 
+use ordo_solver::model::{LatLng, Priority};
+use ordo_solver::plan::check_visit_record;
 use serde_json::{Map, Value};
 
+use super::planner::planner_errors;
 use super::spec::{
-    boolean, field as f, id_text, integer_in, validate, Field, FieldError, Kind, DAY_SECONDS, LOCKS,
+    boolean, canonical, field as f, id_text, integer_in, validate, Field, FieldError, Kind,
+    DAY_SECONDS, LOCKS,
 };
 
 const TEXT: Kind = Kind::Text;
 const BOOL: Kind = Kind::Bool;
+/// The priorities of [`Priority`].
+const PRIORITY: Kind = Kind::Integer {
+    min: Priority::HIGHEST.get() as i64,
+    max: Priority::LOWEST.get() as i64,
+};
 
 /// Every documented visit field a client sends. `companyId`, marked
 /// required in the document, is optional here: the API key names the
@@ -54,12 +63,17 @@ pub const VISIT_FIELDS: &[Field] = &[
         "Sequence within the driver's day; planning overwrites it.",
     ),
     f("customer", TEXT, false, "The customer name."),
-    f("siteId", Kind::Id, false, "Your ERP customer address id."),
+    f(
+        "siteId",
+        Kind::IdOrEmpty,
+        false,
+        "Your ERP customer address id.",
+    ),
     f(
         "lat",
         Kind::Number {
-            min: -90.0,
-            max: 90.0,
+            min: *LatLng::LATITUDES.start(),
+            max: *LatLng::LATITUDES.end(),
         },
         false,
         "The address latitude.",
@@ -67,8 +81,8 @@ pub const VISIT_FIELDS: &[Field] = &[
     f(
         "lng",
         Kind::Number {
-            min: -180.0,
-            max: 180.0,
+            min: *LatLng::LONGITUDES.start(),
+            max: *LatLng::LONGITUDES.end(),
         },
         false,
         "The address longitude.",
@@ -91,12 +105,7 @@ pub const VISIT_FIELDS: &[Field] = &[
         false,
         "Email mandatory in the signature screen.",
     ),
-    f(
-        "priority",
-        Kind::Integer { min: 1, max: 10 },
-        false,
-        "1 (highest) .. 10 (lowest).",
-    ),
+    f("priority", PRIORITY, false, "1 (highest) .. 10 (lowest)."),
     f(
         "showItemsOnOrderSection",
         BOOL,
@@ -159,7 +168,8 @@ pub const VISIT_FIELDS: &[Field] = &[
         "companyId",
         TEXT,
         false,
-        "Your company (set from the API key).",
+        "Your company id (as given to `ordo keys create --company-id`) or name; absent = the \
+         API key's company. Answers show the id.",
     ),
     f(
         "time_windows",
@@ -193,7 +203,12 @@ pub const VISIT_FIELDS: &[Field] = &[
     ),
     f("closed", BOOL, false, "Closed (not planned)."),
     f("skipped", BOOL, false, "Skipped (not planned)."),
-    f("skippedReasonId", Kind::Id, false, "The skip reason id."),
+    f(
+        "skippedReasonId",
+        Kind::IdOrEmpty,
+        false,
+        "The skip reason id (\"\" for none).",
+    ),
     f(
         "duration",
         Kind::Number {
@@ -232,6 +247,19 @@ pub const VISIT_FIELDS: &[Field] = &[
         "The visit's line items (kept as sent).",
     ),
 ];
+
+/// A visit in the GET shape of the visits document: booleans as
+/// `true`/`false`, numbers as numbers, and `priority` as the document's
+/// GET example shows it, a string (`"priority": "3"`).
+pub fn canonical_visit(record: &mut Map<String, Value>) {
+    canonical(VISIT_FIELDS, record);
+    if let Some(p) = record
+        .get("priority")
+        .and_then(|v| integer_in(v, 1, 10).ok())
+    {
+        record.insert("priority".into(), p.to_string().into());
+    }
+}
 
 /// What storage indexes of a visit, for the list filters.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -279,6 +307,8 @@ fn located(record: &Map<String, Value>) -> Vec<FieldError> {
 pub fn visit_columns(record: &Map<String, Value>) -> Result<VisitColumns, Vec<FieldError>> {
     let mut errors = validate(VISIT_FIELDS, record, false);
     errors.extend(located(record));
+    let planner = planner_errors(&errors, check_visit_record(record));
+    errors.extend(planner);
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -297,7 +327,10 @@ pub fn visit_columns(record: &Map<String, Value>) -> Result<VisitColumns, Vec<Fi
         closed: flag("closed"),
         confirm_close: flag("confirmClose"),
         in_progress: flag("inProgress"),
-        priority: present("priority").and_then(|v| integer_in(v, 1, 10).ok()),
+        priority: present("priority")
+            .and_then(|v| integer_in(v, i64::MIN, i64::MAX).ok())
+            .and_then(|p| Priority::new(p).ok())
+            .map(|p| i64::from(p.get())),
         skipped: flag("skipped"),
     })
 }
@@ -331,6 +364,20 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn visits_read_back_in_the_document_shape() {
+        let mut v = visit(42, "2026-11-23");
+        v.insert("emailMandatory".into(), json!("1"));
+        v.insert("serviceOrder".into(), json!("4"));
+        v.insert("skippedReasonId".into(), json!(""));
+        canonical_visit(&mut v);
+        assert_eq!(v["closed"], json!(false));
+        assert_eq!(v["emailMandatory"], json!(true));
+        assert_eq!(v["priority"], json!("3"));
+        assert_eq!(v["serviceOrder"], json!(4));
+        assert!(visit_columns(&v).is_ok());
+    }
+
+    #[test]
     fn reroute_fields_are_checked() {
         let mut v = visit(42, "2026-11-23");
         v.insert("eta".into(), json!("39600"));
@@ -346,6 +393,28 @@ pub(crate) mod tests {
             .map(|e| e.field)
             .collect();
         assert_eq!(fields, ["eta", "lock", "remainingDuration"]);
+    }
+
+    #[test]
+    fn what_the_planner_reads_is_checked_by_the_planner() {
+        let mut v = visit(42, "2026-11-23");
+        v.insert("demand".into(), json!("lots"));
+        v.insert("priority".into(), json!(11));
+        v.insert("remainingDuration".into(), json!(-1));
+        let errors = visit_columns(&v).unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            ["priority", "remainingDuration", "demand"],
+            "each once"
+        );
+        assert!(errors[2].message.contains("expected a number"));
+        v.insert("demand".into(), json!(1.5));
+        v.insert("priority".into(), json!(2));
+        v.insert("remainingDuration".into(), json!(60));
+        assert_eq!(visit_columns(&v).unwrap_err()[0].field, "demand");
+        v.insert("demand".into(), json!("3"));
+        assert!(visit_columns(&v).is_ok());
     }
 
     #[test]

@@ -25,6 +25,10 @@ impl Resource for Drivers {
             .map_or(SqlValue::Null, |v| SqlValue::Text(v.to_owned()));
         Ok((id, vec![vehicle]))
     }
+
+    fn canonical(record: &mut Map<String, Value>) {
+        crate::records::spec::canonical(crate::records::driver::DRIVER_FIELDS, record);
+    }
 }
 
 /// Every driver record of the tenant, in insertion order.

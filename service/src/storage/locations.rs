@@ -1,6 +1,7 @@
 //! Performer locations: the latest reported position of each driver (by
 //! the performer's `submitted_at`, so a late batch sent after coming back
-//! online does not overwrite a newer point).
+//! online does not overwrite a newer point), and every report in a
+//! per-driver history, so late points are kept too.
 
 use std::collections::HashMap;
 
@@ -21,21 +22,47 @@ pub struct LatestLocation {
     pub received_at: i64,
 }
 
-/// Records `reports` for the tenant's driver `key`; false when no such
+/// What recording a batch of reports did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Recorded {
+    /// Reports stored (all go to the history).
+    pub stored: usize,
+    /// Of those, how many were older than the driver's latest location
+    /// and so did not replace it.
+    pub older: usize,
+    /// `submitted_at` of the driver's latest location afterwards.
+    pub latest_submitted_at: i64,
+}
+
+/// Records `reports` for the tenant's driver `key`; `None` when no such
 /// driver. Reports without `submitted_at` count as sent now.
 pub fn record(
     conn: &mut Connection,
     tenant: &Tenant,
     key: &str,
     reports: &[LocationReport],
-) -> Result<bool, StorageError> {
+) -> Result<Option<Recorded>, StorageError> {
     let tx = conn.transaction()?;
     let Some(driver) = row_id::<Drivers>(&tx, tenant, key)? else {
-        return Ok(false);
+        return Ok(None);
     };
     let now = now_millis();
+    let mut recorded = Recorded::default();
     for report in reports {
+        let submitted_at = report.submitted_at.unwrap_or(now);
         tx.execute(
+            "INSERT INTO driver_location_history (driver_seq, lat, lng, submitted_at, received_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                driver,
+                report.point.lat,
+                report.point.lng,
+                submitted_at,
+                now
+            ],
+        )?;
+        recorded.stored += 1;
+        let replaced = tx.execute(
             "INSERT INTO driver_locations (driver_seq, lat, lng, submitted_at, received_at)
              VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT (driver_seq) DO UPDATE SET
@@ -46,13 +73,51 @@ pub fn record(
                 driver,
                 report.point.lat,
                 report.point.lng,
-                report.submitted_at.unwrap_or(now),
+                submitted_at,
                 now
             ],
         )?;
+        if replaced == 0 {
+            recorded.older += 1;
+        }
     }
+    recorded.latest_submitted_at = tx.query_row(
+        "SELECT submitted_at FROM driver_locations WHERE driver_seq = ?1",
+        [driver],
+        |r| r.get(0),
+    )?;
     tx.commit()?;
-    Ok(true)
+    Ok(Some(recorded))
+}
+
+/// The history of the tenant's driver `key` with `submitted_at` in
+/// `from_ms..to_ms`, oldest first; `None` when no such driver.
+pub fn history(
+    conn: &Connection,
+    tenant: &Tenant,
+    key: &str,
+    from_ms: i64,
+    to_ms: i64,
+) -> Result<Option<Vec<LatestLocation>>, StorageError> {
+    let Some(driver) = row_id::<Drivers>(conn, tenant, key)? else {
+        return Ok(None);
+    };
+    let mut stmt = conn.prepare_cached(
+        "SELECT lat, lng, submitted_at, received_at FROM driver_location_history
+         WHERE driver_seq = ?1 AND submitted_at >= ?2 AND submitted_at < ?3
+         ORDER BY submitted_at, seq",
+    )?;
+    let rows = stmt.query_map(params![driver, from_ms, to_ms], |r| {
+        Ok(LatestLocation {
+            point: Point {
+                lat: r.get(0)?,
+                lng: r.get(1)?,
+            },
+            submitted_at: r.get(2)?,
+            received_at: r.get(3)?,
+        })
+    })?;
+    Ok(Some(rows.collect::<Result<_, _>>()?))
 }
 
 /// The latest location of the tenant's driver `key`: `None` when no such
@@ -135,16 +200,25 @@ mod tests {
                     submitted_at: Some(t),
                 };
                 assert_eq!(latest(c, &acme, "d1")?, Some(None));
-                assert!(record(
-                    c,
-                    &acme,
-                    "d1",
-                    &[at(1.0, 100), at(3.0, 300), at(2.0, 200)]
-                )?);
-                assert!(record(c, &acme, "d1", &[at(0.5, 50)])?);
+                let batch = record(c, &acme, "d1", &[at(1.0, 100), at(3.0, 300), at(2.0, 200)])?;
+                assert_eq!(
+                    batch,
+                    Some(Recorded {
+                        stored: 3,
+                        older: 1,
+                        latest_submitted_at: 300
+                    })
+                );
+                let late = record(c, &acme, "d1", &[at(0.5, 50)])?.unwrap();
+                assert_eq!((late.older, late.latest_submitted_at), (1, 300));
+                let kept = history(c, &acme, "d1", 0, 1000)?.unwrap();
+                let times: Vec<i64> = kept.iter().map(|l| l.submitted_at).collect();
+                assert_eq!(times, [50, 100, 200, 300]);
+                assert_eq!(history(c, &acme, "d1", 100, 300)?.unwrap().len(), 2);
+                assert_eq!(history(c, &globex, "d1", 0, 1000)?, None);
                 let got = latest(c, &acme, "d1")?.flatten().unwrap();
                 assert_eq!((got.point.lat, got.submitted_at), (3.0, 300));
-                assert!(!record(c, &globex, "d1", &[at(9.0, 900)])?);
+                assert_eq!(record(c, &globex, "d1", &[at(9.0, 900)])?, None);
                 assert_eq!(latest(c, &globex, "d1")?, None);
                 let all = latest_by_driver(c, &acme)?;
                 assert_eq!(all.len(), 1);

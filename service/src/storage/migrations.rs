@@ -73,7 +73,31 @@ const STEPS: &[&str] = &[
         finished_at INTEGER
     );
     ",
-    // 2: plan jobs survive a crash: how many times a job began solving,
+    // 2: a company's own id (what its records' companyId says; the name
+    // until set) and IANA time zone; key prefixes, so keys can be listed
+    // and revoked (older keys have none: they are named by hash); every
+    // performer location kept per driver, not only the latest.
+    "
+    ALTER TABLE companies ADD COLUMN erp_id TEXT;
+    UPDATE companies SET erp_id = name;
+    ALTER TABLE companies ADD COLUMN time_zone TEXT NOT NULL DEFAULT 'UTC';
+    ALTER TABLE api_keys ADD COLUMN prefix TEXT;
+    CREATE TABLE key_revocations (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        generation INTEGER NOT NULL   -- +1 on every revoke: servers drop cached keys
+    );
+    INSERT INTO key_revocations (id, generation) VALUES (1, 0);
+    CREATE TABLE driver_location_history (
+        seq INTEGER PRIMARY KEY,
+        driver_seq INTEGER NOT NULL REFERENCES drivers(seq) ON DELETE CASCADE,
+        lat REAL NOT NULL,
+        lng REAL NOT NULL,
+        submitted_at INTEGER NOT NULL,
+        received_at INTEGER NOT NULL
+    );
+    CREATE INDEX location_history_by_driver ON driver_location_history (driver_seq, submitted_at);
+    ",
+    // 3: plan jobs survive a crash: how many times a job began solving,
     // which server holds it and until when (a lease, renewed with each
     // progress save), so a job left `solving` by a dead server runs again.
     "
@@ -101,4 +125,39 @@ pub fn migrate(conn: &mut Connection) -> Result<(), StorageError> {
     tx.pragma_update(None, "user_version", latest)?;
     tx.commit()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_version_1_database_migrates_keeping_its_companies() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(STEPS[0]).unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        conn.execute(
+            "INSERT INTO companies (name, created_at) VALUES ('acme', 1)",
+            [],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO api_keys (hash, company_id, created_at) VALUES ('h', 1, 1)",
+            [],
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let (id, zone): (String, String) = conn
+            .query_row("SELECT erp_id, time_zone FROM companies", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        assert_eq!((id.as_str(), zone.as_str()), ("acme", "UTC"));
+        let version: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, STEPS.len() as i64);
+        let keys = crate::storage::keys::list_keys(&conn).unwrap();
+        assert_eq!(keys[0].prefix, "hash:h");
+    }
 }

@@ -68,6 +68,7 @@ impl Storage {
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        register_functions(&conn)?;
         migrations::migrate(&mut conn)?;
         Ok(Self {
             conn: Mutex::new(conn),
@@ -94,11 +95,34 @@ pub fn now_millis() -> i64 {
         .unwrap_or(0)
 }
 
-/// `millis` as the visits document writes datetimes: `2020-03-09 15:48:17` (UTC).
-pub fn datetime_text(millis: i64) -> String {
-    ordo_solver::plan::PlanDate::parse("1970-01-01")
-        .map(|epoch| epoch.iso((millis / 1000) as f64).replace('T', " "))
+/// `millis` as the visits document writes datetimes, local to `zone`:
+/// `2020-03-09 15:48:17`.
+pub fn datetime_text(millis: i64, zone: &jiff::tz::TimeZone) -> String {
+    jiff::Timestamp::from_millisecond(millis)
+        .map(|t| {
+            t.to_zoned(zone.clone())
+                .strftime("%Y-%m-%d %H:%M:%S")
+                .to_string()
+        })
         .unwrap_or_default()
+}
+
+/// Text folded for case-insensitive search in any script: upper then
+/// lower case maps `ß` to `ss` and `ς` to `σ` as well as `Á` to `á`.
+pub fn fold_case(text: &str) -> String {
+    text.to_uppercase().to_lowercase()
+}
+
+/// SQL `ordo_fold(text)`: [`fold_case`] inside queries (SQLite's own
+/// `lower` only knows ASCII).
+fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
+    use rusqlite::functions::FunctionFlags;
+    conn.create_scalar_function(
+        "ordo_fold",
+        1,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| Ok(ctx.get::<Option<String>>(0)?.map(|t| fold_case(&t))),
+    )
 }
 
 /// A random identifier of `len` letters and digits (internal `_id`s, job
@@ -119,7 +143,18 @@ mod tests {
 
     #[test]
     fn datetimes_follow_the_document() {
-        assert_eq!(datetime_text(1_583_768_897_000), "2020-03-09 15:48:17");
+        let utc = jiff::tz::TimeZone::UTC;
+        assert_eq!(
+            datetime_text(1_583_768_897_000, &utc),
+            "2020-03-09 15:48:17"
+        );
+        let london = jiff::tz::TimeZone::get("Europe/London").unwrap();
+        // 2020-03-31 is in British Summer Time: one hour ahead of UTC.
+        assert_eq!(
+            datetime_text(1_585_668_497_000, &london),
+            "2020-03-31 16:28:17"
+        );
+        assert_eq!(fold_case("STRAßE Ωmega"), fold_case("strasse ωMEGA"));
         assert_eq!(random_id(17).len(), 17);
     }
 }

@@ -3,6 +3,10 @@
 //! on every change, and the resource's own indexed columns. List, get,
 //! upsert, update and delete are written once here, always under a
 //! [`Tenant`].
+//!
+//! An upsert of a known `id` merges field by field: fields sent replace
+//! the stored ones, fields not sent are kept (so a re-sync that does not
+//! send `serviceOrder`, `driverId` or `eta` keeps what a plan wrote).
 
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
@@ -22,6 +26,10 @@ pub trait Resource {
     const COLUMNS: &'static [&'static str];
     /// Validates a complete record: its ERP id as text and column values.
     fn index(record: &Map<String, Value>) -> Result<(String, Vec<SqlValue>), Vec<FieldError>>;
+    /// Rewrites lenient values in their one documented form (`"1"` as
+    /// `true`, `"3"` as `3`); values that do not parse are left for
+    /// [`Resource::index`] to report.
+    fn canonical(_record: &mut Map<String, Value>) {}
 }
 
 /// Fields the server owns; what a client sends for them is dropped.
@@ -32,6 +40,7 @@ const SERVER_FIELDS: &[&str] = &["_id", "createdAt", "createdUser", "modifieddAt
 pub struct Filter {
     clauses: Vec<String>,
     params: Vec<SqlValue>,
+    order: Option<(&'static str, bool)>,
 }
 
 impl Filter {
@@ -42,13 +51,32 @@ impl Filter {
             .push(format!("{column} = ?{}", self.params.len() + 1));
     }
 
-    /// `column` contains `text` (case-insensitive for ASCII).
+    /// `column IS NULL` (e.g. visits without a driver).
+    pub fn is_null(&mut self, column: &'static str) {
+        self.clauses.push(format!("{column} IS NULL"));
+    }
+
+    /// `column` contains `text`, case folded in any script.
     pub fn contains(&mut self, column: &'static str, text: &str) {
-        self.params.push(SqlValue::Text(text.to_lowercase()));
+        self.params.push(SqlValue::Text(super::fold_case(text)));
         self.clauses.push(format!(
-            "instr(lower({column}), ?{}) > 0",
+            "instr(ordo_fold({column}), ?{}) > 0",
             self.params.len() + 1
         ));
+    }
+
+    /// Lists in the order of `expression` (a constant SQL expression over
+    /// the row), then insertion order; descending when `descending`.
+    pub fn order_by(&mut self, expression: &'static str, descending: bool) {
+        self.order = Some((expression, descending));
+    }
+
+    fn order_sql(&self) -> String {
+        match self.order {
+            Some((expression, true)) => format!("{expression} DESC, seq DESC"),
+            Some((expression, false)) => format!("{expression} ASC, seq ASC"),
+            None => "seq".into(),
+        }
     }
 
     /// The record's JSON array at `path` (e.g. `$.skills`) holds `value`.
@@ -77,17 +105,20 @@ impl Filter {
     }
 }
 
-/// One stored record as the API shows it: the record plus its `version`.
-fn shown(record: &str, version: i64) -> Result<Value, StorageError> {
+/// One stored record as the API shows it: the record in its canonical
+/// form (rows written before canonical forms existed too) plus its
+/// `version`.
+fn shown<R: Resource>(record: &str, version: i64) -> Result<Value, StorageError> {
     let mut value: Value = serde_json::from_str(record)?;
     if let Some(obj) = value.as_object_mut() {
+        R::canonical(obj);
         obj.insert("version".into(), version.into());
     }
     Ok(value)
 }
 
 /// Page `start..start + 100` of the tenant's records matching `filter`,
-/// in insertion order.
+/// in its order (default: insertion order).
 pub fn list<R: Resource>(
     conn: &Connection,
     tenant: &Tenant,
@@ -104,7 +135,8 @@ pub fn list<R: Resource>(
     // huge `pagination` saturates instead of failing in SQLite.
     let (limit, offset) = (params.len() + 1, params.len() + 2);
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT record, version FROM {table} WHERE {cond} ORDER BY seq LIMIT ?{limit} OFFSET ?{offset}"
+        "SELECT record, version FROM {table} WHERE {cond} ORDER BY {} LIMIT ?{limit} OFFSET ?{offset}",
+        filter.order_sql()
     ))?;
     let mut page_params = params.clone();
     page_params.push(SqlValue::Integer(PAGE_SIZE as i64));
@@ -115,7 +147,7 @@ pub fn list<R: Resource>(
     let mut records = Vec::new();
     for row in rows {
         let (record, version) = row?;
-        records.push(shown(&record, version)?);
+        records.push(shown::<R>(&record, version)?);
     }
     Ok(Page {
         records,
@@ -150,7 +182,7 @@ pub fn get<R: Resource>(
     key: &str,
 ) -> Result<Option<Value>, StorageError> {
     find::<R>(conn, tenant, key)?
-        .map(|(_, record, version)| shown(&record, version))
+        .map(|(_, record, version)| shown::<R>(&record, version))
         .transpose()
 }
 
@@ -179,32 +211,49 @@ pub struct RecordError {
 pub struct UpsertOutcome {
     /// New records.
     pub inserted: usize,
-    /// Existing records (same ERP id) replaced.
+    /// Existing records (same ERP id) merged with what was sent.
     pub updated: usize,
     /// Records refused, each with its reasons; the others are stored.
     pub errors: Vec<RecordError>,
 }
 
-/// Drops server-owned fields and checks `companyId` against the tenant.
+/// Drops server-owned fields and checks `companyId` against the tenant:
+/// absent, its id or its name; stored as its id.
 fn clean(tenant: &Tenant, record: &mut Map<String, Value>) -> Result<(), FieldError> {
     for field in SERVER_FIELDS {
         record.remove(*field);
     }
     match record.get("companyId") {
         None | Some(Value::Null) => {}
-        Some(Value::String(c)) if c == tenant.name() => {}
+        Some(Value::String(c)) if c == tenant.erp_id() || c == tenant.name() => {}
         Some(other) => {
             return Err(FieldError::new(
                 "companyId",
-                format!("{other} is not the company of the API key"),
+                format!(
+                    "{other} is not the company of the API key (its id is \"{}\")",
+                    tenant.erp_id()
+                ),
             ))
         }
     }
-    record.insert("companyId".into(), tenant.name().into());
+    record.insert("companyId".into(), tenant.erp_id().into());
     Ok(())
 }
 
-/// Inserts or replaces (by ERP `id`) every record of `items` in one
+/// The record's ERP `id` as text, checked alone (an update may send
+/// little else); without one, every error of the record.
+fn record_id<R: Resource>(record: &Map<String, Value>) -> Result<String, Vec<FieldError>> {
+    let id = match record.get("id") {
+        None | Some(Value::Null) => Err("is required".to_string()),
+        Some(v) => crate::records::spec::id_text(v),
+    };
+    id.map_err(|message| match R::index(record) {
+        Err(errors) => errors,
+        Ok(_) => vec![FieldError::new("id", message)],
+    })
+}
+
+/// Inserts or merges (by ERP `id`) every record of `items` in one
 /// transaction; a bad record is reported and skipped, the others stored.
 pub fn upsert<R: Resource>(
     conn: &mut Connection,
@@ -213,7 +262,7 @@ pub fn upsert<R: Resource>(
 ) -> Result<UpsertOutcome, StorageError> {
     let tx = conn.transaction()?;
     let mut outcome = UpsertOutcome::default();
-    let now = datetime_text(now_millis());
+    let now = datetime_text(now_millis(), tenant.zone());
     for (index, item) in items.into_iter().enumerate() {
         let Value::Object(mut record) = item else {
             outcome.errors.push(RecordError {
@@ -226,11 +275,11 @@ pub fn upsert<R: Resource>(
             });
             continue;
         };
-        let indexed = clean(tenant, &mut record)
+        let erp_id = match clean(tenant, &mut record)
             .map_err(|e| vec![e])
-            .and_then(|()| R::index(&record));
-        let (erp_id, columns) = match indexed {
-            Ok(ok) => ok,
+            .and_then(|()| record_id::<R>(&record))
+        {
+            Ok(id) => id,
             Err(errors) => {
                 let id = record
                     .get("id")
@@ -249,23 +298,34 @@ pub fn upsert<R: Resource>(
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;
-        record.insert("modifieddAt".into(), now.clone().into());
-        match existing {
-            Some((seq, old)) => {
-                let old: Map<String, Value> = serde_json::from_str(&old)?;
-                for kept in ["_id", "createdAt", "createdUser"] {
-                    if let Some(v) = old.get(kept) {
-                        record.insert(kept.into(), v.clone());
-                    }
-                }
-                write_update::<R>(&tx, seq, &erp_id, &record, columns)?;
+        let (seq, mut merged) = match existing {
+            Some((seq, old)) => (Some(seq), serde_json::from_str::<Map<String, Value>>(&old)?),
+            None => (None, Map::new()),
+        };
+        merged.extend(record);
+        R::canonical(&mut merged);
+        let columns = match R::index(&merged) {
+            Ok((_, columns)) => columns,
+            Err(errors) => {
+                outcome.errors.push(RecordError {
+                    index,
+                    id: Some(erp_id),
+                    errors,
+                });
+                continue;
+            }
+        };
+        merged.insert("modifieddAt".into(), now.clone().into());
+        match seq {
+            Some(seq) => {
+                write_update::<R>(&tx, seq, &erp_id, &merged, columns)?;
                 outcome.updated += 1;
             }
             None => {
-                record.insert("_id".into(), random_id(17).into());
-                record.insert("createdAt".into(), now.clone().into());
-                record.insert("createdUser".into(), "API".into());
-                write_insert::<R>(&tx, tenant, &erp_id, &record, columns)?;
+                merged.insert("_id".into(), random_id(17).into());
+                merged.insert("createdAt".into(), now.clone().into());
+                merged.insert("createdUser".into(), "API".into());
+                write_insert::<R>(&tx, tenant, &erp_id, &merged, columns)?;
                 outcome.inserted += 1;
             }
         }
@@ -367,6 +427,7 @@ pub fn update<R: Resource>(
     let mut record: Map<String, Value> = serde_json::from_str(&old).map_err(StorageError::from)?;
     clean(tenant, &mut patch).map_err(|e| UpdateError::Invalid(vec![e]))?;
     record.extend(patch);
+    R::canonical(&mut record);
     let (erp_id, columns) = R::index(&record).map_err(UpdateError::Invalid)?;
     let taken: Option<i64> = tx
         .query_row(
@@ -384,7 +445,10 @@ pub fn update<R: Resource>(
             format!("{erp_id} is already the id of another {}", R::NOUN),
         )]));
     }
-    record.insert("modifieddAt".into(), datetime_text(now_millis()).into());
+    record.insert(
+        "modifieddAt".into(),
+        datetime_text(now_millis(), tenant.zone()).into(),
+    );
     write_update::<R>(&tx, seq, &erp_id, &record, columns)?;
     tx.commit()?;
     Ok(())

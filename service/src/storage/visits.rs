@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 
 use super::resource::Resource;
 use super::{datetime_text, now_millis, StorageError, Tenant};
-use crate::records::visit::visit_columns;
+use crate::records::visit::{canonical_visit, visit_columns};
 use crate::records::FieldError;
 
 /// The visits table.
@@ -44,6 +44,10 @@ impl Resource for Visits {
                 SqlValue::Integer(c.skipped.into()),
             ],
         ))
+    }
+
+    fn canonical(record: &mut Map<String, Value>) {
+        canonical_visit(record);
     }
 }
 
@@ -123,7 +127,7 @@ pub fn apply(
     assignments: &[Assignment],
 ) -> Result<ApplyOutcome, StorageError> {
     let mut outcome = ApplyOutcome::default();
-    let now = datetime_text(now_millis());
+    let now = datetime_text(now_millis(), tenant.zone());
     for a in assignments {
         let row: Option<(i64, i64, String)> = tx
             .query_row(

@@ -5,16 +5,14 @@
 //! route (seeded with the hardest remaining visit) only when nothing fits;
 //! drivers who start from a place of their own have their routes open from
 //! the start when a used vehicle costs nothing.
-//! Routes of drivers with a break or a working-time cap are confirmed by a
-//! full [`simulate`] of the candidate sequence, which also places the break.
+//! Routes are the search's own [`RouteState`](crate::route::RouteState):
+//! O(1) insertion checks from its cached bounds, and for drivers with a
+//! break or a working-time cap a confirmation by the exact
+//! [`simulate`](crate::route::simulate), which also places the break.
 
 mod regret;
-mod schedule;
-mod timeline;
 
 pub use regret::regret_insertion;
-pub use schedule::InsertionRoute;
-pub use timeline::{best_timeline, simulate, StopTimes, Timeline};
 
 #[cfg(test)]
 mod tests;

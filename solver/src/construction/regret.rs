@@ -15,9 +15,8 @@
 //! bundled 2,000-visit day it gave 1.41M s of travel with 195 servable
 //! visits left out, against 0.88M s and 82 with the routes open.
 
-use super::timeline::best_timeline;
-use super::InsertionRoute;
-use crate::model::{Objective, ObjectiveKind, Problem, VehicleClass};
+use crate::model::{ArcCost, Objective, ObjectiveKind, Problem, VehicleClass};
+use crate::route::{simulate, RouteState};
 use crate::solution::{Route, Solution};
 
 /// Best and second-best insertion of one visit into one route.
@@ -30,48 +29,21 @@ struct Candidate {
 /// Builds a first solution; visits that fit nowhere are left unassigned.
 pub fn regret_insertion(problem: &Problem, objective: &Objective) -> Solution {
     let n = problem.n_visits();
-    let mut routes: Vec<InsertionRoute> = Vec::new();
     let mut vehicle_open = vec![false; problem.vehicles.len()];
     let mut unassigned = Vec::new();
 
     let mut tiers: Vec<u8> = problem.visits.iter().map(|v| v.priority).collect();
     tiers.sort_unstable();
     tiers.dedup();
+    let arcs = ArcCost::new(objective);
+    let mut routes = open_heads(problem, &arcs, &mut vehicle_open, &mut unassigned);
     // best[r][v]: cheapest insertion of visit v into route r.
-    let mut best: Vec<Vec<Option<Candidate>>> = Vec::new();
-    let (wd, wt) = (objective.distance_weight, objective.travel_time_weight);
-
-    // The fixed heads first (visits in progress, frozen stops), whatever
-    // their priority: they pin the start of their driver's route. A head
-    // of several visits goes in by locked rank into the route it opened.
-    let mut heads: Vec<usize> = (0..n)
-        .filter(|&v| problem.visits[v].must_be_first)
-        .collect();
-    heads.sort_by_key(|&v| (problem.visits[v].sequence_lock, problem.visits[v].priority));
-    for v in heads {
-        let open = routes
-            .iter()
-            .position(|r| problem.visits[v].vehicle_lock == Some(r.vehicle));
-        if let Some(r) = open {
-            match cheapest(problem, &routes[r], v, wd, wt) {
-                Some(c) => routes[r].insert(problem, v, c.position),
-                None => unassigned.push(v),
-            }
-            continue;
-        }
-        match open_route(problem, &mut vehicle_open, v) {
-            Some(route) => {
-                routes.push(route);
-                best.push(vec![None; n]);
-            }
-            None => unassigned.push(v),
-        }
-    }
+    let mut best: Vec<Vec<Option<Candidate>>> = vec![vec![None; n]; routes.len()];
 
     for k in own_start_vehicles(problem, objective) {
         if !vehicle_open[k] {
             vehicle_open[k] = true;
-            routes.push(InsertionRoute::new(problem, k));
+            routes.push(RouteState::new(problem, &arcs, k, Vec::new()));
             best.push(vec![None; n]);
         }
     }
@@ -81,50 +53,17 @@ pub fn regret_insertion(problem: &Problem, objective: &Objective) -> Solution {
             .collect();
         for r in 0..routes.len() {
             for &v in &pending {
-                best[r][v] = cheapest(problem, &routes[r], v, wd, wt);
+                best[r][v] = cheapest(problem, &arcs, &routes[r], v);
             }
         }
         while !pending.is_empty() {
-            let chosen = pending
-                .iter()
-                .enumerate()
-                .filter_map(|(i, &v)| {
-                    let mut first: Option<(f64, usize, usize)> = None;
-                    let mut second = f64::INFINITY;
-                    for (r, row) in best.iter().enumerate() {
-                        if let Some(c) = row[v] {
-                            match first {
-                                Some((f, _, _)) if c.cost >= f => second = second.min(c.cost),
-                                _ => {
-                                    if let Some((f, _, _)) = first {
-                                        second = second.min(f);
-                                    }
-                                    first = Some((c.cost, r, c.position));
-                                }
-                            }
-                        }
-                    }
-                    // A visit with one option left has infinite regret.
-                    first.map(|(f, r, p)| {
-                        (
-                            i,
-                            r,
-                            p,
-                            if second.is_finite() {
-                                second - f
-                            } else {
-                                1e15 - f
-                            },
-                        )
-                    })
-                })
-                .max_by(|a, b| a.3.total_cmp(&b.3).then(b.0.cmp(&a.0)));
+            let chosen = most_regretted(&best, &pending);
             match chosen {
                 Some((i, r, p, _)) => {
                     let v = pending.swap_remove(i);
-                    routes[r].insert(problem, v, p);
+                    routes[r].insert(problem, &arcs, v, p);
                     for &w in &pending {
-                        best[r][w] = cheapest(problem, &routes[r], w, wd, wt);
+                        best[r][w] = cheapest(problem, &arcs, &routes[r], w);
                     }
                 }
                 None => {
@@ -139,13 +78,13 @@ pub fn regret_insertion(problem: &Problem, objective: &Objective) -> Solution {
                         })
                         .expect("pending is not empty");
                     pending.swap_remove(i);
-                    match open_route(problem, &mut vehicle_open, seed) {
+                    match open_route(problem, &arcs, &mut vehicle_open, seed) {
                         Some(route) => {
                             routes.push(route);
                             best.push(vec![None; n]);
                             let r = routes.len() - 1;
                             for &w in &pending {
-                                best[r][w] = cheapest(problem, &routes[r], w, wd, wt);
+                                best[r][w] = cheapest(problem, &arcs, &routes[r], w);
                             }
                         }
                         None => unassigned.push(seed),
@@ -161,8 +100,8 @@ pub fn regret_insertion(problem: &Problem, objective: &Objective) -> Solution {
             .map(|r| {
                 // Every route was confirmed by a full simulation, so a
                 // break position exists whenever the vehicle has a break.
-                let break_position = best_timeline(problem, r.vehicle, &r.visits)
-                    .and_then(|t| t.break_at.map(|(p, _)| p));
+                let break_position = simulate(problem, r.vehicle, r.visits.iter().copied())
+                    .and_then(|s| s.break_position);
                 Route {
                     vehicle: r.vehicle,
                     visits: r.visits,
@@ -172,6 +111,79 @@ pub fn regret_insertion(problem: &Problem, objective: &Objective) -> Solution {
             .collect(),
         unassigned,
     }
+}
+
+/// The routes opened by the fixed heads (visits in progress, frozen
+/// stops), placed first whatever their priority: they pin the start of
+/// their driver's route. A head of several visits goes in by locked rank
+/// into the route it opened; heads that fit nowhere are `unassigned`.
+fn open_heads(
+    problem: &Problem,
+    arcs: &ArcCost,
+    vehicle_open: &mut [bool],
+    unassigned: &mut Vec<usize>,
+) -> Vec<RouteState> {
+    let mut routes: Vec<RouteState> = Vec::new();
+    let mut heads: Vec<usize> = (0..problem.n_visits())
+        .filter(|&v| problem.visits[v].must_be_first)
+        .collect();
+    heads.sort_by_key(|&v| (problem.visits[v].sequence_lock, problem.visits[v].priority));
+    for v in heads {
+        let open = routes
+            .iter()
+            .position(|r| problem.visits[v].vehicle_lock == Some(r.vehicle));
+        if let Some(r) = open {
+            match cheapest(problem, arcs, &routes[r], v) {
+                Some(c) => routes[r].insert(problem, arcs, v, c.position),
+                None => unassigned.push(v),
+            }
+            continue;
+        }
+        match open_route(problem, arcs, vehicle_open, v) {
+            Some(route) => routes.push(route),
+            None => unassigned.push(v),
+        }
+    }
+    routes
+}
+
+/// The pending visit whose best insertion (over open routes) beats its
+/// second best by the most, as (index in `pending`, route, position,
+/// regret); a visit with one option left has infinite regret, and ties go
+/// to the earlier pending visit. `None` when no visit fits anywhere.
+fn most_regretted(
+    best: &[Vec<Option<Candidate>>],
+    pending: &[usize],
+) -> Option<(usize, usize, usize, f64)> {
+    pending
+        .iter()
+        .enumerate()
+        .filter_map(|(i, &v)| {
+            let mut first: Option<(f64, usize, usize)> = None;
+            let mut second = f64::INFINITY;
+            for (r, row) in best.iter().enumerate() {
+                if let Some(c) = row[v] {
+                    match first {
+                        Some((f, _, _)) if c.cost >= f => second = second.min(c.cost),
+                        _ => {
+                            if let Some((f, _, _)) = first {
+                                second = second.min(f);
+                            }
+                            first = Some((c.cost, r, c.position));
+                        }
+                    }
+                }
+            }
+            first.map(|(f, r, p)| {
+                let regret = if second.is_finite() {
+                    second - f
+                } else {
+                    1e15 - f
+                };
+                (i, r, p, regret)
+            })
+        })
+        .max_by(|a, b| a.3.total_cmp(&b.3).then(b.0.cmp(&a.0)))
 }
 
 /// Vehicles whose start no other vehicle shares, when a used vehicle
@@ -208,26 +220,26 @@ fn seed_score(problem: &Problem, visit: usize) -> f64 {
 /// Cheapest feasible position of `visit` in `route`, if any.
 fn cheapest(
     problem: &Problem,
-    route: &InsertionRoute,
+    arcs: &ArcCost,
+    route: &RouteState,
     visit: usize,
-    wd: f64,
-    wt: f64,
 ) -> Option<Candidate> {
     if !problem.compatible(route.vehicle, visit)
         || problem.visits[visit]
             .vehicle_lock
             .is_some_and(|k| k != route.vehicle)
+        || route.load + problem.visits[visit].demand > problem.vehicles[route.vehicle].capacity
     {
         return None;
     }
     let mut candidates: Vec<Candidate> = (0..=route.visits.len())
         .filter_map(|p| {
             route
-                .insertion_delta(problem, visit, p, wd, wt)
+                .insertion_delta(problem, arcs, visit, p)
                 .map(|cost| Candidate { cost, position: p })
         })
         .collect();
-    if !needs_full_check(problem, route.vehicle) {
+    if !RouteState::needs_exact_check(problem, route.vehicle) {
         return candidates
             .into_iter()
             .min_by(|a, b| a.cost.total_cmp(&b.cost));
@@ -235,25 +247,22 @@ fn cheapest(
     // The O(1) test ignores the break and the working-time cap: confirm
     // the cheapest positions by simulation, cheapest first.
     candidates.sort_by(|a, b| a.cost.total_cmp(&b.cost));
-    let mut sequence = route.visits.clone();
-    candidates.into_iter().find(|c| {
-        sequence.insert(c.position, visit);
-        let feasible = best_timeline(problem, route.vehicle, &sequence).is_some();
-        sequence.remove(c.position);
-        feasible
-    })
-}
-
-/// Whether the O(1) insertion test may accept an infeasible insertion.
-fn needs_full_check(problem: &Problem, vehicle: usize) -> bool {
-    let k = &problem.vehicles[vehicle];
-    k.lunch_break.is_some() || k.max_working_time.is_some()
+    candidates
+        .into_iter()
+        .find(|c| route.exact_insertion_ok(problem, visit, c.position))
 }
 
 /// Opens a route on the cheapest free vehicle that can serve `seed` alone.
-fn open_route(problem: &Problem, vehicle_open: &mut [bool], seed: usize) -> Option<InsertionRoute> {
+fn open_route(
+    problem: &Problem,
+    arcs: &ArcCost,
+    vehicle_open: &mut [bool],
+    seed: usize,
+) -> Option<RouteState> {
+    // The seed's vehicle is chosen on distance alone, whatever the objective.
+    let distance = ArcCost::new(&Objective::default());
     let lock = problem.visits[seed].vehicle_lock;
-    let mut chosen: Option<(f64, InsertionRoute)> = None;
+    let mut chosen: Option<(f64, RouteState)> = None;
     let mut seen_classes: Vec<VehicleClass> = Vec::new();
     for (k, vehicle) in problem.vehicles.iter().enumerate() {
         if vehicle_open[k] || lock.is_some_and(|l| l != k) || !problem.compatible(k, seed) {
@@ -265,11 +274,12 @@ fn open_route(problem: &Problem, vehicle_open: &mut [bool], seed: usize) -> Opti
             continue;
         }
         seen_classes.push(class);
-        let empty = InsertionRoute::new(problem, k);
-        let alone_feasible = || best_timeline(problem, k, &[seed]).is_some();
+        let empty = RouteState::new(problem, arcs, k, Vec::new());
+        let alone_feasible = || simulate(problem, k, [seed]).is_some();
+        let fits = problem.visits[seed].demand <= vehicle.capacity;
         if let Some(cost) = empty
-            .insertion_delta(problem, seed, 0, 1.0, 0.0)
-            .filter(|_| alone_feasible())
+            .insertion_delta(problem, &distance, seed, 0)
+            .filter(|_| fits && alone_feasible())
         {
             let cost = cost + vehicle.fixed_cost;
             if chosen.as_ref().is_none_or(|(c, _)| cost < *c) {
@@ -279,6 +289,6 @@ fn open_route(problem: &Problem, vehicle_open: &mut [bool], seed: usize) -> Opti
     }
     let (_, mut route) = chosen?;
     vehicle_open[route.vehicle] = true;
-    route.insert(problem, seed, 0);
+    route.insert(problem, arcs, seed, 0);
     Some(route)
 }

@@ -104,11 +104,8 @@ impl ProblemBuilder {
                     ));
                 }
             }
-            if !(1..=10).contains(&v.priority) {
-                return Err(err(
-                    "priority",
-                    format!("must be 1..10, got {}", v.priority),
-                ));
+            if let Err(problem) = super::Priority::new(i64::from(v.priority)) {
+                return Err(err("priority", problem));
             }
             if let Some(r) = &v.reassignment {
                 if r.vehicle >= self.vehicles.len() {

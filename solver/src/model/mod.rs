@@ -6,7 +6,9 @@
 
 mod builder;
 mod cost;
+mod lat_lng;
 mod objective;
+mod priority;
 mod restrict;
 mod skills;
 mod time_window;
@@ -17,7 +19,9 @@ use std::sync::Arc;
 
 pub use builder::{ModelError, ProblemBuilder};
 pub use cost::{ArcCost, Cost};
+pub use lat_lng::LatLng;
 pub use objective::{Objective, ObjectiveKind};
+pub use priority::Priority;
 pub use skills::SkillSet;
 pub use time_window::TimeWindow;
 pub use travel::{DenseMatrix, DurationRule, Euclidean, Geodesic, Rounding, TravelModel};
@@ -48,7 +52,8 @@ pub struct Visit {
     pub skills: SkillSet,
     /// Vehicles allowed to serve it; `None` means any vehicle.
     pub allowed_vehicles: Option<Vec<usize>>,
-    /// 1 (highest) .. 10 (lowest).
+    /// A [`Priority`]'s level, 1 (highest) .. 10 (lowest), checked by the
+    /// builder (plain `u8` so the search compares and counts it directly).
     pub priority: u8,
     /// Must be served (benchmarks); otherwise leaving it out costs its
     /// priority penalty.

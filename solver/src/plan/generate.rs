@@ -9,8 +9,8 @@ use rand_chacha::ChaCha8Rng;
 
 use super::lenient::{BoolLike, IdLike, NumberLike};
 use super::request::{
-    BreakRequest, DriverRequest, LatLng, PlanOptions, PlanRequest, TravelRequest, VisitRequest,
-    WindowRequest,
+    BreakRequest, DriverRequest, PlanOptions, PlanRequest, PointRequest, TravelRequest,
+    VisitRequest, WindowRequest,
 };
 
 /// Territories: name and centre (lat, lng).
@@ -59,8 +59,8 @@ fn near(rng: &mut ChaCha8Rng, territory: usize, spread: f64) -> (f64, f64) {
     )
 }
 
-fn point(p: (f64, f64)) -> LatLng {
-    LatLng {
+fn point(p: (f64, f64)) -> PointRequest {
+    PointRequest {
         lat: round6(p.0).into(),
         lng: round6(p.1).into(),
     }
@@ -184,6 +184,7 @@ fn visit(
         eta: None,
         lock: None,
         remaining_duration: None,
+        unreadable: Vec::new(),
     };
     if rng.gen_bool(0.05) {
         let a = rng.gen_range(0..drivers.len());
@@ -239,6 +240,7 @@ pub fn generate(params: GenerateParams) -> PlanRequest {
             }),
             disruption: None,
             warm_start: None,
+            invalid_visits: None,
         },
     }
 }

@@ -74,7 +74,7 @@ fn publish(request: &mut PlanRequest, published: &PlanResult, at: f64) {
         .visits
         .iter()
         .enumerate()
-        .filter_map(|(i, v)| super::translate::visit_identity(v).map(|id| (id, i)))
+        .filter_map(|(i, v)| super::translation::visit_identity(v).map(|id| (id, i)))
         .collect();
     for route in &published.routes {
         for stop in &route.stops {

@@ -42,6 +42,33 @@ impl NumberLike {
     }
 }
 
+impl NumberLike {
+    /// `v` exactly, whatever its size (as text: a JSON number is an `f64`
+    /// and keeps only 53 bits).
+    pub fn exact(v: u64) -> Self {
+        Self::Text(v.to_string())
+    }
+
+    /// The value as a non-negative whole number: exact over the whole
+    /// `u64` range when sent as text; a JSON number must be at most 2^53,
+    /// beyond which it has already lost its last digits.
+    pub fn whole_u64(&self) -> Result<u64, String> {
+        if let Self::Text(text) = self {
+            if let Ok(v) = text.trim().parse::<u64>() {
+                return Ok(v);
+            }
+        }
+        let v = self.value()?;
+        if v.fract() == 0.0 && (0.0..=9_007_199_254_740_992.0).contains(&v) {
+            Ok(v as u64)
+        } else {
+            Err(format!(
+                "expected a whole number from 0 to 2^53 (larger ones as a string), got {v}"
+            ))
+        }
+    }
+}
+
 impl From<f64> for NumberLike {
     fn from(v: f64) -> Self {
         Self::Number(v)
@@ -106,6 +133,16 @@ impl IdLike {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn whole_u64_is_exact_as_text_and_refuses_rounded_numbers() {
+        assert_eq!(NumberLike::exact(u64::MAX).whole_u64(), Ok(u64::MAX));
+        assert_eq!(NumberLike::Text(" 7 ".into()).whole_u64(), Ok(7));
+        assert_eq!(NumberLike::Number(7.0).whole_u64(), Ok(7));
+        assert!(NumberLike::Number(1e19).whole_u64().is_err());
+        assert!(NumberLike::Number(-1.0).whole_u64().is_err());
+        assert!(NumberLike::Number(1.5).whole_u64().is_err());
+    }
 
     #[test]
     fn numbers_and_booleans_accept_strings() {

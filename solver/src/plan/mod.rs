@@ -9,8 +9,10 @@
 //! the published plan, minimal disruption, and the changes in the result.
 //! The JSON format is documented in `docs/plan-format.md`.
 
-mod clock;
+mod date;
+pub mod defaults;
 mod error;
+mod fields;
 pub mod generate;
 pub mod generate_reroute;
 mod lenient;
@@ -19,32 +21,33 @@ mod report;
 mod request;
 pub mod reroute;
 mod result;
+mod situation;
 mod spatial_order;
 mod translate;
+mod translation;
+mod valid_driver;
+mod valid_visit;
 
-pub use clock::PlanDate;
-pub use error::PlanError;
+pub use date::{time_zone, PlanDate};
+pub use error::{FieldIssue, IssueCode, PlanError, RecordIssue};
 pub use lenient::{BoolLike, IdLike, NumberLike};
 pub use request::{
-    BreakRequest, CurrentPosition, DisruptionRequest, DriverRequest, LatLng, PlanOptions,
-    PlanRequest, TravelRequest, VisitRequest, WindowRequest,
+    BreakRequest, CurrentPosition, DisruptionRequest, DriverRequest, InvalidVisits, PlanOptions,
+    PlanRequest, PointRequest, TravelRequest, VisitRequest, WindowRequest,
 };
 pub use result::{
     BreakResult, ChangeKind, ChangeSummary, PlanResult, ReasonCode, RouteResult, StopResult,
     Summary, UnassignedVisit, VisitChange,
 };
-pub use translate::{translate, Eligibility, Translation};
+pub use translate::translate;
+pub use translation::{visit_identity, Eligibility, LeftOut, Translation};
+pub use valid_driver::check_driver;
+pub use valid_visit::{check_visit, check_visit_record, read_visit};
 
 use std::time::{Duration, Instant};
 
 use crate::checker::{check, CheckReport};
 use crate::solve::{solve_with_progress, Objective, ObjectiveKind, SolveParams, Stop};
-
-/// Default search budget when the request does not set one.
-const DEFAULT_TIME_LIMIT: f64 = 5.0;
-/// Default weight of one metre against one second of travel: travel time
-/// decides, distance only breaks ties.
-const DEFAULT_DISTANCE_WEIGHT: f64 = 0.001;
 
 /// A snapshot while planning.
 #[derive(Debug, Clone, PartialEq)]
@@ -66,61 +69,93 @@ pub struct PlanProgress {
 impl PlanOptions {
     /// The requested search budget (validated by [`plan`]).
     pub fn time_limit(&self) -> Result<Duration, PlanError> {
+        let field = "timeLimitSeconds";
         let seconds = match &self.time_limit_seconds {
-            Some(t) => t
-                .value()
-                .map_err(|p| PlanError::field("options", "timeLimitSeconds", p))?,
-            None => DEFAULT_TIME_LIMIT,
+            Some(t) => fields::number(field, t).map_err(|i| options_error(vec![i]))?,
+            None => defaults::TIME_LIMIT_SECONDS,
         };
         Duration::try_from_secs_f64(seconds).map_err(|_| {
-            PlanError::field(
-                "options",
-                "timeLimitSeconds",
-                format!("must be a non-negative number of seconds, got {seconds}"),
-            )
+            let problem = format!("must be a non-negative number of seconds, got {seconds}");
+            PlanError::field("options", field, IssueCode::OutOfRange, problem)
         })
     }
 
     /// Solver parameters from the options, with the time limit bounded by
-    /// `stop` (benchmarks drive the solve themselves with these).
+    /// `stop` (benchmarks drive the solve themselves with these); on
+    /// error, every bad option.
     pub fn solve_params(&self, stop: &Stop) -> Result<SolveParams, PlanError> {
-        let whole = |field: &str, value: &Option<NumberLike>, default: i64| {
-            let v = match value {
-                Some(v) => v
-                    .integer()
-                    .map_err(|p| PlanError::field("options", field, p))?,
-                None => default,
-            };
-            if v < 0 {
-                return Err(PlanError::field("options", field, "must be >= 0"));
-            }
-            Ok(v as u64)
+        let mut issues = fields::Collect::default();
+        let mut whole = |field: &str, value: &Option<NumberLike>, default: u64| match value {
+            Some(v) => match fields::whole(field, v) {
+                Ok(v) if v < 0 => {
+                    let problem = format!("must be >= 0, got {v}");
+                    issues
+                        .0
+                        .push(FieldIssue::new(field, IssueCode::OutOfRange, problem));
+                    default
+                }
+                Ok(v) => v as u64,
+                Err(issue) => {
+                    issues.0.push(issue);
+                    default
+                }
+            },
+            None => default,
         };
+        // Every bit of the seed: a seed sent as text is exact over all of
+        // u64, where the i64/f64 path of `whole` would refuse it.
+        let seed = match self.seed.as_ref().map(NumberLike::whole_u64) {
+            Some(Ok(seed)) => seed,
+            _ => whole("seed", &self.seed, defaults::SEED),
+        };
+        let threads = whole("threads", &self.threads, default_threads() as u64).max(1) as usize;
+        let iterations = self
+            .iterations
+            .as_ref()
+            .map(|_| whole("iterations", &self.iterations, 0));
         let distance_weight = match &self.distance_weight {
-            Some(w) => w
-                .value()
-                .ok()
-                .filter(|w| *w >= 0.0)
-                .ok_or_else(|| PlanError::field("options", "distanceWeight", "must be >= 0"))?,
-            None => DEFAULT_DISTANCE_WEIGHT,
+            Some(w) => match fields::number("distanceWeight", w) {
+                Ok(w) if w >= 0.0 => w,
+                _ => {
+                    let issue =
+                        FieldIssue::new("distanceWeight", IssueCode::OutOfRange, "must be >= 0");
+                    issues.0.push(issue);
+                    defaults::DISTANCE_WEIGHT
+                }
+            },
+            None => defaults::DISTANCE_WEIGHT,
         };
+        let time_limit = match self.time_limit() {
+            Ok(limit) => limit,
+            Err(e) => {
+                issues.0.extend(e.issues().iter().map(|i| i.issue.clone()));
+                Duration::ZERO
+            }
+        };
+        issues.finish(()).map_err(options_error)?;
         Ok(SolveParams {
-            time_limit: self.time_limit()?.min(stop.remaining()),
-            seed: whole("seed", &self.seed, 1)?,
+            time_limit: time_limit.min(stop.remaining()),
+            seed,
             objective: Objective {
                 kind: ObjectiveKind::Distance,
                 vehicle_cost: 0.0,
                 distance_weight,
                 travel_time_weight: 1.0,
             },
-            threads: whole("threads", &self.threads, default_threads() as i64)?.max(1) as usize,
-            iterations: match &self.iterations {
-                Some(_) => Some(whole("iterations", &self.iterations, 0)?),
-                None => None,
-            },
+            threads,
+            iterations,
             recombine: self.recombine.unwrap_or(true),
         })
     }
+}
+
+/// The error of these issues of `options`.
+fn options_error(issues: Vec<FieldIssue>) -> PlanError {
+    let mut all = error::Issues::default();
+    all.extend("options", issues);
+    all.into_result(())
+        .err()
+        .unwrap_or(PlanError::Model("no issue".into()))
 }
 
 /// Threads of a plan that does not say: every core, up to 8 (a plan is
@@ -167,8 +202,16 @@ fn plan_inner(
     snapshot_every: Option<Duration>,
     progress: &mut dyn FnMut(&PlanProgress),
 ) -> Result<(PlanResult, CheckReport), PlanError> {
-    let params = request.options.solve_params(stop)?;
-    let translation = translate(request)?;
+    // Both are checked before either error is returned, so the answer
+    // lists every issue of the request.
+    let (params, translation) = match (request.options.solve_params(stop), translate(request)) {
+        (Ok(params), Ok(translation)) => (params, translation),
+        (Err(PlanError::Invalid(mut first)), Err(PlanError::Invalid(rest))) => {
+            first.extend(rest);
+            return Err(PlanError::Invalid(first));
+        }
+        (Err(e), _) | (_, Err(e)) => return Err(e),
+    };
     let mut last_snapshot: Option<Instant> = None;
     let mut report_progress = |p: &crate::solve::Progress| {
         let due = match (snapshot_every, last_snapshot) {

@@ -13,8 +13,8 @@
 //! (the lock is reported, not silently relaxed).
 
 use super::result::ReasonCode;
-use super::translate::Translation;
-use crate::construction::best_timeline;
+use super::translation::Translation;
+use crate::route::best_timeline;
 
 /// Reason code and detail for model visit `visit`, which is unassigned.
 pub fn unassigned_reason(translation: &Translation, visit: usize) -> (ReasonCode, String) {

@@ -4,12 +4,9 @@
 use super::reasons::unassigned_reason;
 use super::request::PlanRequest;
 use super::reroute::compare;
-use super::result::{
-    BreakResult, PlanResult, ReasonCode, RouteResult, StopResult, Summary, UnassignedVisit,
-};
-use super::translate::{visit_identity, Translation};
+use super::result::{BreakResult, PlanResult, RouteResult, StopResult, Summary, UnassignedVisit};
+use super::translation::{visit_identity, Translation};
 use super::PlanError;
-use crate::construction::simulate;
 use crate::solution::Solution;
 
 /// The result of `solution`, a solution of `translation.problem`.
@@ -27,13 +24,14 @@ pub fn build_result(
     let mut routes = Vec::new();
     for route in solution.routes.iter().filter(|r| !r.visits.is_empty()) {
         let driver = &request.drivers[route.vehicle];
-        let timeline = simulate(problem, route.vehicle, &route.visits, route.break_position)
-            .ok_or_else(|| {
-                PlanError::Model(format!(
-                    "the solver's route for driver {} breaks a time rule",
-                    driver.id
-                ))
-            })?;
+        let timeline =
+            crate::route::timeline(problem, route.vehicle, &route.visits, route.break_position)
+                .ok_or_else(|| {
+                    PlanError::Model(format!(
+                        "the solver's route for driver {} breaks a time rule",
+                        driver.id
+                    ))
+                })?;
         let stops = route
             .visits
             .iter()
@@ -91,24 +89,19 @@ pub fn build_result(
             .entry(priority.to_string())
             .or_default() += 1;
     };
-    for (i, priority, detail) in &translation.missing_location {
-        let visit = &request.visits[*i];
-        count_unassigned(*priority);
+    let left_out = translation
+        .invalid
+        .iter()
+        .chain(&translation.missing_location)
+        .chain(&translation.expired);
+    for out in left_out {
+        let visit = &request.visits[out.request_index];
+        count_unassigned(out.priority.get());
         unassigned.push(UnassignedVisit {
             visit_id: visit_identity(visit).unwrap_or_default(),
             id: visit.id.clone(),
-            reason: ReasonCode::MissingLocation,
-            detail: detail.clone(),
-        });
-    }
-    for (i, priority, detail) in &translation.expired {
-        let visit = &request.visits[*i];
-        count_unassigned(*priority);
-        unassigned.push(UnassignedVisit {
-            visit_id: visit_identity(visit).unwrap_or_default(),
-            id: visit.id.clone(),
-            reason: ReasonCode::TimeWindowUnreachable,
-            detail: detail.clone(),
+            reason: out.reason,
+            detail: out.detail.clone(),
         });
     }
     for &v in &solution.unassigned {

@@ -2,9 +2,13 @@
 //! the options. Field names follow the API (`time_windows`, `driverId`);
 //! numbers and booleans are lenient ([`NumberLike`], [`BoolLike`]), and
 //! validation happens in the translation, which names record and field.
+//! Visits are read one by one ([`super::valid_visit::read_visit`]), so a
+//! visit field of the wrong type is that visit's issue, not a parse error
+//! of the whole request.
 
 use serde::{Deserialize, Serialize};
 
+use super::error::FieldIssue;
 use super::lenient::{BoolLike, IdLike, NumberLike};
 
 /// Everything needed to plan one day.
@@ -74,7 +78,7 @@ pub struct VisitRequest {
     /// Driver ids or vehicle ids allowed to serve it; empty = any.
     #[serde(default)]
     pub allowed_vehicles: Vec<String>,
-    /// 1 (highest) .. 10 (lowest); default 5.
+    /// 1 (highest) .. 10 (lowest); default [`crate::model::Priority::DEFAULT`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<NumberLike>,
     /// Served before the driver's regular visits.
@@ -125,6 +129,11 @@ pub struct VisitRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub remaining_duration: Option<NumberLike>,
+    /// Fields of the record that could not be read at all (wrong JSON
+    /// type), left out of the fields above; set by
+    /// [`super::valid_visit::read_visit`].
+    #[serde(skip)]
+    pub unreadable: Vec<FieldIssue>,
 }
 
 /// A time window in seconds from midnight.
@@ -147,9 +156,9 @@ pub struct BreakRequest {
     pub duration: NumberLike,
 }
 
-/// A point in degrees.
+/// A point in degrees, as sent (checked into a [`crate::model::LatLng`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct LatLng {
+pub struct PointRequest {
     /// Latitude.
     pub lat: NumberLike,
     /// Longitude.
@@ -177,10 +186,10 @@ pub struct DriverRequest {
     #[serde(default)]
     pub territories: Vec<String>,
     /// Where the day starts.
-    pub start: LatLng,
+    pub start: PointRequest,
     /// Where the day ends; absent or null = open route.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end: Option<LatLng>,
+    pub end: Option<PointRequest>,
     /// Working hours: leave no earlier than `earliest`, finish by `latest`.
     pub shift: WindowRequest,
     /// Lunch break.
@@ -221,13 +230,13 @@ pub struct CurrentPosition {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PlanOptions {
-    /// Search budget in seconds; default 5.
+    /// Search budget in seconds; default [`super::defaults::TIME_LIMIT_SECONDS`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_limit_seconds: Option<NumberLike>,
-    /// Seed of the random choices; default 1.
+    /// Seed of the random choices; default [`super::defaults::SEED`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seed: Option<NumberLike>,
-    /// Parallel searches; default 1.
+    /// Parallel searches; default every core, up to 8.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub threads: Option<NumberLike>,
     /// Search iterations per thread; when set, the result depends only on
@@ -238,10 +247,11 @@ pub struct PlanOptions {
     /// (single-thread days under 1,000 visits); default true.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recombine: Option<bool>,
-    /// Weight of one metre against one second of travel; default 0.001.
+    /// Weight of one metre against one second of travel; default
+    /// [`super::defaults::DISTANCE_WEIGHT`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub distance_weight: Option<NumberLike>,
-    /// Travel model; default geodesic, detour 1.3, 40 km/h.
+    /// Travel model; default geodesic with the defaults of [`super::defaults`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub travel: Option<TravelRequest>,
     /// Re-route: what departing from the published plan costs.
@@ -251,6 +261,24 @@ pub struct PlanOptions {
     /// false plans the rest of the day from scratch.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warm_start: Option<BoolLike>,
+    /// What a visit the planner cannot use does to the request: `reject`
+    /// (default) refuses the request listing every error, `unassign`
+    /// plans the rest and reports the visit unassigned (`INVALID_RECORD`,
+    /// `DRIVER_NOT_IN_PLAN`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invalid_visits: Option<InvalidVisits>,
+}
+
+/// What a visit the planner cannot use does to the request.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum InvalidVisits {
+    /// The request is refused with every error (files, the command line).
+    #[default]
+    Reject,
+    /// The visit is unassigned with its reason; the rest is planned (plan
+    /// jobs over stored records: one bad record never fails a day).
+    Unassign,
 }
 
 /// Costs of changes to the published plan, in seconds of travel (the unit
@@ -258,18 +286,20 @@ pub struct PlanOptions {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DisruptionRequest {
-    /// Per visit served by another driver than published; default 1800.
+    /// Per visit served by another driver than published; default
+    /// [`super::defaults::DRIVER_CHANGE`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub driver_change: Option<NumberLike>,
     /// Per visit out of its published order within its driver's route;
-    /// default 300.
+    /// default [`super::defaults::SEQUENCE_CHANGE`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sequence_change: Option<NumberLike>,
     /// Per visit whose start moves more than the threshold from its
-    /// published `eta`; default 300.
+    /// published `eta`; default [`super::defaults::ETA_SHIFT`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eta_shift: Option<NumberLike>,
-    /// ETA shifts up to this many seconds are not changes; default 1800.
+    /// ETA shifts up to this many seconds are not changes; default
+    /// [`super::defaults::ETA_THRESHOLD`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eta_threshold_seconds: Option<NumberLike>,
 }
@@ -281,10 +311,11 @@ pub enum TravelRequest {
     /// Great-circle distance times a detour factor, at an average speed.
     #[serde(rename_all = "camelCase")]
     Geodesic {
-        /// Road over straight-line distance; default 1.3.
+        /// Road over straight-line distance; default
+        /// [`super::defaults::DETOUR_FACTOR`].
         #[serde(default, skip_serializing_if = "Option::is_none")]
         detour_factor: Option<NumberLike>,
-        /// Average speed in km/h; default 40.
+        /// Average speed in km/h; default [`super::defaults::SPEED_KMH`].
         #[serde(default, skip_serializing_if = "Option::is_none")]
         speed_kmh: Option<NumberLike>,
     },
@@ -301,8 +332,23 @@ pub enum TravelRequest {
 }
 
 impl PlanRequest {
-    /// Parses a request from JSON text.
+    /// Parses a request from JSON text. Each visit is read on its own: a
+    /// field of the wrong type becomes an issue of that visit
+    /// ([`VisitRequest::unreadable`]), reported with all the others.
     pub fn from_json(text: &str) -> Result<Self, super::PlanError> {
-        serde_json::from_str(text).map_err(|e| super::PlanError::Json(e.to_string()))
+        let json = |e: serde_json::Error| super::PlanError::Json(e.to_string());
+        let mut value: serde_json::Value = serde_json::from_str(text).map_err(json)?;
+        let visits = match value.as_object_mut().and_then(|o| o.remove("visits")) {
+            None | Some(serde_json::Value::Null) => Vec::new(),
+            Some(serde_json::Value::Array(visits)) => visits,
+            Some(other) => {
+                return Err(super::PlanError::Json(format!(
+                    "visits: expected an array of visits, got {other}"
+                )))
+            }
+        };
+        let mut request: Self = serde_json::from_value(value).map_err(json)?;
+        request.visits = visits.iter().map(super::valid_visit::read_visit).collect();
+        Ok(request)
     }
 }

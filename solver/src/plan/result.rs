@@ -178,6 +178,11 @@ pub enum ReasonCode {
     /// Re-route: locked (or frozen) to a driver who can no longer serve it
     /// (the detail names the window and the expected arrival).
     LockInfeasible,
+    /// A field the planner reads is invalid (the detail names every such
+    /// field); only when the request asks to unassign such visits.
+    InvalidRecord,
+    /// In progress with a driver who is not among the plan's drivers.
+    DriverNotInPlan,
 }
 
 /// A visit left out.

@@ -11,77 +11,44 @@ use std::time::Instant;
 
 use rand::Rng;
 
+use super::context::SearchContext;
 use super::local_search::local_search;
-use super::neighbours::Neighbours;
 use super::recombine::Recombination;
-use super::recreate::{greedy_insert_first, RecreateParams};
-use super::route_state::RouteState;
-use super::ruin::{left_out_removal, string_removal, RuinParams};
+use super::recreate::{greedy_insert, RecreateParams};
+use super::ruin::{left_out_removal, string_removal, Removal};
 use super::state::SearchState;
-use crate::model::{ArcCost, Cost, Objective, Problem};
-use crate::params::Stop;
+use crate::model::Cost;
+use crate::route::RouteState;
 
 /// Candidates within this fraction above the best travel get a local
 /// search...
 const PROMISING: f64 = 0.01;
 /// ...on solutions of up to this many routes; beyond, the margin shrinks
-/// in proportion, so that it stays about a tenth of one route's travel.
-/// A step changes a few routes whatever the size, so a margin of 1% of a
-/// 190-route day let four in five candidates through, and their local
-/// searches took three quarters of the time.
+/// in proportion (about a tenth of one route's travel): a flat 1% let four
+/// in five candidates of a 190-route day through, at 3/4 of the time.
 const PROMISING_ROUTES: f64 = 10.0;
 /// Start temperature, in mean arcs of the start solution.
 const START_TEMPERATURE: f64 = 13.0;
 /// Final temperature, in mean arcs: about SISR's published setting (1 on
-/// Solomon distances, whose arcs average 20 to 40). A warmer end (0.13)
-/// cost 2% of travel on 10 s field-2000 runs, where a step changes a few
-/// of 190 routes and the search has few steps per visit to spend.
+/// Solomon distances); 0.13 cost 2% of travel on 10 s field-2000 runs.
 const FINAL_TEMPERATURE: f64 = 0.03;
-/// Start temperature of a regional search (large days, few steps per
-/// visit): 13 spent the first third of a 10 s field-2000 run on days
-/// 20-40% longer than the final one; with 3 the 12-seed mean travel was
-/// 0.2% lower.
+/// Start temperature of a regional search (few steps per visit, so less
+/// time to cool down): 0.2% less travel than 13 on 10 s field-2000 runs.
 const REGIONAL_START_TEMPERATURE: f64 = 3.0;
 /// In a regional search, candidates get a local search only in this last
-/// part of the schedule, once the temperature is low: hotter, the search
-/// wanders off the candidate before it pays back, and on 10 s field-2000
-/// runs the local searches took most of the first second (12-seed mean
-/// travel 0.5% lower from 0.6 than from 0; since recreate drops the tiers
-/// on complete days, 0.8 was 0.25% lower again over 16 seeds, 1.0 0.3%
-/// higher, and at 60 s 0.8 and 0.6 were level). Whole searches keep it
-/// throughout: on Solomon, field-500 and 0.8 s re-routes it paid.
+/// part of the schedule (hotter, the search wanders off before it pays
+/// back): on 10 s field-2000 runs 0.6 gave 0.5% less travel than 0, and
+/// 0.8 another 0.25%. Whole searches keep it throughout, where it paid.
 const REGIONAL_LOCAL_SEARCH_FROM: f64 = 0.8;
 /// Share of steps of a regional search, while some visit is left out,
-/// whose ruin makes room for one of the most important left-out visits on
-/// the days of drivers who may serve it ([`left_out_removal`]). On 10 s
-/// field-2000 runs the 12-seed mean travel was 0.5% lower (0.04 and 0.25
-/// did as well). Whole searches do without: on 0.8 s re-routes of
-/// over-subscribed days, where most left-out visits fit nowhere, it
-/// served fewer visits, and on field-500 it did not help.
+/// whose ruin makes room for a most important left-out visit on the days
+/// of drivers who may serve it ([`left_out_removal`]): 0.5% less travel on
+/// 10 s field-2000 runs. Whole searches do without (on over-subscribed
+/// re-routes it served fewer visits).
 const LEFT_OUT_SEED: f64 = 0.1;
-/// Neighbours tried per visit in the local search.
-const GRANULARITY: usize = 20;
 /// Iterations between two looks at the clock (or two ticks of an
 /// iteration budget).
 pub const CHECK_EVERY: u64 = 32;
-
-/// Everything a search phase reads.
-pub struct SearchContext<'a> {
-    /// The problem.
-    pub problem: &'a Problem,
-    /// Arc and vehicle costs.
-    pub arcs: ArcCost,
-    /// The objective.
-    pub objective: &'a Objective,
-    /// Nearest-visit lists.
-    pub neighbours: Neighbours,
-    /// Ruin parameters.
-    pub ruin: RuinParams,
-    /// The overall stop, checked inside long local searches.
-    pub stop: Stop,
-    /// Whether this is one region of a large day (its own schedule).
-    pub regional: bool,
-}
 
 /// The budget of one annealing phase, which places the temperature in the
 /// schedule: by iterations when the run counts them (so the run depends
@@ -113,24 +80,38 @@ impl Phase {
     }
 }
 
+/// How one annealing run goes: its recreate, its budget, and whether a
+/// full local search first takes the start to a local optimum (skip it
+/// for a start that already is one).
+#[derive(Debug, Clone, Copy)]
+pub struct Annealing {
+    /// Recreate parameters of every step.
+    pub recreate: RecreateParams,
+    /// The budget, which places the temperature.
+    pub phase: Phase,
+    /// Polish the start with a full local search first.
+    pub polish_start: bool,
+}
+
 /// Runs SISR with annealing from `start` until `should_stop`; returns the
-/// best state found. `on_best` sees every new best. With `polish_start`,
-/// a full local search first takes `start` to a local optimum (skip it
-/// for a start that already is one). With `recombination`,
+/// best state found. `on_best` sees every new best. With `recombination`,
 /// good candidates feed its route pool and, when it is due, the search
 /// jumps to its recombined solution if that beats the best.
-#[allow(clippy::too_many_arguments)]
 pub fn anneal(
     ctx: &SearchContext,
     start: SearchState,
-    polish_start: bool,
-    recreate: &RecreateParams,
-    phase: Phase,
+    run: &Annealing,
     mut recombination: Option<&mut Recombination>,
     rng: &mut impl Rng,
     should_stop: &mut dyn FnMut() -> bool,
     on_best: &mut dyn FnMut(&SearchState, &Cost),
 ) -> SearchState {
+    let Annealing {
+        recreate,
+        phase,
+        polish_start,
+    } = run;
+    let recreate = *recreate;
     let problem = ctx.problem;
     let mean_arc = mean_arc_cost(&start);
     let (start_temperature, local_search_from) = if ctx.regional {
@@ -140,17 +121,8 @@ pub fn anneal(
     };
     let (t0, tf) = (start_temperature * mean_arc, FINAL_TEMPERATURE * mean_arc);
     let mut current = start;
-    if polish_start {
-        local_search(
-            problem,
-            &ctx.arcs,
-            &ctx.neighbours,
-            GRANULARITY,
-            &mut current,
-            rng,
-            &ctx.stop,
-            None,
-        );
+    if *polish_start {
+        local_search(ctx, &mut current, rng, None);
     }
     let mut current_cost = current.cost(problem, &ctx.arcs, ctx.objective);
     let mut best = current.clone();
@@ -168,7 +140,7 @@ pub fn anneal(
             cold = fraction >= local_search_from;
             let ticks = iteration / CHECK_EVERY + 1;
             if let Some(r) = recombination.as_deref_mut().filter(|r| r.due(ticks)) {
-                if let Some((state, cost)) = r.recombine(ctx, recreate, &best, &best_cost, rng) {
+                if let Some((state, cost)) = r.recombine(ctx, &recreate, &best, &best_cost, rng) {
                     best = state;
                     best_cost = cost;
                     current = best.clone();
@@ -179,43 +151,7 @@ pub fn anneal(
         }
         iteration += 1;
         let mut candidate = current.clone();
-        let focused =
-            if ctx.regional && !candidate.unassigned.is_empty() && rng.gen_bool(LEFT_OUT_SEED) {
-                left_out_removal(
-                    problem,
-                    &ctx.arcs,
-                    &ctx.neighbours,
-                    &ctx.ruin,
-                    &mut candidate,
-                    rng,
-                )
-            } else {
-                None
-            };
-        let (removed, first) = match focused {
-            Some((removed, u)) => (removed, Some(u)),
-            None => (
-                string_removal(
-                    problem,
-                    &ctx.arcs,
-                    &ctx.neighbours,
-                    &ctx.ruin,
-                    &mut candidate,
-                    rng,
-                ),
-                None,
-            ),
-        };
-        greedy_insert_first(
-            problem,
-            &ctx.arcs,
-            &ctx.neighbours,
-            recreate,
-            &mut candidate,
-            removed,
-            first,
-            rng,
-        );
+        ruin_and_recreate(ctx, &recreate, &mut candidate, rng);
         let mut cost = candidate.cost(problem, &ctx.arcs, ctx.objective);
         // Local search only on candidates close to the best (measured: far
         // better than on every candidate that improves the current one), and
@@ -226,27 +162,10 @@ pub fn anneal(
             && cold
         {
             let dirty = changed_routes(&current, &candidate);
-            local_search(
-                problem,
-                &ctx.arcs,
-                &ctx.neighbours,
-                GRANULARITY,
-                &mut candidate,
-                rng,
-                &ctx.stop,
-                Some(&dirty),
-            );
+            local_search(ctx, &mut candidate, rng, Some(&dirty));
             cost = candidate.cost(problem, &ctx.arcs, ctx.objective);
         }
-        let accept = match cost.cmp_before_travel(&current_cost) {
-            Ordering::Less => true,
-            Ordering::Greater => false,
-            Ordering::Equal => {
-                let threshold = -temperature * rng.gen::<f64>().max(1e-300).ln();
-                cost.travel < current_cost.travel + threshold
-            }
-        };
-        if accept {
+        if accepts(&cost, &current_cost, temperature, rng) {
             if let Some(r) = recombination
                 .as_deref_mut()
                 .filter(|_| Recombination::worth_offering(&cost, &best_cost))
@@ -263,6 +182,67 @@ pub fn anneal(
         }
     }
     best
+}
+
+/// One SISR step on `candidate`: a ruin (in a regional search with left-out
+/// visits, now and then one that makes room for one of them, seated
+/// first), then a greedy recreate.
+fn ruin_and_recreate(
+    ctx: &SearchContext,
+    recreate: &RecreateParams,
+    candidate: &mut SearchState,
+    rng: &mut impl Rng,
+) {
+    let problem = ctx.problem;
+    let focused = if ctx.regional && !candidate.unassigned.is_empty() && rng.gen_bool(LEFT_OUT_SEED)
+    {
+        left_out_removal(
+            problem,
+            &ctx.arcs,
+            &ctx.neighbours,
+            &ctx.ruin,
+            candidate,
+            rng,
+        )
+    } else {
+        None
+    };
+    let (removed, first) = match focused {
+        Some((removed, u)) => (removed, Some(u)),
+        None => (
+            string_removal(
+                problem,
+                &ctx.arcs,
+                &ctx.neighbours,
+                &ctx.ruin,
+                candidate,
+                rng,
+            ),
+            None,
+        ),
+    };
+    greedy_insert(
+        problem,
+        &ctx.arcs,
+        &ctx.neighbours,
+        recreate,
+        candidate,
+        Removal { first, ..removed },
+        rng,
+    );
+}
+
+/// Simulated-annealing acceptance: better before travel always, worse
+/// never, else travel within a random threshold at `temperature`.
+fn accepts(cost: &Cost, current: &Cost, temperature: f64, rng: &mut impl Rng) -> bool {
+    match cost.cmp_before_travel(current) {
+        Ordering::Less => true,
+        Ordering::Greater => false,
+        Ordering::Equal => {
+            let threshold = -temperature * rng.gen::<f64>().max(1e-300).ln();
+            cost.travel < current.travel + threshold
+        }
+    }
 }
 
 /// Flags the routes of `candidate` whose visits differ from the same

@@ -10,7 +10,7 @@
 
 use rand::Rng;
 
-use super::annealing::SearchContext;
+use super::context::SearchContext;
 use super::recreate::{greedy_insert, RecreateParams};
 use super::ruin::string_removal;
 use super::state::SearchState;

@@ -6,30 +6,28 @@
 use rand::seq::SliceRandom;
 use rand::Rng;
 
+use super::context::SearchContext;
 use super::moves::{
     self, quick, relocate, swap, swap_star, time_filter, two_opt, two_opt_star, Position, Proposals,
 };
-use super::neighbours::Neighbours;
-use super::route_state::RouteState;
 use super::state::SearchState;
 use crate::model::{ArcCost, Problem};
-use crate::params::Stop;
+use crate::route::RouteState;
+
+/// Neighbours tried per visit.
+const GRANULARITY: usize = 20;
 
 /// Improves `state` to a local optimum of the granular neighbourhood,
 /// scanning the visits of the routes flagged in `dirty` (all routes when
 /// `None`); routes changed by a move are flagged in turn, so untouched
 /// parts of a large solution are not re-scanned.
-#[allow(clippy::too_many_arguments)]
 pub fn local_search(
-    problem: &Problem,
-    arcs: &ArcCost,
-    neighbours: &Neighbours,
-    granularity: usize,
+    ctx: &SearchContext,
     state: &mut SearchState,
     rng: &mut impl Rng,
-    stop: &Stop,
     dirty: Option<&[bool]>,
 ) {
+    let (problem, arcs, neighbours, stop) = (ctx.problem, &ctx.arcs, &ctx.neighbours, &ctx.stop);
     let mut position = positions(problem, state);
     let mut dirty: Vec<bool> = match dirty {
         Some(d) => d.to_vec(),
@@ -56,7 +54,7 @@ pub fn local_search(
             let Some(pu) = position[u] else { continue };
             let applied = neighbours
                 .of(u)
-                .take(granularity)
+                .take(GRANULARITY)
                 .find_map(|v| position[v].and_then(|pv| try_pair(problem, arcs, state, pu, pv)));
             if let Some(changed) = applied {
                 improved = true;
@@ -106,7 +104,12 @@ fn try_pair(
         }
     };
     let relocate_to = |len: usize, reversed: bool, after: usize| {
-        quick::relocate_delta(problem, arcs, state, u, len, reversed, v.route, after)
+        let chain = quick::Chain {
+            start: u,
+            len,
+            reversed,
+        };
+        quick::relocate_delta(problem, arcs, state, chain, v.route, after)
     };
     for len in 1..=3 {
         for reversed in [false, true] {

@@ -8,6 +8,7 @@
 //! searches with derived seeds run under rayon and the best is kept.
 
 mod annealing;
+mod context;
 mod evict;
 mod fleet;
 pub mod local_search;
@@ -19,9 +20,7 @@ mod priority_repair;
 pub mod recombine;
 pub mod recreate;
 pub(crate) mod regions;
-pub mod route_state;
 pub mod ruin;
-mod schedule;
 pub mod state;
 
 use std::time::Instant;
@@ -32,7 +31,8 @@ use rayon::prelude::*;
 
 pub use state::SearchState;
 
-use annealing::{anneal, Phase, SearchContext};
+use annealing::{anneal, Annealing, Phase};
+pub use context::SearchContext;
 use neighbours::Neighbours;
 use recombine::{Recombination, Schedule};
 use recreate::RecreateParams;
@@ -99,6 +99,9 @@ pub fn improve(
     best
 }
 
+/// One search from `start` with its own `seed`: fleet minimisation first
+/// under the hierarchical objective, then annealing (by regions on large
+/// days), then room made for visits still left out.
 fn run_one(
     problem: &Problem,
     params: &SolveParams,
@@ -108,10 +111,9 @@ fn run_one(
     seed: u64,
     progress: &mut dyn FnMut(&Progress),
 ) -> Solution {
-    let arcs = ArcCost::new(&params.objective);
     let ctx = SearchContext {
         problem,
-        arcs,
+        arcs: ArcCost::new(&params.objective),
         objective: &params.objective,
         neighbours: neighbours.clone(),
         ruin: RuinParams::default(),
@@ -119,77 +121,45 @@ fn run_one(
         regional: false,
     };
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let started = Instant::now();
-    let total = params.time_limit.as_secs_f64();
-    let mut iterations_left = params.iterations;
-    let budget_stop = |until: f64| {
-        let stop = stop.clone();
-        move |left: &mut Option<u64>| {
-            if let Some(n) = left {
-                if *n == 0 {
-                    return true;
-                }
-                *n -= 1;
-                return false;
-            }
-            stop.should_stop() || started.elapsed().as_secs_f64() >= until
-        }
+    let budget = Budget {
+        started: Instant::now(),
+        total: params.time_limit.as_secs_f64(),
+        stop,
     };
-    let mut state = SearchState::from_solution(problem, &arcs, start);
+    let mut iterations_left = params.iterations;
+    let mut state = SearchState::from_solution(problem, &ctx.arcs, start);
     let hierarchical = params.objective.kind == ObjectiveKind::Hierarchical;
     if hierarchical {
         let mut fleet_left = iterations_left.map(|n| (n as f64 * FLEET_SHARE) as u64);
-        let check = budget_stop(total * FLEET_SHARE);
         state = fleet::minimise_fleet(
             &ctx,
             state,
             BLINK_RATE,
             &mut rng,
-            &mut || check(&mut fleet_left),
+            &mut || budget.spent(&mut fleet_left, budget.total * FLEET_SHARE),
             &mut |best| report(problem, params, stop, &best.to_solution(problem), progress),
         );
         iterations_left = iterations_left.map(|n| n - (n as f64 * FLEET_SHARE) as u64);
     }
-    let max_routes = if hierarchical {
-        state.routes.len().max(1)
-    } else {
-        problem.vehicles.len()
+    let run = Annealing {
+        recreate: recreate_params(problem, &state, hierarchical),
+        phase: Phase {
+            started: Instant::now(),
+            seconds: (budget.total - budget.started.elapsed().as_secs_f64()).max(1e-3),
+            iterations: iterations_left,
+            done: 0,
+        },
+        polish_start: true,
     };
-    let recreate = RecreateParams {
-        blink_rate: BLINK_RATE,
-        max_routes,
-        prefer_existing: hierarchical,
-        left_out_first: false,
-        rejects_short_steps: true,
-    };
-    let phase = Phase {
-        started: Instant::now(),
-        seconds: (total - started.elapsed().as_secs_f64()).max(1e-3),
-        iterations: iterations_left,
-        done: 0,
-    };
-    let mut recombination = params.recombine.then(|| {
-        let schedule = match iterations_left {
-            Some(n) => Schedule::Iterations {
-                every: (n / recombine::ROUNDS).max(1),
-            },
-            None => Schedule::Clock {
-                started: phase.started,
-                seconds: phase.seconds,
-            },
-        };
-        Recombination::new(problem, schedule)
-    });
-    let check = budget_stop(total);
+    let mut recombination = params.recombine.then(|| recombination(problem, &run.phase));
     if regional(problem, params.threads) {
         let mut best = regions::anneal_in_regions(
             &ctx,
             state,
-            &recreate,
-            phase,
+            &run,
             params.threads,
             &mut rng,
-            &mut || check(&mut None),
+            &mut || budget.spent(&mut None, budget.total),
             &mut |best| report(problem, params, stop, &best.to_solution(problem), progress),
         );
         if priority_repair::keep_priority_promise(problem, &ctx.arcs, &mut best) > 0 {
@@ -200,12 +170,10 @@ fn run_one(
     let mut best = anneal(
         &ctx,
         state,
-        true,
-        &recreate,
-        phase,
+        &run,
         recombination.as_mut(),
         &mut rng,
-        &mut || check(&mut iterations_left),
+        &mut || budget.spent(&mut iterations_left, budget.total),
         &mut |best, _| report(problem, params, stop, &best.to_solution(problem), progress),
     );
     if make_room::make_room(problem, &ctx.arcs, &mut best)
@@ -215,6 +183,62 @@ fn run_one(
         report(problem, params, stop, &best.to_solution(problem), progress);
     }
     best.to_solution(problem)
+}
+
+/// The budget of one search: a count of stop checks when the run counts
+/// iterations (so it depends only on its seed), else the clock.
+struct Budget<'a> {
+    started: Instant,
+    /// Seconds of the whole search.
+    total: f64,
+    stop: &'a Stop,
+}
+
+impl Budget<'_> {
+    /// Whether to stop now: when the run counts checks, after the last of
+    /// `left` (spending one), else at `until` seconds or the overall stop.
+    fn spent(&self, left: &mut Option<u64>, until: f64) -> bool {
+        if let Some(n) = left {
+            if *n == 0 {
+                return true;
+            }
+            *n -= 1;
+            return false;
+        }
+        self.stop.should_stop() || self.started.elapsed().as_secs_f64() >= until
+    }
+}
+
+/// Recreate of the annealing: the fleet capped at what minimisation left
+/// under the hierarchical objective, where existing routes come first.
+fn recreate_params(problem: &Problem, state: &SearchState, hierarchical: bool) -> RecreateParams {
+    let max_routes = if hierarchical {
+        state.routes.len().max(1)
+    } else {
+        problem.vehicles.len()
+    };
+    RecreateParams {
+        blink_rate: BLINK_RATE,
+        max_routes,
+        prefer_existing: hierarchical,
+        left_out_first: false,
+        rejects_short_steps: true,
+    }
+}
+
+/// Route recombination over `phase`: at even shares of its checks, or of
+/// its seconds.
+fn recombination(problem: &Problem, phase: &Phase) -> Recombination {
+    let schedule = match phase.iterations {
+        Some(n) => Schedule::Iterations {
+            every: (n / recombine::ROUNDS).max(1),
+        },
+        None => Schedule::Clock {
+            started: phase.started,
+            seconds: phase.seconds,
+        },
+    };
+    Recombination::new(problem, schedule)
 }
 
 /// Whether the search runs by regions on `threads` threads: on large

@@ -7,9 +7,9 @@
 use std::sync::Arc;
 
 use super::recreate::{cheapest_new_route, FreeVehicles};
-use super::route_state::RouteState;
 use super::state::SearchState;
 use crate::model::{ArcCost, Problem};
+use crate::route::RouteState;
 
 /// Where a visit goes.
 #[derive(Debug, Clone, Copy)]

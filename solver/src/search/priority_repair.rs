@@ -18,12 +18,13 @@
 //! fits, and keeps the cheapest outcome; it repeats until a whole pass
 //! serves nothing more, so its end state is the proof.
 
+use std::sync::Arc;
+
 use super::make_room::make_room;
-use super::placement::{apply, cheapest_place, with_reduced_route};
+use super::placement::{apply, cheapest_place, cheapest_position};
 use super::state::SearchState;
-use crate::model::Objective;
-use crate::model::Problem;
-use crate::model::{ArcCost, Cost};
+use crate::model::{ArcCost, Cost, Objective, Problem};
+use crate::route::RouteState;
 
 /// Most visits a left-out visit may take the place of on one route.
 pub const MAX_EJECTED: usize = 2;
@@ -177,7 +178,17 @@ fn trade(
         .map(|i| route.visits[i])
         .collect();
     let mut ejected: Vec<usize> = out.iter().map(|&i| route.visits[i]).collect();
-    let mut trial = with_reduced_route(problem, arcs, state, r, kept, v)?;
+    let mut reduced = RouteState::new(problem, arcs, route.vehicle, kept);
+    // The reduced route alone may break a rule that the full one keeps
+    // (travel that breaks the triangle inequality, a working-time cap), so
+    // only the route with `v` in it is judged.
+    let (_, position) = cheapest_position(problem, arcs, &reduced, v)?;
+    reduced.insert(problem, arcs, v, position);
+    if !reduced.is_feasible(problem) {
+        return None;
+    }
+    let mut trial = state.clone();
+    trial.routes[r] = Arc::new(reduced);
     ejected.sort_by_key(|&w| (problem.visits[w].priority, w));
     for w in ejected {
         match cheapest_place(problem, arcs, &trial, w) {
@@ -264,5 +275,58 @@ mod tests {
         let mut state = SearchState::from_solution(&problem, &arcs, &start);
         assert_eq!(keep_priority_promise(&problem, &arcs, &mut state), 0);
         assert_eq!(state.to_solution(&problem), start);
+    }
+
+    /// Travel that breaks the triangle inequality (a to b takes 100 s, a to
+    /// w to b 20 s), as rounded or road tables do: `b` is on time only
+    /// through `w`'s place. The day is full by capacity, so `x` (priority
+    /// 3, at `w`'s place) can be served only in place of `w` (priority 8),
+    /// although the day without `w` alone is late at `b`.
+    #[test]
+    fn a_visit_replaces_one_whose_route_is_infeasible_without_it() {
+        let n = 5;
+        let legs: Vec<f64> = (0..n * n)
+            .map(|c| match (c / n, c % n) {
+                (a, b) if a == b => 0.0,
+                (1, 3) | (3, 1) => 100.0,
+                _ => 10.0,
+            })
+            .collect();
+        let mut b = ProblemBuilder::new("detour", DenseMatrix::from_tables(n, legs, None));
+        for (id, location, window, priority) in [
+            ("a", 1, TimeWindow::new(0.0, 300.0), 1),
+            ("w", 2, TimeWindow::new(0.0, 300.0), 8),
+            ("b", 3, TimeWindow::new(0.0, 50.0), 1),
+            ("x", 4, TimeWindow::new(0.0, 300.0), 3),
+        ] {
+            let mut v = Visit::new(id, location, 5.0, 1, window);
+            v.priority = priority;
+            v.required = false;
+            b.visit(v);
+        }
+        b.vehicle(Vehicle {
+            id: "d".into(),
+            start: 0,
+            end: Some(0),
+            shift: TimeWindow::new(0.0, 300.0),
+            capacity: 3,
+            skills: SkillSet::new(),
+            fixed_cost: 0.0,
+            max_working_time: None,
+            lunch_break: None,
+        });
+        let problem = b.build().expect("valid");
+        let start = Solution {
+            routes: vec![Route::new(0, vec![0, 1, 2])],
+            unassigned: vec![3],
+        };
+        assert!(check(&problem, &start).is_feasible());
+        let arcs = ArcCost::new(&Objective::default());
+        let mut state = SearchState::from_solution(&problem, &arcs, &start);
+        assert_eq!(keep_priority_promise(&problem, &arcs, &mut state), 1);
+        let solution = state.to_solution(&problem);
+        assert!(check(&problem, &solution).is_feasible());
+        assert_eq!(solution.routes[0].visits, vec![0, 3, 2]);
+        assert_eq!(solution.unassigned, vec![1]);
     }
 }

@@ -11,10 +11,10 @@ use rand::seq::SliceRandom;
 use rand::Rng;
 
 use super::neighbours::Neighbours;
-use super::route_state::{NodeLink, RouteState};
 use super::ruin::Removal;
 use super::state::SearchState;
 use crate::model::{ArcCost, Problem, VehicleClass, EPS};
+use crate::route::{NodeLink, RouteState};
 
 /// Recreate parameters.
 #[derive(Debug, Clone, Copy)]
@@ -33,7 +33,7 @@ pub struct RecreateParams {
     /// The caller rejects any step that serves less than the state did
     /// before the ruin (the annealing). Then, when that state served every
     /// visit it could, recreate inserts in SISR's orders alone, not
-    /// priority tiers first (see [`greedy_insert_first`]), and gives up at
+    /// priority tiers first (see [`greedy_insert`]), and gives up at
     /// the first visit that fits nowhere: the step is lost anyway. Not for
     /// placing new visits into a plan.
     pub rejects_short_steps: bool,
@@ -54,7 +54,8 @@ const RETRY_ALL_UNASSIGNED: usize = 24;
 /// besides those near the ruin.
 const RETRY_FAR_UNASSIGNED: usize = 8;
 
-/// Inserts `removed` (and tries the unassigned pool) into `state`.
+/// Inserts `removed` (and tries the unassigned pool) into `state`, its
+/// `first` visit, if any, before everything else.
 pub fn greedy_insert(
     problem: &Problem,
     arcs: &ArcCost,
@@ -64,35 +65,11 @@ pub fn greedy_insert(
     removed: impl Into<Removal>,
     rng: &mut impl Rng,
 ) {
-    greedy_insert_first(
-        problem,
-        arcs,
-        neighbours,
-        params,
-        state,
-        removed.into(),
-        None,
-        rng,
-    );
-}
-
-/// [`greedy_insert`], with `first` (not in `removed` nor in the pool)
-/// inserted before everything else.
-#[allow(clippy::too_many_arguments)]
-pub fn greedy_insert_first(
-    problem: &Problem,
-    arcs: &ArcCost,
-    neighbours: &Neighbours,
-    params: &RecreateParams,
-    state: &mut SearchState,
-    removal: Removal,
-    first: Option<usize>,
-    rng: &mut impl Rng,
-) {
     let Removal {
         visits: mut removed,
         route_of,
-    } = removal;
+        first,
+    } = removed.into();
     let route_of = route_of.unwrap_or_else(|| state.route_index(problem.n_visits()));
     let ruined = removed.len();
     let kept = retry_unassigned(problem, neighbours, state, &mut removed, rng);
@@ -125,9 +102,15 @@ pub fn greedy_insert_first(
     // A fifth of the steps of a 10 s field-2000 run leave a visit out, so
     // finishing them was a tenth of the search's time spent for nothing.
     let give_up = params.rejects_short_steps && complete;
+    let recreate = Recreate {
+        problem,
+        arcs,
+        neighbours,
+        params,
+    };
     let mut visits = removed.into_iter();
     while let Some(v) = visits.next() {
-        match best_insertion(problem, arcs, neighbours, params, state, &mut scan, v, rng) {
+        match best_insertion(&recreate, state, &mut scan, v, rng) {
             Some(Choice::Existing { route, position }) => {
                 state.route_mut(route).insert(problem, arcs, v, position);
                 scan.route_of[v] = route;
@@ -223,19 +206,27 @@ const GRANULAR_ROUTES: usize = 12;
 /// Nearest visits whose routes are tried first.
 const GRANULAR_VISITS: usize = 30;
 
+/// What one recreate reads: the problem, its costs and neighbours, and
+/// the parameters.
+struct Recreate<'a> {
+    problem: &'a Problem,
+    arcs: &'a ArcCost,
+    neighbours: &'a Neighbours,
+    params: &'a RecreateParams,
+}
+
 /// Pushes every position of `v` in route `r` that the O(1) bounds allow
 /// (skipping each with the blink rate) as `(delta, r, position)`.
-#[allow(clippy::too_many_arguments)]
 fn positions_in_route(
-    problem: &Problem,
-    arcs: &ArcCost,
+    recreate: &Recreate,
     state: &SearchState,
     r: usize,
     v: usize,
-    blink_rate: f64,
     out: &mut Vec<(f64, usize, usize)>,
     rng: &mut dyn rand::RngCore,
 ) {
+    let Recreate { problem, arcs, .. } = *recreate;
+    let blink_rate = recreate.params.blink_rate;
     let route = &state.routes[r];
     if !problem.compatible(route.vehicle, v)
         || problem.visits[v]
@@ -417,17 +408,19 @@ enum Choice {
 }
 
 /// The cheapest feasible insertion of `v`, with blinks.
-#[allow(clippy::too_many_arguments)]
 fn best_insertion(
-    problem: &Problem,
-    arcs: &ArcCost,
-    neighbours: &Neighbours,
-    params: &RecreateParams,
+    recreate: &Recreate,
     state: &SearchState,
     scan: &mut Scan,
     v: usize,
     rng: &mut impl Rng,
 ) -> Option<Choice> {
+    let Recreate {
+        problem,
+        arcs,
+        neighbours,
+        params,
+    } = *recreate;
     let Scan {
         route_of,
         vehicle_of,
@@ -438,7 +431,7 @@ fn best_insertion(
     candidates.clear();
     tried.clear();
     let gather = |r: usize, out: &mut Vec<(f64, usize, usize)>, rng: &mut dyn rand::RngCore| {
-        positions_in_route(problem, arcs, state, r, v, params.blink_rate, out, rng);
+        positions_in_route(recreate, state, r, v, out, rng);
     };
     // Granular first: only routes serving one of v's nearest visits; all
     // routes only when none of those can take it.

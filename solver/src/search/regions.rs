@@ -16,13 +16,15 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
-use super::annealing::{anneal, Phase, SearchContext};
+use super::annealing::{anneal, Annealing, Phase};
+use super::context::SearchContext;
 use super::make_room::make_room;
 use super::neighbours::Neighbours;
 use super::recreate::RecreateParams;
-use super::route_state::RouteState;
 use super::state::SearchState;
 use super::NEIGHBOURS;
+use crate::model::Problem;
+use crate::route::RouteState;
 use crate::solution::{Route, Solution};
 
 /// Below this many visits the threads run independent whole searches:
@@ -31,13 +33,9 @@ use crate::solution::{Route, Solution};
 pub const MIN_VISITS: usize = 1000;
 /// Rounds per run when the budget is counted in iterations.
 const ROUNDS: u64 = 10;
-/// A round lasts this share of the budget...
-///
-/// Shorter rounds restart the regions from the day's best more often, but
-/// did not pay: on 10 s field-2000 runs, 0.3 s rounds (3% of the budget)
-/// gave 635.8k s against 635.0k with 1 s rounds, run alternately seed by
-/// seed (seeds 1-16); 0.1 s rounds were clearly worse (640.9k, not
-/// interleaved). At 60 s, rounds of 1.8 s and 5 s were level.
+/// A round lasts this share of the budget (shorter rounds restart from
+/// the day's best more often but did not pay: 0.3 s rounds gave 635.8k s
+/// against 635.0k with 1 s on 10 s field-2000 runs)...
 const ROUND_SHARE: f64 = 0.1;
 /// ...but at least this many seconds (fixed costs of a round: the
 /// subproblems, their neighbour lists and a first local search)...
@@ -55,19 +53,19 @@ struct Region {
 }
 
 /// Anneals `start` region by region on `regions` threads until
-/// `should_stop`; `on_best` sees the whole after every round that
-/// improved it.
-#[allow(clippy::too_many_arguments)]
+/// `should_stop`, each round a share of `run`'s phase (the start polished
+/// in the first round when `run` says so); `on_best` sees the whole after
+/// every round that improved it.
 pub fn anneal_in_regions(
     ctx: &SearchContext,
     start: SearchState,
-    recreate: &RecreateParams,
-    phase: Phase,
+    run: &Annealing,
     regions: usize,
     rng: &mut impl Rng,
     should_stop: &mut dyn FnMut() -> bool,
     on_best: &mut dyn FnMut(&SearchState),
 ) -> SearchState {
+    let phase = run.phase;
     let problem = ctx.problem;
     let mut best = start;
     let mut best_cost = best.cost(problem, &ctx.arcs, ctx.objective);
@@ -84,16 +82,17 @@ pub fn anneal_in_regions(
             },
             None => Slice::Seconds(round_seconds),
         };
+        // Later rounds start from routes that already passed a local
+        // search: a full one per round was a twentieth of a 10 s run, and
+        // the steps reach the new borders anyway.
+        let round_run = Annealing {
+            polish_start: run.polish_start && round == 0,
+            ..*run
+        };
         let parts: Vec<Vec<Route>> = split
             .par_iter()
             .zip(seeds)
-            .map(|(region, seed)| {
-                // Later rounds start from routes that already passed a
-                // local search: a full one per round was a twentieth of a
-                // 10 s run, and the steps reach the new borders anyway.
-                let polish = round == 0;
-                search_region(ctx, &best, region, recreate, phase, slice, polish, seed)
-            })
+            .map(|(region, seed)| search_region(ctx, &best, region, &round_run, slice, seed))
             .collect();
         round += 1;
         let mut candidate = reassemble(ctx, &best, parts);
@@ -120,53 +119,20 @@ enum Slice {
     Checks { count: u64, offset: u64 },
 }
 
-/// Anneals one region for one round, with a full local search first when
-/// `polish`; returns its best routes, in the whole problem's numbering.
-#[allow(clippy::too_many_arguments)]
+/// Anneals one region for one round of `run` (its recreate capped to the
+/// region); returns its best routes, in the whole problem's numbering.
 fn search_region(
     ctx: &SearchContext,
     best: &SearchState,
     region: &Region,
-    recreate: &RecreateParams,
-    phase: Phase,
+    run: &Annealing,
     slice: Slice,
-    polish: bool,
     seed: u64,
 ) -> Vec<Route> {
+    let (recreate, phase) = (&run.recreate, run.phase);
     let problem = ctx.problem;
-    let mut visits: Vec<usize> = region
-        .routes
-        .iter()
-        .flat_map(|&r| best.routes[r].visits.iter().copied())
-        .collect();
-    visits.extend_from_slice(&region.unassigned);
-    if visits.is_empty() {
+    let Some((sub, visits, start)) = subproblem(problem, best, region) else {
         return Vec::new();
-    }
-    let sub = problem.restricted(&visits, &region.vehicles);
-    let mut local_visit = vec![usize::MAX; problem.n_visits()];
-    for (i, &v) in visits.iter().enumerate() {
-        local_visit[v] = i;
-    }
-    let mut local_vehicle = vec![usize::MAX; problem.vehicles.len()];
-    for (k, &g) in region.vehicles.iter().enumerate() {
-        local_vehicle[g] = k;
-    }
-    let start = Solution {
-        routes: region
-            .routes
-            .iter()
-            .map(|&r| {
-                let route = &best.routes[r];
-                Route {
-                    vehicle: local_vehicle[route.vehicle],
-                    visits: route.visits.iter().map(|&v| local_visit[v]).collect(),
-                    // The state built from it schedules its own breaks.
-                    break_position: None,
-                }
-            })
-            .collect(),
-        unassigned: region.unassigned.iter().map(|&v| local_visit[v]).collect(),
     };
     let (stop, checks, offset) = match slice {
         Slice::Seconds(s) => (
@@ -206,15 +172,18 @@ fn search_region(
         None => stop.should_stop(),
     };
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let found = anneal(
-        &sub_ctx,
-        state,
-        polish,
-        &sub_recreate,
-        Phase {
+    let sub_run = Annealing {
+        recreate: sub_recreate,
+        phase: Phase {
             done: phase.done + offset,
             ..phase
         },
+        polish_start: run.polish_start,
+    };
+    let found = anneal(
+        &sub_ctx,
+        state,
+        &sub_run,
         None,
         &mut rng,
         &mut should_stop,
@@ -230,6 +199,52 @@ fn search_region(
             break_position: r.break_position,
         })
         .collect()
+}
+
+/// The region as a problem of its own: its visits (its routes' and the
+/// left-out ones near it) and vehicles, in local numbering; the global
+/// index of each local visit; and the region's routes as its start.
+/// `None` when the region has no visit.
+fn subproblem(
+    problem: &Problem,
+    best: &SearchState,
+    region: &Region,
+) -> Option<(Problem, Vec<usize>, Solution)> {
+    let mut visits: Vec<usize> = region
+        .routes
+        .iter()
+        .flat_map(|&r| best.routes[r].visits.iter().copied())
+        .collect();
+    visits.extend_from_slice(&region.unassigned);
+    if visits.is_empty() {
+        return None;
+    }
+    let sub = problem.restricted(&visits, &region.vehicles);
+    let mut local_visit = vec![usize::MAX; problem.n_visits()];
+    for (i, &v) in visits.iter().enumerate() {
+        local_visit[v] = i;
+    }
+    let mut local_vehicle = vec![usize::MAX; problem.vehicles.len()];
+    for (k, &g) in region.vehicles.iter().enumerate() {
+        local_vehicle[g] = k;
+    }
+    let start = Solution {
+        routes: region
+            .routes
+            .iter()
+            .map(|&r| {
+                let route = &best.routes[r];
+                Route {
+                    vehicle: local_vehicle[route.vehicle],
+                    visits: route.visits.iter().map(|&v| local_visit[v]).collect(),
+                    // The state built from it schedules its own breaks.
+                    break_position: None,
+                }
+            })
+            .collect(),
+        unassigned: region.unassigned.iter().map(|&v| local_visit[v]).collect(),
+    };
+    Some((sub, visits, start))
 }
 
 /// The whole state of the regions' routes; visits no region serves are

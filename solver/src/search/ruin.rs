@@ -11,9 +11,9 @@
 use rand::Rng;
 
 use super::neighbours::Neighbours;
-use super::route_state::RouteState;
 use super::state::SearchState;
 use crate::model::{ArcCost, Problem};
+use crate::route::RouteState;
 
 /// SISR's ruin parameters.
 #[derive(Debug, Clone, Copy)]
@@ -45,6 +45,9 @@ pub struct Removal {
     pub visits: Vec<usize>,
     /// Route of each visit of the problem, when known.
     pub route_of: Option<Vec<usize>>,
+    /// A visit, neither removed nor in the pool, that recreate seats
+    /// before everything else (the left-out visit this ruin made room for).
+    pub first: Option<usize>,
 }
 
 impl From<Vec<usize>> for Removal {
@@ -52,6 +55,7 @@ impl From<Vec<usize>> for Removal {
         Self {
             visits,
             route_of: None,
+            first: None,
         }
     }
 }
@@ -187,6 +191,7 @@ fn indexed(
     Removal {
         visits: removed,
         route_of: Some(route_of),
+        first: None,
     }
 }
 
@@ -290,7 +295,7 @@ mod tests {
     use crate::model::{
         DenseMatrix, Euclidean, ProblemBuilder, Rounding, SkillSet, TimeWindow, Vehicle, Visit,
     };
-    use crate::search::recreate::{greedy_insert_first, RecreateParams};
+    use crate::search::recreate::{greedy_insert, RecreateParams};
     use crate::solution::{Route, Solution};
 
     /// Driver `a`'s day is full of two important visits that driver `b`
@@ -358,14 +363,16 @@ mod tests {
             assert_eq!(first, 2, "the left-out visit is the one to seat");
             assert!(state.unassigned.is_empty(), "it left the pool");
             assert!(!removed.visits.is_empty(), "room was made on a's day");
-            greedy_insert_first(
+            greedy_insert(
                 &problem,
                 &arcs,
                 &neighbours,
                 &recreate,
                 &mut state,
-                removed,
-                Some(first),
+                Removal {
+                    first: Some(first),
+                    ..removed
+                },
                 &mut rng,
             );
             let solution = state.to_solution(&problem);

@@ -9,8 +9,8 @@
 
 use std::sync::Arc;
 
-use super::route_state::RouteState;
 use crate::model::{ArcCost, Cost, Objective, Problem, VehicleClass};
+use crate::route::RouteState;
 use crate::solution::{Route, Solution};
 
 /// Search-side solution.

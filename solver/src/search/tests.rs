@@ -3,13 +3,13 @@
 
 use proptest::prelude::*;
 
-use super::route_state::RouteState;
-use super::schedule;
 use crate::checker::check;
 use crate::construction::regret_insertion;
 use crate::model::{ArcCost, Objective, ObjectiveKind, Problem};
 use crate::params::{SolveParams, Stop};
 use crate::random_instance::{publish_random_plan, random_problem, Features};
+use crate::route;
+use crate::route::RouteState;
 use crate::solution::{Route, Solution};
 
 const NO_BREAKS: Features = Features {
@@ -119,7 +119,7 @@ proptest! {
         for vehicle in 0..2 {
             for len in 1..=n.min(6) {
                 for window in order.windows(len) {
-                    if let Some(s) = schedule::simulate(&problem, vehicle, window.iter().copied()) {
+                    if let Some(s) = route::simulate(&problem, vehicle, window.iter().copied()) {
                         let visits = window.to_vec();
                         let report = check(&problem, &lone_route(&problem, vehicle, visits, s.break_position));
                         let ignored = |v: &crate::checker::Violation| matches!(v,
@@ -165,7 +165,7 @@ proptest! {
                         report.violations.iter().all(ignored)
                     });
                     let load: i64 = window.iter().map(|&v| problem.visits[v].demand).sum();
-                    let accepted = schedule::simulate(&problem, vehicle, window.iter().copied()).is_some();
+                    let accepted = route::simulate(&problem, vehicle, window.iter().copied()).is_some();
                     prop_assert_eq!(accepted, some_gap && load <= problem.vehicles[vehicle].capacity, "{:?}", window);
                 }
             }

@@ -168,8 +168,8 @@ fn route_ok(problem: &Problem, route: &Route, rules: Rules) -> bool {
         })
 }
 
-/// A random over-full day on a plane: `n` visits for `m` drivers who can
-/// serve perhaps two thirds of them. One to three windows per visit,
+/// A random over-full day on a plane, with asymmetric travel times: `n`
+/// visits for `m` drivers who can serve perhaps two thirds of them. One to three windows per visit,
 /// priorities 1-10, skills, allowed drivers, precedence visits, one visit
 /// in progress per driver now and then, lunch breaks and working-time
 /// limits.
@@ -183,10 +183,25 @@ pub fn overfull_day(seed: u64, n: usize, m: usize) -> Problem {
             rng.gen_range(0.0..100.0f64).round(),
         )
     }));
-    let travel = DenseMatrix::from_model(&Euclidean {
-        coords,
+    // Road-like travel: times are straight-line distance times a factor
+    // drawn for each direction of each pair, so A to B differs from B to
+    // A and a detour through a third place is sometimes quicker (the
+    // triangle inequality fails, as on rounded or real road tables).
+    let distance = DenseMatrix::from_model(&Euclidean {
+        coords: coords.clone(),
         rounding: Rounding::Exact,
     });
+    let places = coords.len();
+    let mut distances = Vec::with_capacity(places * places);
+    let mut durations = Vec::with_capacity(places * places);
+    for a in 0..places {
+        for b in 0..places {
+            let d = distance.distance(a, b);
+            distances.push(d);
+            durations.push((d * rng.gen_range(1.0..1.4f64)).round());
+        }
+    }
+    let travel = DenseMatrix::from_tables(places, distances, Some(durations));
     let mut b = ProblemBuilder::new(format!("overfull-{seed}"), travel);
     for k in 0..m {
         let mut skills = SkillSet::from_ids([0]);

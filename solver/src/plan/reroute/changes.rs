@@ -10,9 +10,8 @@
 
 use super::super::request::PlanRequest;
 use super::super::result::{ChangeKind, ChangeSummary, VisitChange};
-use super::super::translate::{visit_identity, Translation};
-use super::situation::{Replan, Weights};
-use crate::construction::simulate;
+use super::super::situation::{Replan, Weights};
+use super::super::translation::{visit_identity, Translation};
 use crate::solution::Solution;
 
 /// The changes of a plan and their counts.
@@ -76,7 +75,8 @@ pub fn compare(
     let mut placed: Vec<Option<Placed>> = vec![None; n];
     let mut sequence = vec![false; n];
     for route in solution.routes.iter().filter(|r| !r.visits.is_empty()) {
-        let timeline = simulate(problem, route.vehicle, &route.visits, route.break_position);
+        let timeline =
+            crate::route::timeline(problem, route.vehicle, &route.visits, route.break_position);
         for (p, &v) in route.visits.iter().enumerate() {
             let start = timeline
                 .as_ref()

@@ -2,23 +2,24 @@
 //! the day that respects what has happened and changes the published plan
 //! as little as needed.
 //!
-//! - [`situation`] reads the re-plan from the request (now, freeze horizon,
-//!   disruption weights, the published plan, locks, where drivers are);
-//! - [`rules`] turns it into model fields: drivers restart where they are,
+//! - `plan/situation.rs` reads the re-plan from the request (now, freeze
+//!   horizon, disruption weights, the published plan, locks, where drivers
+//!   are);
+//! - `rules` turns it into model fields: drivers restart where they are,
 //!   visits in progress and frozen stops form a fixed route head
 //!   (`must_be_first` with `sequence_lock` ranks), `locked` visits keep
 //!   driver and order (`vehicle_lock` + `sequence_lock`), `keepDriver`
 //!   ones their driver, and every published visit carries its published
 //!   vehicle with the driver-change cost (`Visit::reassignment`), which
 //!   every O(1) evaluation of the search includes;
-//! - [`warm_start`] repairs the published plan into the search's start;
+//! - [`mod@warm_start`] repairs the published plan into the search's start;
 //! - [`changes`] compares a plan with the published one (driver, order,
 //!   ETA), for the result and for the final choice.
 //!
 //! Sequence and ETA changes are not in the search's O(1) evaluations (an
 //! order change is not a local property of a route): the warm start keeps
 //! the published order, the search departs from it only for travel or
-//! served visits, [`order`] puts the published order back in each route
+//! served visits, `order` puts the published order back in each route
 //! where the travel saved does not pay for the order and ETA changes, and
 //! the final plan is the better, once they are costed, of that and the
 //! repaired published plan ([`solve`]).
@@ -26,17 +27,16 @@
 pub mod changes;
 mod order;
 mod rules;
-mod situation;
 mod warm_start;
 
+pub use super::situation::{is_reroute, LockLevel, Replan, Weights};
 pub use changes::{compare, Comparison};
 pub use order::Score;
 pub use rules::{Restart, VisitRule};
-pub use situation::{is_reroute, LockLevel, Replan, Weights};
 pub use warm_start::warm_start;
 
 use super::request::PlanRequest;
-use super::translate::Translation;
+use super::translation::Translation;
 use crate::construction::regret_insertion;
 use crate::search;
 use crate::solution::Solution;
@@ -66,7 +66,7 @@ pub fn solve(
     progress(&Progress {
         fraction: 0.0,
         vehicles: start.vehicles_used(),
-        distance: crate::solve::total_distance(problem, &start),
+        distance: crate::solution::total_distance(problem, &start),
         best: start.clone(),
     });
     let mut best = search::improve(problem, params, stop, &start, progress);

@@ -11,13 +11,13 @@
 
 use std::cmp::Ordering;
 
+use super::super::situation::Replan;
 use super::changes::compare;
-use super::situation::Replan;
 use crate::checker::check;
 use crate::model::{ArcCost, Problem};
 use crate::plan::request::PlanRequest;
-use crate::plan::translate::Translation;
-use crate::search::route_state::RouteState;
+use crate::plan::translation::Translation;
+use crate::route::RouteState;
 use crate::solution::{Route, Solution};
 use crate::solve::Objective;
 

@@ -4,9 +4,8 @@
 //! (in progress, frozen), its published vehicle with the driver-change
 //! cost, and, in progress, the service time still to go.
 
-use super::super::request::{DriverRequest, PlanRequest, VisitRequest};
-use super::super::PlanError;
-use super::situation::{LockLevel, Replan};
+use super::super::situation::{LockLevel, Replan};
+use super::super::valid_driver::Current;
 use crate::model::{DenseMatrix, Reassignment, TimeWindow, Vehicle, Visit};
 
 /// Model fields of one visit under a re-plan.
@@ -38,16 +37,12 @@ pub enum Restart {
 }
 
 impl Replan {
-    /// The model fields of request visit `i` (not closed or skipped).
-    pub fn visit_rule(
-        &self,
-        record: &str,
-        i: usize,
-        visit: &VisitRequest,
-        duration: f64,
-    ) -> Result<VisitRule, PlanError> {
+    /// The model fields of request visit `i` (not closed or skipped), of
+    /// service `duration` and, in progress, `remaining` seconds to go
+    /// when the request says.
+    pub fn visit_rule(&self, i: usize, duration: f64, remaining: Option<f64>) -> VisitRule {
         let Some(d) = self.published_driver[i] else {
-            return Ok(VisitRule::default());
+            return VisitRule::default();
         };
         let reassignment = Some(Reassignment {
             vehicle: d,
@@ -56,44 +51,29 @@ impl Replan {
         // Rank 0 is the visit in progress; published ranks start at 1.
         let rank = Some(self.published_rank[i]);
         if self.in_progress[i] {
-            let remaining = match &visit.remaining_duration {
-                Some(r) => {
-                    let r = r
-                        .value()
-                        .map_err(|p| PlanError::field(record, "remainingDuration", p))?;
-                    if !r.is_finite() || r < 0.0 {
-                        return Err(PlanError::field(
-                            record,
-                            "remainingDuration",
-                            format!("must be >= 0, got {r}"),
-                        ));
-                    }
-                    r
-                }
-                None => match self.eta[i] {
-                    Some(started) => (started + duration - self.now).clamp(0.0, duration),
-                    None => duration,
-                },
-            };
-            return Ok(VisitRule {
+            let remaining = remaining.unwrap_or(match self.eta[i] {
+                Some(started) => (started + duration - self.now).clamp(0.0, duration),
+                None => duration,
+            });
+            return VisitRule {
                 lock: Some(d),
                 head: true,
                 rank: Some(0),
                 reassignment,
                 service: Some(remaining),
                 any_time: true,
-            });
+            };
         }
         if self.frozen(i) {
-            return Ok(VisitRule {
+            return VisitRule {
                 lock: Some(d),
                 head: true,
                 rank,
                 reassignment,
                 ..VisitRule::default()
-            });
+            };
         }
-        Ok(match self.lock[i] {
+        match self.lock[i] {
             LockLevel::Locked => VisitRule {
                 lock: Some(d),
                 rank,
@@ -109,44 +89,17 @@ impl Replan {
                 reassignment,
                 ..VisitRule::default()
             },
-        })
+        }
     }
 
-    /// Where driver `d` restarts, validated (`current` needs both `lat` and
-    /// `lng`, in range).
-    pub fn restart(
-        &self,
-        record: &str,
-        d: usize,
-        driver: &DriverRequest,
-    ) -> Result<Restart, PlanError> {
-        let current = driver.current.as_ref();
-        match current.map(|c| (&c.lat, &c.lng)) {
-            Some((Some(lat), Some(lng))) => {
-                let lat = lat
-                    .value()
-                    .map_err(|p| PlanError::field(record, "current.lat", p))?;
-                let lng = lng
-                    .value()
-                    .map_err(|p| PlanError::field(record, "current.lng", p))?;
-                if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lng) {
-                    return Err(PlanError::field(
-                        record,
-                        "current",
-                        format!("lat/lng ({lat}, {lng}) out of range"),
-                    ));
-                }
-                Ok(Restart::Point(lat, lng))
-            }
-            Some((None, None)) | None => Ok(match self.anchor[d] {
+    /// Where driver `d`, currently at `current` (checked), restarts.
+    pub fn restart(&self, d: usize, current: Option<&Current>) -> Restart {
+        match current.and_then(|c| c.point) {
+            Some(p) => Restart::Point(p.lat(), p.lng()),
+            None => match self.anchor[d] {
                 Some(i) => Restart::Visit(i),
                 None => Restart::Home,
-            }),
-            Some(_) => Err(PlanError::field(
-                record,
-                "current",
-                "needs both lat and lng (or neither)",
-            )),
+            },
         }
     }
 
@@ -172,30 +125,24 @@ impl Replan {
     /// start taken off their working-time cap.
     pub fn settle(
         &self,
-        request: &PlanRequest,
+        currents: &[Option<Current>],
         vehicles: &mut [Vehicle],
         visits: &mut [Visit],
         request_index: &[usize],
         travel: &DenseMatrix,
-    ) -> Result<(), PlanError> {
-        let mut model_of = vec![None; request.visits.len()];
+    ) {
+        let mut model_of = vec![None; self.published_driver.len()];
         for (v, &i) in request_index.iter().enumerate() {
             model_of[i] = Some(v);
         }
-        for (d, driver) in request.drivers.iter().enumerate() {
-            let record = format!("drivers[{d}] (id {})", driver.id);
+        for (d, current) in currents.iter().enumerate() {
             let vehicle = &mut vehicles[d];
-            let at = match driver.current.as_ref().and_then(|c| c.at.as_ref()) {
-                Some(at) => at
-                    .value()
-                    .map_err(|p| PlanError::field(&record, "current.at", p))?,
-                None => f64::NEG_INFINITY,
-            };
+            let at = current.and_then(|c| c.at).unwrap_or(f64::NEG_INFINITY);
             let shift_start = vehicle.shift.earliest;
             let mut restart = shift_start.max(self.now).max(at);
             let mut worked = self.anchor[d].is_some();
             let in_progress = self.anchor[d].is_some_and(|i| self.in_progress[i]);
-            if driver.current.is_none() && !in_progress {
+            if current.is_none() && !in_progress {
                 if let Some(leave) = self.on_the_way(d, vehicle, visits, &model_of, travel) {
                     restart = leave.max(shift_start);
                     worked = true;
@@ -215,7 +162,6 @@ impl Replan {
                 }
             }
         }
-        Ok(())
     }
 
     /// When driver `d` left for their next published stop, if they have

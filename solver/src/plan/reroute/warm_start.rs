@@ -14,9 +14,9 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 use crate::model::{ArcCost, Problem};
+use crate::route::RouteState;
 use crate::search::neighbours::Neighbours;
 use crate::search::recreate::{greedy_insert, RecreateParams};
-use crate::search::route_state::RouteState;
 use crate::search::SearchState;
 use crate::solution::Solution;
 use crate::solve::Objective;

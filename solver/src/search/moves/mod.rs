@@ -15,9 +15,9 @@ pub mod two_opt_star;
 
 use smallvec::SmallVec;
 
-use super::route_state::RouteState;
 use super::state::SearchState;
 use crate::model::{ArcCost, Problem};
+use crate::route::RouteState;
 
 /// Visits `start..end` of route `route`, possibly reversed.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -14,7 +14,7 @@
 
 use super::Position;
 use crate::model::{ArcCost, Problem};
-use crate::search::route_state::RouteState;
+use crate::route::RouteState;
 use crate::search::state::SearchState;
 
 /// Weighted cost of driving from location `from` to node `node` of
@@ -34,21 +34,35 @@ fn arc_to_node(
     }
 }
 
-/// Cost change of moving the `len` visits from `u` (reversed or not) to
+/// A chain of visits a relocate moves: `len` visits from `start`, put
+/// down reversed or not.
+#[derive(Debug, Clone, Copy)]
+pub struct Chain {
+    /// Position of the chain's first visit in its route.
+    pub start: Position,
+    /// Number of visits.
+    pub len: usize,
+    /// Whether the chain is put down in reverse order.
+    pub reversed: bool,
+}
+
+/// Cost change of moving `chain` to
 /// just after node `after` of route `target` (node 0 is the start, node
 /// `i + 1` the visit at index `i`): the move of
 /// [`super::relocate::proposals`] and [`super::relocate::to_front`].
-#[allow(clippy::too_many_arguments)]
 pub fn relocate_delta(
     problem: &Problem,
     arcs: &ArcCost,
     state: &SearchState,
-    u: Position,
-    len: usize,
-    reversed: bool,
+    chain: Chain,
     target: usize,
     after: usize,
 ) -> Option<f64> {
+    let Chain {
+        start: u,
+        len,
+        reversed,
+    } = chain;
     let a = &state.routes[u.route];
     let m = a.visits.len();
     let (i, end) = (u.index, u.index + len);

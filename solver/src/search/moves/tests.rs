@@ -168,13 +168,18 @@ fn quick_priced(
     let mut out = Vec::new();
     for l in 1..=3 {
         for rev in [false, true] {
+            let chain = quick::Chain {
+                start: u,
+                len: l,
+                reversed: rev,
+            };
             out.push((
-                quick::relocate_delta(problem, arcs, state, u, l, rev, v.route, v.index + 1),
+                quick::relocate_delta(problem, arcs, state, chain, v.route, v.index + 1),
                 relocate::proposals(u, v, l, rev, len),
             ));
             if v.index == 0 {
                 out.push((
-                    quick::relocate_delta(problem, arcs, state, u, l, rev, v.route, 0),
+                    quick::relocate_delta(problem, arcs, state, chain, v.route, 0),
                     relocate::to_front(u, v.route, l, rev, len),
                 ));
             } else {
@@ -183,7 +188,7 @@ fn quick_priced(
                     index: v.index - 1,
                 };
                 out.push((
-                    quick::relocate_delta(problem, arcs, state, u, l, rev, v.route, v.index),
+                    quick::relocate_delta(problem, arcs, state, chain, v.route, v.index),
                     relocate::proposals(u, before, l, rev, len),
                 ));
             }

@@ -3,7 +3,9 @@
 //!
 //! Most travel-improving moves break a time window; rejecting them here,
 //! without building the new routes, is what keeps the scan cheap. The test
-//! follows the proposal piece by piece (solver-notes, section 2): a prefix
+//! follows the proposal piece by piece on the cached bounds of
+//! [`RouteState`](crate::route::RouteState) (forward earliest departures,
+//! backward latest arrivals, as in Savelsbergh 1992): a prefix
 //! of the target's own route starts from its cached earliest departure, a
 //! suffix whose route ends like the target's is accepted by comparing the
 //! arrival with its cached latest arrival, and anything in between (the

@@ -6,7 +6,7 @@
 //! The annealing offers the routes of every accepted candidate within
 //! [`OFFER_WITHIN`] of the best ([`pool`]); a few times
 //! per run ([`Schedule`]) the pool, refreshed with the best solution's
-//! routes, goes to the MILP ([`select`]) with the best solution as its
+//! routes, goes to the MILP ([`mod@select`]) with the best solution as its
 //! starting point; overlaps are removed ([`overlap`]), visits a repair
 //! took off are re-inserted, a local search polishes the result, and it
 //! replaces the best only when strictly better. Routes from different
@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 
 use rand::Rng;
 
-use super::annealing::SearchContext;
+use super::context::SearchContext;
 use super::local_search::local_search;
 use super::recreate::{greedy_insert, RecreateParams};
 use super::state::SearchState;
@@ -48,8 +48,6 @@ const MILP_SHARE: f64 = 0.03;
 const ITERATION_MODE_MILP_LIMIT: Duration = Duration::from_secs(5);
 /// Below this time left, a MILP call is not worth starting.
 const MIN_MILP_TIME: Duration = Duration::from_millis(20);
-/// Granularity of the polishing local search.
-const GRANULARITY: usize = 20;
 
 /// When recombination runs.
 #[derive(Debug, Clone, Copy)]
@@ -191,16 +189,7 @@ pub fn recombine_once(
         Vec::new(),
         rng,
     );
-    local_search(
-        problem,
-        &ctx.arcs,
-        &ctx.neighbours,
-        GRANULARITY,
-        &mut found,
-        rng,
-        &ctx.stop,
-        None,
-    );
+    local_search(ctx, &mut found, rng, None);
     let before = best.cost(problem, &ctx.arcs, ctx.objective);
     let after = found.cost(problem, &ctx.arcs, ctx.objective);
     if after.better_than(&before) {

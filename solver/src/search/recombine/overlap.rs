@@ -14,7 +14,7 @@
 
 use super::pool::RoutePool;
 use crate::model::{ArcCost, Problem};
-use crate::search::route_state::RouteState;
+use crate::route::RouteState;
 use crate::search::state::SearchState;
 use crate::solution::{Route, Solution};
 

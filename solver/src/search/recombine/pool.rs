@@ -18,7 +18,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use crate::model::{fleet_classes, ArcCost, Problem};
-use crate::search::route_state::RouteState;
+use crate::route::RouteState;
 use crate::search::state::SearchState;
 
 /// One route of the pool.

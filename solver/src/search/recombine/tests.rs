@@ -14,8 +14,8 @@ use crate::construction::regret_insertion;
 use crate::model::{ArcCost, Objective, Problem};
 use crate::params::Stop;
 use crate::random_instance::{random_problem, Features};
+use crate::route::RouteState;
 use crate::search::neighbours::Neighbours;
-use crate::search::route_state::RouteState;
 use crate::search::ruin::{string_removal, RuinParams};
 
 fn context<'a>(problem: &'a Problem, objective: &'a Objective) -> SearchContext<'a> {

@@ -1,24 +1,18 @@
 //! The situation at a re-plan, read from a `mode: "reroute"` request before
 //! the model is built: the moment `now`, the freeze horizon, the disruption
 //! weights, each visit's published driver, rank and ETA, each driver's lock
-//! and where each driver is. [`super::translate_rules`] turns it into model
-//! fields.
+//! and where each driver is. The re-route rules (`reroute/rules.rs`) turn
+//! it into model fields. Visit fields were checked by
+//! [`super::valid_visit`]; here a bad one reads as absent.
 
 use std::collections::HashMap;
 
-use super::super::lenient::{BoolLike, NumberLike};
-use super::super::request::{DisruptionRequest, PlanRequest, VisitRequest};
-use super::super::PlanError;
-
-/// Default cost of serving a visit with another driver than published:
-/// half an hour of driving.
-pub const DEFAULT_DRIVER_CHANGE: f64 = 1800.0;
-/// Default cost of a visit out of its published order.
-pub const DEFAULT_SEQUENCE_CHANGE: f64 = 300.0;
-/// Default cost of a start moved past the threshold from its ETA.
-pub const DEFAULT_ETA_SHIFT: f64 = 300.0;
-/// Default ETA tolerance: shifts up to half an hour are not changes.
-pub const DEFAULT_ETA_THRESHOLD: f64 = 1800.0;
+use super::defaults;
+use super::error::{FieldIssue, IssueCode, Issues};
+use super::fields::{flag, optional_number};
+use super::lenient::NumberLike;
+use super::request::{DisruptionRequest, PlanRequest};
+use super::PlanError;
 
 /// How much of the published plan a visit must keep.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -33,14 +27,15 @@ pub enum LockLevel {
 }
 
 impl LockLevel {
-    fn parse(record: &str, text: &str) -> Result<Self, PlanError> {
+    /// The lock named `text`, or the issue of `field`.
+    pub fn parse(field: &str, text: &str) -> Result<Self, FieldIssue> {
         match text {
             "free" => Ok(Self::Free),
             "keepDriver" => Ok(Self::KeepDriver),
             "locked" => Ok(Self::Locked),
-            other => Err(PlanError::field(
-                record,
-                "lock",
+            other => Err(FieldIssue::new(
+                field,
+                IssueCode::UnknownValue,
                 format!("must be \"locked\", \"keepDriver\" or \"free\", got \"{other}\""),
             )),
         }
@@ -64,10 +59,10 @@ pub struct Weights {
 impl Default for Weights {
     fn default() -> Self {
         Self {
-            driver_change: DEFAULT_DRIVER_CHANGE,
-            sequence_change: DEFAULT_SEQUENCE_CHANGE,
-            eta_shift: DEFAULT_ETA_SHIFT,
-            eta_threshold: DEFAULT_ETA_THRESHOLD,
+            driver_change: defaults::DRIVER_CHANGE,
+            sequence_change: defaults::SEQUENCE_CHANGE,
+            eta_shift: defaults::ETA_SHIFT,
+            eta_threshold: defaults::ETA_THRESHOLD,
         }
     }
 }
@@ -111,27 +106,10 @@ pub struct Replan {
     pub next_stop: Vec<Option<usize>>,
 }
 
-fn optional_number(
-    record: &str,
-    field: &str,
-    value: &Option<NumberLike>,
-) -> Result<Option<f64>, PlanError> {
-    value
-        .as_ref()
-        .map(|v| v.value().map_err(|p| PlanError::field(record, field, p)))
-        .transpose()
-}
-
-fn flag(record: &str, field: &str, value: &Option<BoolLike>) -> Result<bool, PlanError> {
-    value.as_ref().map_or(Ok(false), |b| {
-        b.value().map_err(|p| PlanError::field(record, field, p))
-    })
-}
-
-fn weights(disruption: Option<&DisruptionRequest>) -> Result<Weights, PlanError> {
+fn weights(disruption: Option<&DisruptionRequest>, issues: &mut Issues) -> Weights {
     let mut w = Weights::default();
     let Some(d) = disruption else {
-        return Ok(w);
+        return w;
     };
     let record = "options.disruption";
     for (field, value, slot) in [
@@ -144,18 +122,19 @@ fn weights(disruption: Option<&DisruptionRequest>) -> Result<Weights, PlanError>
             &mut w.eta_threshold,
         ),
     ] {
-        if let Some(v) = optional_number(record, field, value)? {
-            if !v.is_finite() || v < 0.0 {
-                return Err(PlanError::field(
-                    record,
-                    field,
-                    format!("must be >= 0, got {v}"),
-                ));
-            }
-            *slot = v;
+        match optional_number(field, value) {
+            Ok(Some(v)) if v < 0.0 => issues.push(
+                record,
+                field,
+                IssueCode::OutOfRange,
+                format!("must be >= 0, got {v}"),
+            ),
+            Ok(Some(v)) => *slot = v,
+            Ok(None) => {}
+            Err(issue) => issues.extend(record, [issue]),
         }
     }
-    Ok(w)
+    w
 }
 
 /// Whether the request asks for a re-route (`mode`), validated.
@@ -166,39 +145,58 @@ pub fn is_reroute(request: &PlanRequest) -> Result<bool, PlanError> {
         Some(other) => Err(PlanError::field(
             "request",
             "mode",
+            IssueCode::UnknownValue,
             format!("must be \"plan\" or \"reroute\", got \"{other}\""),
         )),
     }
 }
 
+/// A number that was checked before, read again (a bad one as absent).
+fn checked(value: &Option<NumberLike>) -> Option<f64> {
+    value.as_ref().and_then(|v| v.value().ok())
+}
+
+/// A flag that was checked before, read again (a bad one as false).
+fn checked_flag(value: &Option<super::lenient::BoolLike>) -> bool {
+    flag("", value).unwrap_or(false)
+}
+
 impl Replan {
-    /// Reads the situation of a re-route request; `record_of` names visit
-    /// records in errors.
+    /// Reads the situation of a re-route request, given each driver's
+    /// (checked) lock; every issue of the request-level fields.
     pub fn parse(
         request: &PlanRequest,
         driver_index: &HashMap<&str, usize>,
-        record_of: impl Fn(usize, &VisitRequest) -> String,
+        driver_lock: &[LockLevel],
     ) -> Result<Self, PlanError> {
-        let now = optional_number("request", "now", &request.now)?.ok_or_else(|| {
-            PlanError::field("request", "now", "a re-route needs the time of the re-plan")
-        })?;
-        let freeze_until = optional_number("request", "freezeUntil", &request.freeze_until)?;
-        let weights = weights(request.options.disruption.as_ref())?;
+        let mut issues = Issues::default();
+        let mut request_number = |field: &str, value: &Option<NumberLike>| {
+            optional_number(field, value).unwrap_or_else(|issue| {
+                issues.extend("request", [issue]);
+                None
+            })
+        };
+        let now = request_number("now", &request.now);
+        let freeze_until = request_number("freezeUntil", &request.freeze_until);
+        if request.now.is_none() {
+            issues.push(
+                "request",
+                "now",
+                IssueCode::Required,
+                "a re-route needs the time of the re-plan",
+            );
+        }
+        let weights = weights(request.options.disruption.as_ref(), &mut issues);
         let warm_start = match &request.options.warm_start {
-            Some(b) => b
-                .value()
-                .map_err(|p| PlanError::field("options", "warmStart", p))?,
+            Some(_) => flag("warmStart", &request.options.warm_start).unwrap_or_else(|issue| {
+                issues.extend("options", [issue]);
+                true
+            }),
             None => true,
         };
+        issues.into_result(())?;
+        let now = now.unwrap_or_default();
         let n = request.visits.len();
-        let mut driver_lock = Vec::with_capacity(request.drivers.len());
-        for (d, driver) in request.drivers.iter().enumerate() {
-            let record = format!("drivers[{d}] (id {})", driver.id);
-            driver_lock.push(match &driver.lock {
-                Some(text) => LockLevel::parse(&record, text)?,
-                None => LockLevel::Free,
-            });
-        }
         let mut replan = Self {
             now,
             freeze_until,
@@ -216,15 +214,18 @@ impl Replan {
             anchor_departure: vec![None; request.drivers.len()],
             next_stop: vec![None; request.drivers.len()],
         };
-        for (i, v) in request.visits.iter().enumerate() {
-            let record = record_of(i, v);
+        for v in &request.visits {
             let driver_id = v.driver_id.clone().filter(|s| !s.is_empty());
             let driver = driver_id
                 .as_deref()
                 .and_then(|id| driver_index.get(id).copied());
-            let done = flag(&record, "closed", &v.closed)? || flag(&record, "skipped", &v.skipped)?;
-            let lock = match (&v.lock, driver) {
-                (Some(text), _) => LockLevel::parse(&record, text)?,
+            let done = checked_flag(&v.closed) || checked_flag(&v.skipped);
+            let own_lock = v
+                .lock
+                .as_deref()
+                .and_then(|t| LockLevel::parse("lock", t).ok());
+            let lock = match (own_lock, driver) {
+                (Some(level), _) => level,
                 (None, Some(d)) => driver_lock[d],
                 (None, None) => LockLevel::Free,
             };
@@ -233,16 +234,12 @@ impl Replan {
             replan.published_order.push(if done {
                 None
             } else {
-                optional_number(&record, "serviceOrder", &v.service_order)?
+                checked(&v.service_order)
             });
-            replan.eta.push(if done {
-                None
-            } else {
-                optional_number(&record, "eta", &v.eta)?
-            });
+            replan.eta.push(if done { None } else { checked(&v.eta) });
             replan
                 .in_progress
-                .push(!done && flag(&record, "inProgress", &v.in_progress)?);
+                .push(!done && checked_flag(&v.in_progress));
             replan.done.push(done);
             replan.lock.push(lock);
         }

