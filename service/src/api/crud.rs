@@ -77,23 +77,26 @@ fn upsert_meta<R: Resource>(outcome: &UpsertOutcome) -> Value {
     meta
 }
 
-/// Inserts or updates (by ERP `id`) an array of records (a single object
-/// is taken as a batch of one). Bad records are reported, the rest stored.
+/// Inserts or updates (by ERP `id`) an array of record objects. Bad
+/// records are reported, the rest stored; a body of another shape (the
+/// OpenAPI document's rule) is a 422.
 pub async fn upsert<R: Resource>(
     state: &AppState,
     tenant: Tenant,
     body: Value,
 ) -> Result<Json<Value>, ApiError> {
-    let items = match body {
-        Value::Array(items) => items,
-        Value::Object(_) => vec![body],
-        other => {
-            return Err(ApiError::field(
-                "",
-                format!("expected an array of {} objects, got {other}", R::NOUN),
-            ))
-        }
+    let Value::Array(items) = body else {
+        return Err(ApiError::field(
+            "",
+            format!("expected an array of {} objects, got {body}", R::NOUN),
+        ));
     };
+    if let Some(i) = items.iter().position(|item| !item.is_object()) {
+        return Err(ApiError::field(
+            &format!("[{i}]"),
+            format!("expected a {} object, got {}", R::NOUN, items[i]),
+        ));
+    }
     let outcome = state
         .db(move |c| resource::upsert::<R>(c, &tenant, items))
         .await?;

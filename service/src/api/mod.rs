@@ -7,6 +7,7 @@ pub mod drivers;
 pub mod envelope;
 pub mod extract;
 pub mod openapi;
+mod openapi_contract;
 pub mod plans;
 pub mod visits;
 

@@ -115,7 +115,11 @@ impl Modify for RecordSchemas {
 /// The document as JSON, built once.
 pub fn document() -> &'static Value {
     static DOC: OnceLock<Value> = OnceLock::new();
-    DOC.get_or_init(|| serde_json::to_value(ApiDoc::openapi()).unwrap_or(Value::Null))
+    DOC.get_or_init(|| {
+        let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or(Value::Null);
+        super::openapi_contract::complete(&mut doc);
+        doc
+    })
 }
 
 /// `GET /api/v2/openapi.json` (no key needed).
@@ -143,12 +147,16 @@ mod tests {
         assert!(visit["properties"]["time_windows"].is_object());
         assert_eq!(
             visit["properties"]["lock"]["enum"],
-            serde_json::json!(["locked", "keepDriver", "free"])
+            serde_json::json!(["locked", "keepDriver", "free", null]),
+            "an optional field may be null"
         );
         let driver = &doc["components"]["schemas"]["Driver"];
         assert!(driver["properties"]["lock"]["enum"].is_array());
         let job = &doc["components"]["schemas"]["PlanJobRequest"]["properties"];
-        assert_eq!(job["mode"]["enum"], serde_json::json!(["plan", "reroute"]));
+        assert_eq!(
+            job["mode"]["enum"],
+            serde_json::json!(["plan", "reroute", null])
+        );
         assert!(job["now"].is_object());
         assert!(job["disruption"]["properties"]["driverChange"].is_object());
         let overrides = &job["drivers"]["items"];

@@ -37,6 +37,10 @@ const FORMATS: &str =
 
 /// Parses `"lat,lon"`, `"(lat,lon)"`, `{x: lat, y: lon}`, `{lat, lon}` or
 /// `{lat, lng}` (numbers may be strings).
+/// The latest `submitted_at` taken: the last millisecond of year 9999 (so
+/// the range is exact in JSON numbers, and the OpenAPI document states it).
+pub const MAX_SUBMITTED_AT: i64 = 253_402_300_799_999;
+
 pub fn parse_location(value: &Value) -> Result<Point, String> {
     match value {
         Value::String(text) => {
@@ -113,7 +117,9 @@ fn one_report(item: &Value) -> Result<LocationReport, String> {
     let point = parse_location(location).map_err(|e| format!("location: {e}"))?;
     let submitted_at = match item.get("submitted_at") {
         None | Some(Value::Null) => None,
-        Some(v) => Some(integer_in(v, 0, i64::MAX).map_err(|e| format!("submitted_at: {e}"))?),
+        Some(v) => {
+            Some(integer_in(v, 0, MAX_SUBMITTED_AT).map_err(|e| format!("submitted_at: {e}"))?)
+        }
     };
     Ok(LocationReport {
         point,

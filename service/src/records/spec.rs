@@ -4,8 +4,8 @@
 
 use ordo_solver::plan::{BoolLike, IdLike, NumberLike, PlanDate};
 use serde::Serialize;
-use serde_json::{Map, Value};
-use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, SchemaType, Type};
+use serde_json::{json, Map, Value};
+use utoipa::openapi::schema::{ObjectBuilder, Schema};
 use utoipa::openapi::RefOr;
 
 use super::location::parse_location;
@@ -209,6 +209,14 @@ pub fn boolean(value: &Value) -> Result<bool, String> {
 /// store (and answer) a different id than the one sent.
 pub fn id_text(value: &Value) -> Result<String, String> {
     if let Value::Number(n) = value {
+        // A whole number written with a fraction (`342.0`, JSON Schema's
+        // integer too) is exact below 2^53.
+        let whole = n
+            .as_f64()
+            .filter(|f| f.fract() == 0.0 && f.abs() <= 9_007_199_254_740_992.0);
+        if let (true, Some(f)) = (n.is_f64(), whole) {
+            return Ok(format!("{}", f as i64));
+        }
         if n.is_f64() {
             return Err(format!(
                 "the number {n} cannot be kept exactly as an id (whole numbers up to \
@@ -335,80 +343,112 @@ pub fn schema(fields: &[Field], description: &str) -> Schema {
     Schema::Object(object.build())
 }
 
+/// The JSON schema of one field, exactly what [`validate`] accepts: an
+/// optional field may also be null (taken as absent); numbers carry their
+/// range; booleans list the spellings the document uses.
 fn field_schema(field: &Field) -> RefOr<Schema> {
-    let text = || ObjectBuilder::new().schema_type(Type::String);
-    let one_of = |types: Vec<Type>| SchemaType::from_iter(types);
-    let builder = match field.kind {
-        Kind::Text => text(),
-        Kind::Date => text().format(Some(utoipa::openapi::SchemaFormat::Custom(
-            "YYYY-MM-DD".into(),
-        ))),
-        Kind::Id | Kind::IdOrEmpty => {
-            ObjectBuilder::new().schema_type(one_of(vec![Type::String, Type::Integer]))
-        }
-        Kind::Number { .. } | Kind::Integer { .. } => {
-            ObjectBuilder::new().schema_type(one_of(vec![Type::Number, Type::String]))
-        }
-        Kind::Bool => ObjectBuilder::new().schema_type(one_of(vec![
-            Type::Boolean,
-            Type::Number,
-            Type::String,
-        ])),
-        Kind::TextList => {
-            return Schema::Array(
-                ArrayBuilder::new()
-                    .items(text())
-                    .description(Some(field.doc))
-                    .build(),
-            )
-            .into()
-        }
-        Kind::Windows => {
-            return Schema::Array(
-                ArrayBuilder::new()
-                    .items(window_schema())
-                    .description(Some(field.doc))
-                    .build(),
-            )
-            .into()
-        }
-        Kind::OneOf(options) => text().enum_values(Some(options.iter().copied())),
-        Kind::Object(inner) => return nested(inner, field.doc).into(),
-        Kind::Objects(inner) => {
-            return Schema::Array(
-                ArrayBuilder::new()
-                    .items(RefOr::T(nested(inner, "")))
-                    .description(Some(field.doc))
-                    .build(),
-            )
-            .into()
-        }
-        Kind::Window | Kind::Break | Kind::Location | Kind::Any => ObjectBuilder::new(),
+    serde_json::from_value(field_json(field)).unwrap_or_else(|_| RefOr::T(Schema::default()))
+}
+
+fn field_json(field: &Field) -> Value {
+    let mut schema = kind_schema(field.kind);
+    if !field.required {
+        allow_null(&mut schema);
+    }
+    if let Some(obj) = schema.as_object_mut() {
+        obj.insert("description".into(), field.doc.into());
+    }
+    schema
+}
+
+/// Adds `null` to a schema's types (and to its enum, if any).
+fn allow_null(schema: &mut Value) {
+    let Some(obj) = schema.as_object_mut() else {
+        return;
     };
-    Schema::Object(builder.description(Some(field.doc)).build()).into()
+    match obj.get_mut("type") {
+        Some(Value::String(one)) => {
+            let one = one.clone();
+            obj.insert("type".into(), json!([one, "null"]));
+        }
+        Some(Value::Array(many)) => many.push("null".into()),
+        _ => {}
+    }
+    if let Some(Value::Array(options)) = obj.get_mut("enum") {
+        options.push(Value::Null);
+    }
+}
+
+/// The largest whole number [`integer_in`] takes (`NumberLike::integer`).
+const LARGEST_WHOLE: i64 = 8_999_999_999_999_999;
+
+fn kind_schema(kind: Kind) -> Value {
+    match kind {
+        Kind::Text => json!({"type": "string"}),
+        Kind::Date => json!({"type": "string", "format": "date"}),
+        // Non-blank text or a whole number (kept exactly, up to 2^64-1).
+        Kind::Id => json!({"type": ["string", "integer"], "pattern": "\\S",
+            "minimum": i64::MIN, "maximum": u64::MAX}),
+        // Also empty (the document sends `"skippedReasonId": ""`).
+        Kind::IdOrEmpty => json!({"type": ["string", "integer"],
+            "minimum": i64::MIN, "maximum": u64::MAX}),
+        Kind::Number { min, max } => json!({"type": "number", "minimum": min, "maximum": max}),
+        // Whole numbers are read through f64, exact below 9e15.
+        Kind::Integer { min, max } => json!({"type": "integer",
+            "minimum": min.max(-LARGEST_WHOLE), "maximum": max.min(LARGEST_WHOLE)}),
+        Kind::Bool => json!({"type": ["boolean", "integer", "string"],
+            "enum": [true, false, 0, 1, "1", "0", "true", "false", "yes", "no", ""]}),
+        Kind::TextList => json!({"type": "array", "items": {"type": "string"}}),
+        Kind::Windows => json!({"type": "array", "items": window_schema()}),
+        Kind::Window => window_schema(),
+        Kind::Break => {
+            let mut schema = window_schema();
+            schema["properties"]["duration"] =
+                json!({"type": "number", "minimum": 0, "maximum": 86_400});
+            schema["required"] = json!(["earliest", "latest", "duration"]);
+            schema
+        }
+        Kind::Location => location_schema(),
+        Kind::OneOf(options) => json!({"type": "string", "enum": options}),
+        Kind::Object(inner) => nested(inner),
+        Kind::Objects(inner) => json!({"type": "array", "items": nested(inner)}),
+        Kind::Any => json!({}),
+    }
 }
 
 /// The schema of a nested object: its fields, documented like a record's.
-fn nested(fields: &[Field], description: &str) -> Schema {
-    let mut object = ObjectBuilder::new().schema_type(Type::Object);
-    if !description.is_empty() {
-        object = object.description(Some(description));
-    }
+fn nested(fields: &[Field]) -> Value {
+    let mut properties = Map::new();
+    let mut required = Vec::new();
     for field in fields {
-        object = object.property(field.name, field_schema(field));
+        properties.insert(field.name.into(), field_json(field));
         if field.required {
-            object = object.required(field.name);
+            required.push(Value::from(field.name));
         }
     }
-    Schema::Object(object.build())
+    json!({"type": "object", "properties": properties, "required": required})
 }
 
-fn window_schema() -> ObjectBuilder {
-    ObjectBuilder::new()
-        .property("earliest", ObjectBuilder::new().schema_type(Type::Number))
-        .property("latest", ObjectBuilder::new().schema_type(Type::Number))
-        .required("earliest")
-        .required("latest")
+/// A location as an object (`{x, y}`, `{lat, lon}` or `{lat, lng}`; latitude
+/// first). The strings `"lat,lng"` and `"(lat,lng)"` are accepted too, but
+/// left out of the schema, which cannot state their ranges.
+pub fn location_schema() -> Value {
+    let lat = json!({"type": "number", "minimum": -90, "maximum": 90});
+    let lng = json!({"type": "number", "minimum": -180, "maximum": 180});
+    let pair = |a: &str, b: &str| json!({"type": "object", "required": [a, b], "properties": {a: lat.clone(), b: lng.clone()}});
+    json!({
+        "description": "{x, y}, {lat, lon} or {lat, lng} (also \"lat,lng\" or \"(lat,lng)\")",
+        "anyOf": [pair("x", "y"), pair("lat", "lon"), pair("lat", "lng")],
+    })
+}
+
+/// `{earliest, latest}`, seconds from midnight (up to a week); earliest
+/// must not be after latest.
+fn window_schema() -> Value {
+    let bound = json!({"type": "number", "minimum": 0, "maximum": 7 * 86_400});
+    json!({"type": "object", "required": ["earliest", "latest"],
+        "properties": {"earliest": bound, "latest": bound},
+        "description": "earliest must not be after latest"})
 }
 
 #[cfg(test)]
