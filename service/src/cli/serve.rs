@@ -37,7 +37,7 @@ pub struct ServeArgs {
     #[arg(long, default_value_t = 2)]
     pub max_solves: usize,
     /// An origin browsers may call the API from, e.g.
-    /// https://dispatch.example.com (repeat for several; default: any).
+    /// `https://dispatch.example.com` (repeat for several; default: any).
     #[arg(long = "cors-origin", value_name = "ORIGIN")]
     pub cors_origins: Vec<String>,
     /// Map tiles of the page at `/` (`{z}/{x}/{y}` template); `none` draws

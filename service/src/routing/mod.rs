@@ -75,7 +75,7 @@ impl Router {
     }
 }
 
-/// What [`resolve_travel`] did, for the summary line.
+/// What [`read_plan`] fetched, for the summary line.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Resolved {
     /// Distinct places fetched.
