@@ -77,55 +77,93 @@ fn enumerate_class(
     k: usize,
     stop: &Stop,
 ) -> Result<Vec<Column>, MilpError> {
-    let vehicle = &problem.vehicles[k];
-    let n = problem.n_visits();
-    let eligible: Vec<bool> = (0..n)
-        .map(|i| problem.compatible(k, i) && problem.visits[i].vehicle_lock.is_none_or(|l| l == k))
-        .collect();
-    let mut labels: Vec<Label> = Vec::new();
-    // Pareto front per rule state.
-    let mut fronts: HashMap<RuleState, Vec<usize>> = HashMap::new();
+    let mut labelling = Labelling::new(problem, arcs, k);
+    // Cheapest closed route per visit set: cost, last label, break position.
     let mut best: HashMap<u32, (f64, usize, Option<usize>)> = HashMap::new();
     // Labels are extended layer by layer (by number of visits), so every
     // label of a layer has met all its rivals before it is extended, and
     // those dominated meanwhile are skipped.
-    let mut frontier: Vec<usize> = Vec::new();
-    let mut alive: Vec<bool> = Vec::new();
-
-    // Extends from the start (no last visit) or from a label.
-    let mut extend = |from: Option<Label>,
-                      from_id: Option<usize>,
-                      labels: &mut Vec<Label>,
-                      alive: &mut Vec<bool>,
-                      frontier: &mut Vec<usize>|
-     -> Result<(), MilpError> {
-        let (set, at, time, cost, len) = match from {
-            None => (0u32, vehicle.start, vehicle.shift.earliest, 0.0, 0usize),
-            Some(l) => (
-                l.set,
-                problem.visits[l.last].location,
-                l.time,
-                l.cost,
-                l.len,
-            ),
-        };
-        for (j, &ok) in eligible.iter().enumerate() {
-            if !ok || set & (1 << j) != 0 {
+    labelling.extend(None)?;
+    let mut layer = std::mem::take(&mut labelling.frontier);
+    while !layer.is_empty() {
+        for id in std::mem::take(&mut layer) {
+            if id % 4096 == 0 && stop.should_stop() {
+                return Err(MilpError::TimeLimit);
+            }
+            if !labelling.alive[id] {
                 continue;
             }
-            let visit = &problem.visits[j];
-            if visit.must_be_first && len > 0 {
-                continue;
-            }
-            let seen_regular = from.is_some_and(|l| l.seen_regular);
-            if visit.precedence && seen_regular {
-                continue;
-            }
-            let last_rank = from.and_then(|l| l.last_rank);
-            if let (Some(r), Some(last)) = (visit.sequence_lock, last_rank) {
-                if r < last {
-                    continue;
+            let label = labelling.labels[id];
+            // Close the route here if that is feasible.
+            if let Some((cost, break_at)) = close(problem, arcs, k, &label) {
+                let entry = best.entry(label.set).or_insert((f64::INFINITY, id, None));
+                if cost < entry.0 - 1e-9 {
+                    *entry = (cost, id, break_at);
                 }
+            }
+            labelling.extend(Some(id))?;
+        }
+        layer = std::mem::take(&mut labelling.frontier);
+    }
+    let mut out: Vec<Column> = best
+        .into_values()
+        .map(|(cost, id, break_position)| Column {
+            class,
+            visits: labelling.visits_of(id),
+            break_position,
+            cost,
+        })
+        .collect();
+    out.sort_by(|a, b| a.visits.cmp(&b.visits));
+    Ok(out)
+}
+
+/// The labelling of one vehicle: every label made so far, which are still
+/// undominated, the Pareto front of each rule state, and the labels made
+/// for the next layer.
+struct Labelling<'a> {
+    problem: &'a Problem,
+    arcs: &'a ArcCost,
+    k: usize,
+    /// Visits the vehicle may serve.
+    eligible: Vec<bool>,
+    labels: Vec<Label>,
+    alive: Vec<bool>,
+    fronts: HashMap<RuleState, Vec<usize>>,
+    frontier: Vec<usize>,
+}
+
+impl<'a> Labelling<'a> {
+    fn new(problem: &'a Problem, arcs: &'a ArcCost, k: usize) -> Self {
+        let eligible = (0..problem.n_visits())
+            .map(|i| {
+                problem.compatible(k, i) && problem.visits[i].vehicle_lock.is_none_or(|l| l == k)
+            })
+            .collect();
+        Labelling {
+            problem,
+            arcs,
+            k,
+            eligible,
+            labels: Vec::new(),
+            alive: Vec::new(),
+            fronts: HashMap::new(),
+            frontier: Vec::new(),
+        }
+    }
+
+    /// Extends from the start (`None`) or from label `from_id` by every
+    /// visit the rules allow next, with and without the break before it.
+    fn extend(&mut self, from_id: Option<usize>) -> Result<(), MilpError> {
+        let from = from_id.map(|id| self.labels[id]);
+        let vehicle = &self.problem.vehicles[self.k];
+        let (set, time, len) = match from {
+            None => (0u32, vehicle.shift.earliest, 0usize),
+            Some(l) => (l.set, l.time, l.len),
+        };
+        for j in 0..self.eligible.len() {
+            if !self.eligible[j] || set & (1 << j) != 0 || !order_allows(self.problem, from, j) {
+                continue;
             }
             // Either take the break before j (if not yet taken) or not.
             let taken = from.and_then(|l| l.break_at);
@@ -137,131 +175,136 @@ fn enumerate_class(
                 }
             }
             for (free, break_at) in options {
-                let travel = problem.duration(at, visit.location);
-                let arrival = free + travel;
-                let Some(start) = visit.service_start(arrival) else {
-                    continue;
-                };
-                // Departure matters only under a working-time limit; without
-                // one it stays 0 so it never blocks dominance.
-                let departure = match from {
-                    _ if vehicle.max_working_time.is_none() => 0.0,
-                    Some(l) => l.departure,
-                    None if break_at == Some(0) => vehicle.shift.earliest,
-                    None => (start - travel).max(vehicle.shift.earliest),
-                };
-                let label = Label {
-                    set: set | (1 << j),
-                    last: j,
-                    time: start + visit.service,
-                    cost: cost + arcs.arc(problem, at, visit.location),
-                    departure,
-                    break_at,
-                    seen_regular: seen_regular || !(visit.precedence || visit.must_be_first),
-                    last_rank: visit.sequence_lock.or(last_rank),
-                    len: len + 1,
-                    parent: from_id,
-                };
-                let load: i64 = (0..n)
-                    .filter(|&i| label.set & (1 << i) != 0)
-                    .map(|i| problem.visits[i].demand)
-                    .sum();
-                if load > vehicle.capacity || label.time > vehicle.shift.latest + EPS {
-                    continue;
+                if let Some(label) = self.successor(from, from_id, j, free, break_at) {
+                    self.admit(label)?;
                 }
-                if vehicle
-                    .max_working_time
-                    .is_some_and(|m| label.time - label.departure > m + EPS)
-                {
-                    continue;
-                }
-                let key = (
-                    label.set,
-                    label.last,
-                    label.break_at.is_some(),
-                    label.seen_regular,
-                    label.last_rank,
-                );
-                let front = fronts.entry(key).or_default();
-                let dominated = front.iter().any(|&o| {
-                    let o = &labels[o];
-                    o.time <= label.time + EPS
-                        && o.cost <= label.cost + EPS
-                        && o.departure + EPS >= label.departure
-                });
-                if dominated {
-                    continue;
-                }
-                front.retain(|&o| {
-                    let other = &labels[o];
-                    let keep = !(label.time <= other.time + EPS
-                        && label.cost <= other.cost + EPS
-                        && label.departure + EPS >= other.departure);
-                    if !keep {
-                        alive[o] = false;
-                    }
-                    keep
-                });
-                labels.push(label);
-                alive.push(true);
-                if labels.len() > MAX_LABELS {
-                    return Err(MilpError::TooManyRoutes(MAX_LABELS));
-                }
-                let id = labels.len() - 1;
-                front.push(id);
-                frontier.push(id);
             }
         }
         Ok(())
-    };
-    extend(None, None, &mut labels, &mut alive, &mut frontier)?;
-    let mut layer = std::mem::take(&mut frontier);
-    while !layer.is_empty() {
-        for id in std::mem::take(&mut layer) {
-            if id % 4096 == 0 && stop.should_stop() {
-                return Err(MilpError::TimeLimit);
-            }
-            if !alive[id] {
-                continue;
-            }
-            let label = labels[id];
-            // Close the route here if that is feasible.
-            if let Some((cost, break_at)) = close(problem, arcs, k, &label) {
-                let entry = best.entry(label.set).or_insert((f64::INFINITY, id, None));
-                if cost < entry.0 - 1e-9 {
-                    *entry = (cost, id, break_at);
-                }
-            }
-            extend(
-                Some(label),
-                Some(id),
-                &mut labels,
-                &mut alive,
-                &mut frontier,
-            )?;
-        }
-        layer = std::mem::take(&mut frontier);
     }
-    let mut out: Vec<Column> = best
-        .into_iter()
-        .map(|(_, (cost, id, break_position))| {
-            let mut visits = Vec::new();
-            let mut at = Some(id);
-            while let Some(i) = at {
-                visits.push(labels[i].last);
-                at = labels[i].parent;
+
+    /// The label of visit `j` served after `from` by a driver free at
+    /// `free`, or `None` when that breaks a window, the shift, the capacity
+    /// or the working-time limit.
+    fn successor(
+        &self,
+        from: Option<Label>,
+        from_id: Option<usize>,
+        j: usize,
+        free: Time,
+        break_at: Option<usize>,
+    ) -> Option<Label> {
+        let problem = self.problem;
+        let vehicle = &problem.vehicles[self.k];
+        let visit = &problem.visits[j];
+        let (set, at, cost, len) = match from {
+            None => (0u32, vehicle.start, 0.0, 0usize),
+            Some(l) => (l.set, problem.visits[l.last].location, l.cost, l.len),
+        };
+        let travel = problem.duration(at, visit.location);
+        let start = visit.service_start(free + travel)?;
+        // Departure matters only under a working-time limit; without
+        // one it stays 0 so it never blocks dominance.
+        let departure = match from {
+            _ if vehicle.max_working_time.is_none() => 0.0,
+            Some(l) => l.departure,
+            None if break_at == Some(0) => vehicle.shift.earliest,
+            None => (start - travel).max(vehicle.shift.earliest),
+        };
+        let seen_regular = from.is_some_and(|l| l.seen_regular);
+        let last_rank = from.and_then(|l| l.last_rank);
+        let label = Label {
+            set: set | (1 << j),
+            last: j,
+            time: start + visit.service,
+            cost: cost + self.arcs.arc(problem, at, visit.location),
+            departure,
+            break_at,
+            seen_regular: seen_regular || !(visit.precedence || visit.must_be_first),
+            last_rank: visit.sequence_lock.or(last_rank),
+            len: len + 1,
+            parent: from_id,
+        };
+        let load: i64 = (0..problem.n_visits())
+            .filter(|&i| label.set & (1 << i) != 0)
+            .map(|i| problem.visits[i].demand)
+            .sum();
+        let within_limits = load <= vehicle.capacity
+            && label.time <= vehicle.shift.latest + EPS
+            && vehicle
+                .max_working_time
+                .is_none_or(|m| label.time - label.departure <= m + EPS);
+        within_limits.then_some(label)
+    }
+
+    /// Keeps `label` unless a label of its rule state dominates it, and
+    /// retires the labels it dominates.
+    fn admit(&mut self, label: Label) -> Result<(), MilpError> {
+        let key = (
+            label.set,
+            label.last,
+            label.break_at.is_some(),
+            label.seen_regular,
+            label.last_rank,
+        );
+        let front = self.fronts.entry(key).or_default();
+        let dominated = front.iter().any(|&o| {
+            let o = &self.labels[o];
+            o.time <= label.time + EPS
+                && o.cost <= label.cost + EPS
+                && o.departure + EPS >= label.departure
+        });
+        if dominated {
+            return Ok(());
+        }
+        front.retain(|&o| {
+            let other = &self.labels[o];
+            let keep = !(label.time <= other.time + EPS
+                && label.cost <= other.cost + EPS
+                && label.departure + EPS >= other.departure);
+            if !keep {
+                self.alive[o] = false;
             }
-            visits.reverse();
-            Column {
-                class,
-                visits,
-                break_position,
-                cost,
-            }
-        })
-        .collect();
-    out.sort_by(|a, b| a.visits.cmp(&b.visits));
-    Ok(out)
+            keep
+        });
+        self.labels.push(label);
+        self.alive.push(true);
+        if self.labels.len() > MAX_LABELS {
+            return Err(MilpError::TooManyRoutes(MAX_LABELS));
+        }
+        let id = self.labels.len() - 1;
+        front.push(id);
+        self.frontier.push(id);
+        Ok(())
+    }
+
+    /// The visits of the route that ends in label `id`, in order.
+    fn visits_of(&self, id: usize) -> Vec<usize> {
+        let mut visits = Vec::new();
+        let mut at = Some(id);
+        while let Some(i) = at {
+            visits.push(self.labels[i].last);
+            at = self.labels[i].parent;
+        }
+        visits.reverse();
+        visits
+    }
+}
+
+/// Whether visit `j` may follow `from` (the start when `None`): a visit
+/// that must be first comes first, precedence visits before regular ones,
+/// locked ranks in order.
+fn order_allows(problem: &Problem, from: Option<Label>, j: usize) -> bool {
+    let visit = &problem.visits[j];
+    let len = from.map_or(0, |l| l.len);
+    if visit.must_be_first && len > 0 {
+        return false;
+    }
+    if visit.precedence && from.is_some_and(|l| l.seen_regular) {
+        return false;
+    }
+    let last_rank = from.and_then(|l| l.last_rank);
+    !matches!((visit.sequence_lock, last_rank), (Some(r), Some(last)) if r < last)
 }
 
 /// Cost of ending the route after `label` (break at the end if still due),
