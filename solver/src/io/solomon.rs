@@ -10,7 +10,8 @@ use std::path::Path;
 
 use super::ReadError;
 use crate::model::{
-    DenseMatrix, Euclidean, Problem, ProblemBuilder, Rounding, SkillSet, TimeWindow, Vehicle, Visit,
+    DenseMatrix, Euclidean, ModelError, Problem, ProblemBuilder, Rounding, SkillSet, TimeWindow,
+    Vehicle, Visit,
 };
 
 /// Reads a Solomon-format file.
@@ -32,11 +33,7 @@ struct Row {
 
 /// Parses Solomon-format text; `origin` names it in error messages.
 pub fn parse(text: &str, origin: &str, rounding: Rounding) -> Result<Problem, ReadError> {
-    let syntax = |line: usize, problem: String| ReadError::Syntax {
-        path: origin.to_string(),
-        line,
-        problem,
-    };
+    let syntax = |line: usize, problem: String| syntax_error(origin, line, problem);
     let lines: Vec<(usize, &str)> = text
         .lines()
         .enumerate()
@@ -56,78 +53,94 @@ pub fn parse(text: &str, origin: &str, rounding: Rounding) -> Result<Problem, Re
     let &(fleet_line, fleet_text) = lines
         .get(vehicle_at + 2)
         .ok_or_else(|| syntax(lines[vehicle_at].0, "VEHICLE section ends early".into()))?;
-    let fleet: Vec<&str> = fleet_text.split_whitespace().collect();
-    if fleet.len() != 2 {
-        return Err(syntax(
-            fleet_line,
-            format!("expected 'NUMBER CAPACITY', got '{fleet_text}'"),
-        ));
-    }
-    let n_vehicles: usize = fleet[0].parse().map_err(|_| {
-        syntax(
-            fleet_line,
-            format!("vehicle number '{}' is not an integer", fleet[0]),
-        )
-    })?;
-    let capacity: i64 = fleet[1].parse().map_err(|_| {
-        syntax(
-            fleet_line,
-            format!("capacity '{}' is not an integer", fleet[1]),
-        )
-    })?;
+    let (n_vehicles, capacity) = read_fleet(origin, fleet_line, fleet_text)?;
     let customer_at =
         find("CUSTOMER").ok_or_else(|| syntax(fleet_line, "no CUSTOMER section".into()))?;
-
-    let mut rows = Vec::new();
     // Skip CUSTOMER and its column header.
-    for &(line, text) in lines.iter().skip(customer_at + 2) {
-        let fields: Vec<&str> = text.split_whitespace().collect();
-        if fields.len() != 7 {
-            return Err(syntax(
-                line,
-                format!(
-                    "expected 7 columns (id x y demand ready due service), got {}",
-                    fields.len()
-                ),
-            ));
-        }
-        let num = |k: usize, what: &str| -> Result<f64, ReadError> {
-            let v: f64 = fields[k]
-                .parse()
-                .map_err(|_| syntax(line, format!("{what} '{}' is not a number", fields[k])))?;
-            if !v.is_finite() {
-                return Err(syntax(
-                    line,
-                    format!("{what} '{}' is not finite", fields[k]),
-                ));
-            }
-            Ok(v)
-        };
-        let int = |k: usize, what: &str| -> Result<i64, ReadError> {
-            fields[k]
-                .parse()
-                .map_err(|_| syntax(line, format!("{what} '{}' is not an integer", fields[k])))
-        };
-        rows.push(Row {
-            line,
-            id: int(0, "customer number")?,
-            x: num(1, "x coordinate")?,
-            y: num(2, "y coordinate")?,
-            demand: int(3, "demand")?,
-            ready: num(4, "ready time")?,
-            due: num(5, "due date")?,
-            service: num(6, "service time")?,
-        });
-    }
-    let depot = rows.first().ok_or_else(|| {
-        syntax(
+    let rows = lines
+        .iter()
+        .skip(customer_at + 2)
+        .map(|&(line, text)| read_row(origin, line, text))
+        .collect::<Result<Vec<Row>, ReadError>>()?;
+    if rows.is_empty() {
+        return Err(syntax(
             lines[customer_at].0,
             "no customer rows (the depot row 0 is missing)".into(),
-        )
-    })?;
+        ));
+    }
+    check_rows(origin, &rows)?;
+    build(name, &rows, n_vehicles, capacity, rounding).map_err(|source| ReadError::Model {
+        path: origin.to_string(),
+        source,
+    })
+}
+
+fn syntax_error(origin: &str, line: usize, problem: String) -> ReadError {
+    ReadError::Syntax {
+        path: origin.to_string(),
+        line,
+        problem,
+    }
+}
+
+/// The VEHICLE section's values: `NUMBER CAPACITY`.
+fn read_fleet(origin: &str, line: usize, text: &str) -> Result<(usize, i64), ReadError> {
+    let syntax = |problem: String| syntax_error(origin, line, problem);
+    let fleet: Vec<&str> = text.split_whitespace().collect();
+    if fleet.len() != 2 {
+        return Err(syntax(format!("expected 'NUMBER CAPACITY', got '{text}'")));
+    }
+    let n_vehicles: usize = fleet[0]
+        .parse()
+        .map_err(|_| syntax(format!("vehicle number '{}' is not an integer", fleet[0])))?;
+    let capacity: i64 = fleet[1]
+        .parse()
+        .map_err(|_| syntax(format!("capacity '{}' is not an integer", fleet[1])))?;
+    Ok((n_vehicles, capacity))
+}
+
+/// One customer row: `id x y demand ready due service`.
+fn read_row(origin: &str, line: usize, text: &str) -> Result<Row, ReadError> {
+    let syntax = |problem: String| syntax_error(origin, line, problem);
+    let fields: Vec<&str> = text.split_whitespace().collect();
+    if fields.len() != 7 {
+        return Err(syntax(format!(
+            "expected 7 columns (id x y demand ready due service), got {}",
+            fields.len()
+        )));
+    }
+    let num = |k: usize, what: &str| -> Result<f64, ReadError> {
+        let v: f64 = fields[k]
+            .parse()
+            .map_err(|_| syntax(format!("{what} '{}' is not a number", fields[k])))?;
+        if !v.is_finite() {
+            return Err(syntax(format!("{what} '{}' is not finite", fields[k])));
+        }
+        Ok(v)
+    };
+    let int = |k: usize, what: &str| -> Result<i64, ReadError> {
+        fields[k]
+            .parse()
+            .map_err(|_| syntax(format!("{what} '{}' is not an integer", fields[k])))
+    };
+    Ok(Row {
+        line,
+        id: int(0, "customer number")?,
+        x: num(1, "x coordinate")?,
+        y: num(2, "y coordinate")?,
+        demand: int(3, "demand")?,
+        ready: num(4, "ready time")?,
+        due: num(5, "due date")?,
+        service: num(6, "service time")?,
+    })
+}
+
+/// Rows numbered 0, 1, 2, ... with sensible values.
+fn check_rows(origin: &str, rows: &[Row]) -> Result<(), ReadError> {
     for (expected, row) in rows.iter().enumerate() {
         if row.id != expected as i64 {
-            return Err(syntax(
+            return Err(syntax_error(
+                origin,
                 row.line,
                 format!(
                     "customer number {} out of sequence: expected {expected}",
@@ -136,13 +149,26 @@ pub fn parse(text: &str, origin: &str, rounding: Rounding) -> Result<Problem, Re
             ));
         }
         if row.demand < 0 || row.ready > row.due || row.service < 0.0 {
-            return Err(syntax(
+            return Err(syntax_error(
+                origin,
                 row.line,
                 "negative demand or service, or ready time after due date".into(),
             ));
         }
     }
+    Ok(())
+}
 
+/// The problem of checked rows (row 0 is the depot): identical vehicles at
+/// the depot over its horizon.
+fn build(
+    name: &str,
+    rows: &[Row],
+    n_vehicles: usize,
+    capacity: i64,
+    rounding: Rounding,
+) -> Result<Problem, ModelError> {
+    let depot = &rows[0];
     let travel = DenseMatrix::from_model(&Euclidean {
         coords: rows.iter().map(|r| (r.x, r.y)).collect(),
         rounding,
@@ -171,10 +197,7 @@ pub fn parse(text: &str, origin: &str, rounding: Rounding) -> Result<Problem, Re
             TimeWindow::new(row.ready, row.due),
         ));
     }
-    builder.build().map_err(|source| ReadError::Model {
-        path: origin.to_string(),
-        source,
-    })
+    builder.build()
 }
 
 #[cfg(test)]
