@@ -214,6 +214,18 @@ impl Replan {
             anchor_departure: vec![None; request.drivers.len()],
             next_stop: vec![None; request.drivers.len()],
         };
+        replan.read_visits(request, driver_index, driver_lock);
+        replan.read_days(request);
+        Ok(replan)
+    }
+
+    /// Each request visit's published driver, order, ETA, state and lock.
+    fn read_visits(
+        &mut self,
+        request: &PlanRequest,
+        driver_index: &HashMap<&str, usize>,
+        driver_lock: &[LockLevel],
+    ) {
         for v in &request.visits {
             let driver_id = v.driver_id.clone().filter(|s| !s.is_empty());
             let driver = driver_id
@@ -229,25 +241,28 @@ impl Replan {
                 (None, Some(d)) => driver_lock[d],
                 (None, None) => LockLevel::Free,
             };
-            replan.published_driver_id.push(driver_id);
-            replan.published_driver.push(driver);
-            replan.published_order.push(if done {
+            self.published_driver_id.push(driver_id);
+            self.published_driver.push(driver);
+            self.published_order.push(if done {
                 None
             } else {
                 checked(&v.service_order)
             });
-            replan.eta.push(if done { None } else { checked(&v.eta) });
-            replan
-                .in_progress
-                .push(!done && checked_flag(&v.in_progress));
-            replan.done.push(done);
-            replan.lock.push(lock);
+            self.eta.push(if done { None } else { checked(&v.eta) });
+            self.in_progress.push(!done && checked_flag(&v.in_progress));
+            self.done.push(done);
+            self.lock.push(lock);
         }
+    }
+
+    /// Each driver's published day: the visits' ranks, where the driver
+    /// is (anchor, and when they left it) and their next stop.
+    fn read_days(&mut self, request: &PlanRequest) {
         // Ranks: each driver's published visits by serviceOrder (closed
         // ones included, which only matters for where the driver is).
         let mut days: Vec<Vec<(f64, usize)>> = vec![Vec::new(); request.drivers.len()];
         for (i, v) in request.visits.iter().enumerate() {
-            if let Some(d) = replan.published_driver[i] {
+            if let Some(d) = self.published_driver[i] {
                 let order = v
                     .service_order
                     .as_ref()
@@ -259,7 +274,7 @@ impl Replan {
         for (d, day) in days.iter_mut().enumerate() {
             day.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
             for (rank, &(_, i)) in day.iter().enumerate() {
-                replan.published_rank[i] = rank as u32 + 1;
+                self.published_rank[i] = rank as u32 + 1;
             }
             let closed = |&&(_, i): &&(f64, usize)| {
                 let v = &request.visits[i];
@@ -267,25 +282,25 @@ impl Replan {
                     .as_ref()
                     .is_some_and(|c| c.value().unwrap_or(false))
             };
-            replan.anchor[d] = day
+            self.anchor[d] = day
                 .iter()
-                .find(|&&(_, i)| replan.in_progress[i])
+                .find(|&&(_, i)| self.in_progress[i])
                 .or_else(|| day.iter().rev().find(closed))
                 .map(|&(_, i)| i);
-            replan.anchor_departure[d] = replan.anchor[d]
-                .filter(|&i| !replan.in_progress[i])
-                .and_then(|i| {
-                    let v = &request.visits[i];
-                    let eta = v.eta.as_ref()?.value().ok()?;
-                    let duration = v.duration.as_ref().map_or(Some(0.0), |d| d.value().ok())?;
-                    Some(eta + duration)
-                });
-            replan.next_stop[d] = day
+            self.anchor_departure[d] =
+                self.anchor[d]
+                    .filter(|&i| !self.in_progress[i])
+                    .and_then(|i| {
+                        let v = &request.visits[i];
+                        let eta = v.eta.as_ref()?.value().ok()?;
+                        let duration = v.duration.as_ref().map_or(Some(0.0), |d| d.value().ok())?;
+                        Some(eta + duration)
+                    });
+            self.next_stop[d] = day
                 .iter()
                 .map(|&(_, i)| i)
-                .find(|&i| !replan.done[i] && !replan.in_progress[i]);
+                .find(|&i| !self.done[i] && !self.in_progress[i]);
         }
-        Ok(replan)
     }
 
     /// Whether request visit `i` is frozen: published with an ETA before
