@@ -177,8 +177,9 @@ function finished(day, job, mode) {
   setBusy(false);
 }
 
-// Apply publishes the shown plan: the visits whose driver, order or ETA
-// differ from what is stored are sent back whole, with the new values.
+// Apply publishes the shown plan: for the visits whose driver, order or
+// ETA differ from what is stored, those three fields are sent (the API's
+// upsert merges them, keeping every other field as stored).
 async function apply() {
   const day = page.day;
   if (!page.finished) return;

@@ -121,17 +121,17 @@ export class Day {
     return list.length ? list.map((w) => `${clock(w.earliest)}–${clock(w.latest)}`).join(", ") : "any time";
   }
 
-  // Visit records to POST back with the shown plan's driver, order and ETA
-  // (`eta` = planned service start): every field the record had is kept.
+  // What to POST back for the shown plan: each visit's ERP id with its
+  // driver, order and ETA (`eta` = planned service start).
   appliedRecords() {
     const records = [];
     for (const { route } of this.routes()) {
       for (const stop of route.stops) {
         const visit = this.visit(stop.visitId);
         if (!visit) continue;
-        const record = { ...visit, driverId: route.driverId, serviceOrder: stop.serviceOrder, eta: stop.serviceStart };
-        for (const server of ["_id", "companyId", "createdAt", "modifieddAt", "version"]) delete record[server];
-        records.push(record);
+        // Only the plan's fields: the API merges them into the stored
+        // record, so an edit made since the page read the day is kept.
+        records.push({ id: visit.id, driverId: route.driverId, serviceOrder: stop.serviceOrder, eta: stop.serviceStart });
       }
     }
     return records;
