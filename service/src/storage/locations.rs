@@ -50,16 +50,18 @@ pub fn record(
     let mut recorded = Recorded::default();
     for report in reports {
         let submitted_at = report.submitted_at.unwrap_or(now);
+        // The same row goes to the history and, when newest, the latest.
+        let row = params![
+            driver,
+            report.point.lat,
+            report.point.lng,
+            submitted_at,
+            now
+        ];
         tx.execute(
             "INSERT INTO driver_location_history (driver_seq, lat, lng, submitted_at, received_at)
              VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![
-                driver,
-                report.point.lat,
-                report.point.lng,
-                submitted_at,
-                now
-            ],
+            row,
         )?;
         recorded.stored += 1;
         let replaced = tx.execute(
@@ -69,13 +71,7 @@ pub fn record(
                 lat = excluded.lat, lng = excluded.lng,
                 submitted_at = excluded.submitted_at, received_at = excluded.received_at
              WHERE excluded.submitted_at >= driver_locations.submitted_at",
-            params![
-                driver,
-                report.point.lat,
-                report.point.lng,
-                submitted_at,
-                now
-            ],
+            row,
         )?;
         if replaced == 0 {
             recorded.older += 1;
