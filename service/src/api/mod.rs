@@ -8,6 +8,7 @@ pub mod envelope;
 pub mod extract;
 pub mod openapi;
 mod openapi_contract;
+mod openapi_jobs;
 pub mod plans;
 pub mod visits;
 

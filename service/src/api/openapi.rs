@@ -74,29 +74,55 @@ impl Modify for RecordSchemas {
     fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
         let components = api.components.get_or_insert_with(Default::default);
         let schemas: Vec<(&str, Schema)> = vec![
-            ("Visit", schema(VISIT_FIELDS, "A visit of the visits document; unknown fields are kept.")),
+            (
+                "Visit",
+                schema(
+                    VISIT_FIELDS,
+                    "A visit of the visits document; unknown fields are kept.",
+                ),
+            ),
             ("VisitBatch", batch_of("Visit")),
             ("VisitList", list_of("Visit")),
-            ("Driver", schema(DRIVER_FIELDS, "A driver and their vehicle (plan format's DriverRequest).")),
+            (
+                "Driver",
+                schema(
+                    DRIVER_FIELDS,
+                    "A driver and their vehicle (plan format's DriverRequest).",
+                ),
+            ),
             ("DriverBatch", batch_of("Driver")),
             ("DriverList", list_of("Driver")),
-            ("PlanJobRequest", schema(PLAN_JOB_FIELDS, "A planning job. With mode \"reroute\" the \
+            (
+                "PlanJobRequest",
+                schema(
+                    PLAN_JOB_FIELDS,
+                    "A planning job. With mode \"reroute\" the \
                 stored visits' driverId, serviceOrder (and eta, lock, remainingDuration) are the \
                 published plan, closed/skipped/inProgress are as stored, and each driver restarts \
-                from their latest performer location of date (drivers[].current overrides it).")),
-            ("PlanJob", described("data: {id, status, params, progress {fraction, served, unassigned, \
-                distance}, bestPlan, result {plan, feasible, violations, applied, appliedVisits, \
-                conflicts [{visitId, id, reason}]}, error, createdAt, startedAt, finishedAt}. Plans \
-                follow docs/plan-format.md; a re-route's plan adds changes [{visitId, id, kinds \
-                (driver, sequence, eta, added, unassigned), oldDriverId, newDriverId, \
-                oldServiceOrder, newServiceOrder, oldEta, newEta}] and summary.changes \
-                {changedVisits, driver, sequence, eta, added, unassigned}.")),
-            ("UpsertResult", described("meta: {recordsInserted, recordsUpdated, errors: [{error: 422, \
-                message, index, id, field}]}, data: null")),
-            ("LocationReport", described("{location, submitted_at} or {data: {...}} or {data: [...]}; \
+                from their latest performer location of date (drivers[].current overrides it).",
+                ),
+            ),
+            // Its schema: `openapi_jobs`.
+            ("PlanJob", described("A plan job.")),
+            (
+                "UpsertResult",
+                described(
+                    "meta: {recordsInserted, recordsUpdated, errors: [{error: 422, \
+                message, index, id, field}]}, data: null",
+                ),
+            ),
+            (
+                "LocationReport",
+                described(
+                    "{location, submitted_at} or {data: {...}} or {data: [...]}; \
                 location as \"lat,lon\", \"(lat,lon)\", {x, y}, {lat, lon} or {lat, lng}; \
-                submitted_at in ms since the epoch (default now).")),
-            ("Error", described("meta: {status, code, error, errors?: [{field, message}]}, data: null")),
+                submitted_at in ms since the epoch (default now).",
+                ),
+            ),
+            (
+                "Error",
+                described("meta: {status, code, error, errors?: [{field, message}]}, data: null"),
+            ),
         ];
         for (name, s) in schemas {
             components.schemas.insert(name.to_owned(), RefOr::T(s));

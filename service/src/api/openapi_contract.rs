@@ -148,6 +148,9 @@ pub fn complete(doc: &mut Value) {
     if let Some(report) = doc.pointer_mut("/components/schemas/LocationReport") {
         *report = location_report();
     }
+    if let Some(job) = doc.pointer_mut("/components/schemas/PlanJob") {
+        *job = super::openapi_jobs::plan_job();
+    }
     // A re-route needs its moment, and a driver's current position gives
     // both coordinates or neither (checked only then).
     if let Some(Value::Object(job)) = doc.pointer_mut("/components/schemas/PlanJobRequest") {

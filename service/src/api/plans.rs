@@ -16,7 +16,7 @@ use crate::app::AppState;
 use crate::error::ApiError;
 use crate::jobs::JobParams;
 use crate::storage::jobs::{self, JobRow};
-use crate::storage::Tenant;
+use crate::storage::{datetime_text, Tenant};
 
 /// The plan job routes.
 pub fn router() -> Router<AppState> {
@@ -25,8 +25,10 @@ pub fn router() -> Router<AppState> {
         .route("/api/v2/plans/{id}", get(show).delete(cancel))
 }
 
-/// A job as the API shows it.
-fn view(row: &JobRow) -> Value {
+/// A job as the API shows it; its times as the visits document writes
+/// dates (`2020-03-09 15:48:17`), local to the company's zone.
+fn view(row: &JobRow, tenant: &Tenant) -> Value {
+    let local = |millis: i64| datetime_text(millis, tenant.zone());
     json!({
         "id": row.id,
         "status": row.status.as_str(),
@@ -36,9 +38,9 @@ fn view(row: &JobRow) -> Value {
         "result": row.result,
         "error": row.error,
         "attempts": row.attempts,
-        "createdAt": row.created_at,
-        "startedAt": row.started_at,
-        "finishedAt": row.finished_at,
+        "createdAt": local(row.created_at),
+        "startedAt": row.started_at.map(local),
+        "finishedAt": row.finished_at.map(local),
     })
 }
 
@@ -96,8 +98,8 @@ pub async fn show(
     tenant: Tenant,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let row = load(&state, tenant, id).await?;
-    Ok(envelope(json!({}), view(&row)))
+    let row = load(&state, tenant.clone(), id).await?;
+    Ok(envelope(json!({}), view(&row, &tenant)))
 }
 
 /// Cancels a queued or running job; a running one ends as `cancelled`
@@ -117,13 +119,16 @@ pub async fn cancel(
     // Look first: only the company's own jobs can be cancelled.
     let row = load(&state, tenant.clone(), id.clone()).await?;
     if row.status.is_final() {
-        return Ok(envelope(json!({"cancelled": false}), view(&row)));
+        return Ok(envelope(json!({"cancelled": false}), view(&row, &tenant)));
     }
     let manager = state.jobs.clone();
     let (who, key) = (tenant.clone(), id.clone());
     let cancelled = state
         .with_storage(move |_| manager.cancel(&who, &key))
         .await??;
-    let row = load(&state, tenant, id).await?;
-    Ok(envelope(json!({"cancelled": cancelled}), view(&row)))
+    let row = load(&state, tenant.clone(), id).await?;
+    Ok(envelope(
+        json!({"cancelled": cancelled}),
+        view(&row, &tenant),
+    ))
 }

@@ -90,6 +90,7 @@ fn run_job(
         "applied": false,
         "appliedVisits": 0,
         "conflicts": [],
+        "skippedDrivers": built.skipped_drivers,
     });
     let final_progress = json!({"fraction": 1.0, "served": plan.summary.served,
                                 "unassigned": plan.unassigned.len(), "distance": plan.summary.distance});

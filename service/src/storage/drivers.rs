@@ -31,6 +31,32 @@ impl Resource for Drivers {
     }
 }
 
+/// A stored driver row: its ERP id and its record, or why the record's
+/// text does not parse (a row written behind the API's back).
+pub struct StoredDriver {
+    /// The `erp_id` column: the record's `id` as text.
+    pub erp_id: String,
+    /// The record, or the JSON error.
+    pub record: Result<Value, String>,
+}
+
+/// Every driver row of the tenant, in insertion order, each parsed on its
+/// own so one unreadable row does not hide the others.
+pub fn all_stored(conn: &Connection, tenant: &Tenant) -> Result<Vec<StoredDriver>, StorageError> {
+    let mut stmt = conn
+        .prepare_cached("SELECT erp_id, record FROM drivers WHERE company_id = ?1 ORDER BY seq")?;
+    let rows = stmt.query_map(params![tenant.company_id()], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+    })?;
+    let mut drivers = Vec::new();
+    for row in rows {
+        let (erp_id, text) = row?;
+        let record = serde_json::from_str(&text).map_err(|e| e.to_string());
+        drivers.push(StoredDriver { erp_id, record });
+    }
+    Ok(drivers)
+}
+
 /// Every driver record of the tenant, in insertion order.
 pub fn all(conn: &Connection, tenant: &Tenant) -> Result<Vec<Value>, StorageError> {
     let mut stmt =
