@@ -28,6 +28,8 @@ const REPORT_EVERY: Duration = Duration::from_secs(10);
 const PLAN_EVERY: Duration = Duration::from_secs(30);
 /// Samples before this point are warm-up, left out of the flatness figure.
 const WARM_UP: Duration = Duration::from_secs(300);
+/// The span of each mean in the summary's flatness figure.
+const WINDOW: Duration = Duration::from_secs(300);
 
 /// Latencies per kind since the last report.
 #[derive(Default)]
@@ -149,14 +151,32 @@ impl Load {
     }
 }
 
-/// Resident set size of `pid` in MiB, from /proc.
-fn rss_mib(pid: u32) -> f64 {
+/// The server's memory at one moment, from `/proc/PID/status`: the
+/// resident set and its anonymous (heap) and file-backed (binary, mapped
+/// files) parts, in MiB, and its thread count.
+#[derive(Clone, Copy, Default)]
+struct Memory {
+    rss: f64,
+    anon: f64,
+    file: f64,
+    threads: u32,
+}
+
+fn memory(pid: u32) -> Memory {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.split_whitespace().next()?.parse::<f64>().ok())
-        .map_or(0.0, |kib| kib / 1024.0)
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.split_whitespace().next()?.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    Memory {
+        rss: field("VmRSS:") / 1024.0,
+        anon: field("RssAnon:") / 1024.0,
+        file: field("RssFile:") / 1024.0,
+        threads: field("Threads:") as u32,
+    }
 }
 
 fn p99(latencies: &mut [Duration]) -> f64 {
@@ -169,12 +189,16 @@ fn p99(latencies: &mut [Duration]) -> f64 {
 }
 
 /// Prints one line per interval: time, RSS, request rate, p99 per kind.
-fn report_line(load: &Load, elapsed: Duration, interval: Duration, rss: f64) {
+fn report_line(load: &Load, elapsed: Duration, interval: Duration, mem: Memory) {
     let mut window = std::mem::take(&mut *load.window.lock().unwrap());
     let count: usize = window.latencies.iter().map(Vec::len).sum();
     let mut line = format!(
-        "{:>6.0} s  RSS {rss:>7.1} MiB  {:>7.1} req/s",
+        "{:>6.0} s  RSS {:>6.1} MiB (anon {:>6.1}, file {:>5.1}, {:>3} threads)  {:>7.1} req/s",
         elapsed.as_secs_f64(),
+        mem.rss,
+        mem.anon,
+        mem.file,
+        mem.threads,
         count as f64 / interval.as_secs_f64()
     );
     for (kind, latencies) in KINDS.iter().zip(window.latencies.iter_mut()) {
@@ -245,9 +269,9 @@ fn main() {
         let mut last = started;
         while started.elapsed() < Duration::from_secs(seconds) {
             std::thread::sleep(REPORT_EVERY.saturating_sub(last.elapsed()));
-            let rss = rss_mib(pid);
-            report_line(&load, started.elapsed(), last.elapsed(), rss);
-            samples.push((started.elapsed(), rss));
+            let mem = memory(pid);
+            report_line(&load, started.elapsed(), last.elapsed(), mem);
+            samples.push((started.elapsed(), mem.rss));
             last = Instant::now();
         }
         load.stop.store(true, Ordering::Relaxed);
@@ -270,18 +294,44 @@ fn summary(load: &Load, wall: Duration, samples: &[(Duration, f64)]) {
             p99(latencies)
         );
     }
-    let warm: Vec<f64> = samples
+    let warm: Vec<(Duration, f64)> = samples
         .iter()
+        .copied()
         .filter(|(at, _)| *at >= WARM_UP.min(wall / 10))
-        .map(|(_, rss)| *rss)
         .collect();
-    let (min, max) = warm
-        .iter()
-        .fold((f64::MAX, 0.0f64), |(lo, hi), &r| (lo.min(r), hi.max(r)));
-    if !warm.is_empty() {
-        println!(
-            "RSS after warm-up: min {min:.1} MiB, max {max:.1} MiB, spread {:.1}% of min",
-            (max - min) / min * 100.0
-        );
+    let Some(&(first, _)) = warm.first() else {
+        return;
+    };
+    let (min, max) = spread(warm.iter().map(|(_, rss)| *rss));
+    println!(
+        "RSS after warm-up, 10 s samples: min {min:.1} MiB, max {max:.1} MiB, spread {:.1}% of min",
+        (max - min) / min * 100.0
+    );
+    // A single sample can catch a plan job or an upsert in flight; growth
+    // (a leak, a cache without bound) shows as later windows above earlier
+    // ones, so the windows' means are the flatness figure.
+    let mut windows: Vec<Vec<f64>> = Vec::new();
+    for (at, rss) in &warm {
+        let index = ((*at - first).as_secs_f64() / WINDOW.as_secs_f64()) as usize;
+        windows.resize_with(windows.len().max(index + 1), Vec::new);
+        windows[index].push(*rss);
     }
+    let means: Vec<f64> = windows
+        .iter()
+        .filter(|w| !w.is_empty())
+        .map(|w| w.iter().sum::<f64>() / w.len() as f64)
+        .collect();
+    let (low, high) = spread(means.iter().copied());
+    let list: Vec<String> = means.iter().map(|m| format!("{m:.1}")).collect();
+    println!(
+        "RSS means per {} min after warm-up (MiB): {}; spread {:.1}% of the lowest",
+        WINDOW.as_secs() / 60,
+        list.join(", "),
+        (high - low) / low * 100.0
+    );
+}
+
+/// The smallest and largest of `values`.
+fn spread(values: impl Iterator<Item = f64>) -> (f64, f64) {
+    values.fold((f64::MAX, 0.0f64), |(lo, hi), v| (lo.min(v), hi.max(v)))
 }
