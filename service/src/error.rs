@@ -28,6 +28,16 @@ pub enum ApiError {
     /// 406: the client does not accept JSON.
     #[error("this API only answers application/json")]
     NotAcceptable,
+    /// 409: the request cannot be carried out in the resource's current
+    /// state (a plan whose visits changed since it read them); `conflicts`
+    /// lists what is in the way.
+    #[error("{message}")]
+    Conflict {
+        /// Summary.
+        message: String,
+        /// What conflicts (e.g. `{visitId, id, reason}` per visit).
+        conflicts: Vec<serde_json::Value>,
+    },
     /// 413: body over the size limit.
     #[error("request body too large")]
     PayloadTooLarge,
@@ -83,6 +93,7 @@ impl ApiError {
             Self::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             Self::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             Self::NotAcceptable => (StatusCode::NOT_ACCEPTABLE, "not_acceptable"),
+            Self::Conflict { .. } => (StatusCode::CONFLICT, "conflict"),
             Self::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
             Self::UnsupportedMediaType => {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
@@ -109,6 +120,9 @@ impl IntoResponse for ApiError {
         let mut meta = json!({"status": status.as_u16(), "code": code, "error": self.to_string()});
         if let Self::Validation { errors, .. } = &self {
             meta["errors"] = json!(errors);
+        }
+        if let Self::Conflict { conflicts, .. } = &self {
+            meta["conflicts"] = json!(conflicts);
         }
         (status, Json(json!({"meta": meta, "data": null}))).into_response()
     }

@@ -9,6 +9,7 @@ pub mod extract;
 pub mod openapi;
 mod openapi_contract;
 mod openapi_jobs;
+pub mod plan_apply;
 pub mod plans;
 pub mod visits;
 
@@ -22,4 +23,5 @@ pub fn resources() -> Router<AppState> {
         .merge(visits::router())
         .merge(drivers::router())
         .merge(plans::router())
+        .merge(plan_apply::router())
 }

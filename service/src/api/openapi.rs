@@ -32,6 +32,7 @@ use crate::records::visit::VISIT_FIELDS;
         super::drivers::update, super::drivers::remove,
         super::drivers::report_location, super::drivers::location, super::drivers::location_history,
         super::plans::create, super::plans::show, super::plans::cancel,
+        super::plan_apply::apply,
     ),
     components(schemas(ListMeta, super::visits::OrderField, super::visits::OrderDirection)),
     modifiers(&RecordSchemas, &RateLimitHeaders),
@@ -121,7 +122,10 @@ impl Modify for RecordSchemas {
             ),
             (
                 "Error",
-                described("meta: {status, code, error, errors?: [{field, message}]}, data: null"),
+                described(
+                    "meta: {status, code, error, errors?: [{field, message}], \
+                conflicts?: [{visitId, id, reason}]}, data: null",
+                ),
             ),
         ];
         for (name, s) in schemas {
@@ -166,8 +170,13 @@ mod tests {
             "/api/v2/drivers/{id}/location",
             "/api/v2/plans",
             "/api/v2/plans/{id}",
+            "/api/v2/plans/{id}/apply",
         ] {
             assert!(doc["paths"][path].is_object(), "{path}");
+        }
+        let apply = &doc["paths"]["/api/v2/plans/{id}/apply"]["post"]["responses"];
+        for code in ["200", "404", "409", "429"] {
+            assert!(apply[code].is_object(), "apply answers {code}");
         }
         let visit = &doc["components"]["schemas"]["Visit"];
         assert!(visit["properties"]["time_windows"].is_object());

@@ -1,6 +1,7 @@
 //! `/api/v2/plans`: planning jobs. `POST` queues a job for a day (202 with
 //! its id), `GET /{id}` shows status, progress, the best plan so far and
 //! the final result, `DELETE /{id}` cancels and keeps the best plan.
+//! `POST /{id}/apply` (applying a finished plan later) is `plan_apply.rs`.
 
 use axum::extract::State;
 use axum::http::header::LOCATION;
@@ -14,7 +15,7 @@ use super::envelope::envelope;
 use super::extract::{ApiJson, ApiPath};
 use crate::app::AppState;
 use crate::error::ApiError;
-use crate::jobs::JobParams;
+use crate::jobs::{JobParams, READ_VISITS};
 use crate::storage::jobs::{self, JobRow};
 use crate::storage::{datetime_text, Tenant};
 
@@ -26,16 +27,21 @@ pub fn router() -> Router<AppState> {
 }
 
 /// A job as the API shows it; its times as the visits document writes
-/// dates (`2020-03-09 15:48:17`), local to the company's zone.
-fn view(row: &JobRow, tenant: &Tenant) -> Value {
+/// dates (`2020-03-09 15:48:17`), local to the company's zone. The
+/// versions an unapplied result keeps for a later apply stay inside.
+pub(super) fn view(row: &JobRow, tenant: &Tenant) -> Value {
     let local = |millis: i64| datetime_text(millis, tenant.zone());
+    let mut result = row.result.clone();
+    if let Some(Value::Object(fields)) = &mut result {
+        fields.remove(READ_VISITS);
+    }
     json!({
         "id": row.id,
         "status": row.status.as_str(),
         "params": row.params,
         "progress": row.progress,
         "bestPlan": row.best,
-        "result": row.result,
+        "result": result,
         "error": row.error,
         "attempts": row.attempts,
         "createdAt": local(row.created_at),

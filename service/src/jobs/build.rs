@@ -10,7 +10,7 @@ use ordo_solver::plan::{
     read_visit, DriverRequest, InvalidVisits, NumberLike, PlanOptions, PlanRequest,
 };
 use rusqlite::Connection;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::params::JobParams;
@@ -18,8 +18,9 @@ use crate::records::driver::{driver_id, driver_request};
 use crate::records::FieldError;
 use crate::storage::{drivers, locations, visits, Tenant};
 
-/// A visit as the plan read it.
-#[derive(Debug, Clone, PartialEq)]
+/// A visit as the plan read it (kept in an unapplied result, for a later
+/// apply).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReadVisit {
     /// Version when read.
     pub version: i64,

@@ -10,7 +10,8 @@
 //! - `build.rs`: stored visits and drivers → a `PlanRequest`.
 //! - `reroute.rs`: a re-route's fields, and the published plan and driver
 //!   positions it adds to the request.
-//! - `run.rs`: one job from start to finish.
+//! - `run.rs`: one job from start to finish, and applying a plan (also
+//!   used by `POST /plans/{id}/apply` later).
 
 mod build;
 mod params;
@@ -25,7 +26,9 @@ use tokio::sync::Semaphore;
 
 use crate::storage::{jobs, random_id, Storage, StorageError, Tenant};
 
+pub use build::ReadVisit;
 pub use params::{JobParams, PLAN_JOB_FIELDS};
+pub use run::{apply_plan, READ_VISITS};
 
 /// A stored request (`JobParams::to_json`, which shows unset fields as
 /// null) as parameters again.

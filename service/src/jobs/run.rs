@@ -3,22 +3,30 @@
 //! result with the independent checker, then apply it when asked and
 //! record the result in one transaction: a crash keeps both or neither,
 //! and a job the crash left `solving` runs again on the next start.
+//! A result not applied keeps the version each visit had when read, so
+//! `POST /plans/{id}/apply` can apply it later with the same conflict rule
+//! ([`apply_plan`]).
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 use ordo_solver::plan::{plan_with_snapshots, PlanProgress, PlanResult};
 use ordo_solver::Stop;
 use serde_json::{json, Value};
 
-use super::build::{build, Built};
+use super::build::{build, ReadVisit};
 use super::params::JobParams;
 use super::JobManager;
 use crate::storage::jobs::{self, Status};
 use crate::storage::visits::{self, Assignment};
-use crate::storage::Tenant;
+use crate::storage::{StorageError, Tenant};
 
 /// How often the best plan so far is built and saved.
 const SNAPSHOT_EVERY: Duration = Duration::from_secs(1);
+
+/// The result's field that keeps, for a plan not applied yet, each visit
+/// as the job read it (`{_id: {version, id}}`): what a later apply checks.
+pub const READ_VISITS: &str = "readVisits";
 
 /// Runs job `id` to its end, recording the outcome.
 pub fn run(manager: &JobManager, tenant: &Tenant, id: &str, params: &JobParams) {
@@ -104,8 +112,9 @@ fn run_job(
         .run(|c| {
             let tx = c.transaction()?;
             if apply {
-                let outcome = visits::apply(&tx, tenant, &assignments(&plan, &built))?;
-                record_apply(&mut result, &outcome, &built);
+                apply_plan(&tx, tenant, &plan, &built.visits, &mut result)?;
+            } else {
+                result[READ_VISITS] = serde_json::to_value(&built.visits)?;
             }
             jobs::save_progress(&tx, tenant, id, &final_progress, Some(&result["plan"]))?;
             jobs::finish(&tx, tenant, id, status, Some(&result), None)?;
@@ -115,28 +124,49 @@ fn run_job(
         .map_err(|e| format!("recording the plan: {e}"))
 }
 
+/// Applies `plan` (read as `read` says) inside `tx`: the one conflict rule
+/// ([`visits::apply`]: a visit changed or deleted since it was read is left
+/// alone), recorded in `result` (`applied`, `appliedVisits`, `conflicts`).
+/// The job applies with it when asked to, and so does a later
+/// `POST /plans/{id}/apply`, which keeps nothing when there are conflicts.
+pub fn apply_plan(
+    tx: &rusqlite::Transaction<'_>,
+    tenant: &Tenant,
+    plan: &PlanResult,
+    read: &HashMap<String, ReadVisit>,
+    result: &mut Value,
+) -> Result<visits::ApplyOutcome, StorageError> {
+    let outcome = visits::apply(tx, tenant, &assignments(plan, read))?;
+    record_apply(result, &outcome, read);
+    Ok(outcome)
+}
+
 /// What applying did, in the job's result.
-fn record_apply(result: &mut Value, outcome: &visits::ApplyOutcome, built: &Built) {
+fn record_apply(
+    result: &mut Value,
+    outcome: &visits::ApplyOutcome,
+    read: &HashMap<String, ReadVisit>,
+) {
     result["applied"] = true.into();
     result["appliedVisits"] = outcome.applied.into();
     result["conflicts"] = outcome
         .conflicts
         .iter()
         .map(|(doc_id, reason)| {
-            let erp = built.visits.get(doc_id).map(|v| v.id.clone());
+            let erp = read.get(doc_id).map(|v| v.id.clone());
             json!({"visitId": doc_id, "id": erp, "reason": reason})
         })
         .collect();
 }
 
 /// The plan's stops as writes, each with the version its visit had when read.
-fn assignments(plan: &PlanResult, built: &Built) -> Vec<Assignment> {
+fn assignments(plan: &PlanResult, read: &HashMap<String, ReadVisit>) -> Vec<Assignment> {
     plan.routes
         .iter()
         .flat_map(|route| {
             route.stops.iter().map(|stop| Assignment {
                 doc_id: stop.visit_id.clone(),
-                version: built.visits.get(&stop.visit_id).map_or(-1, |v| v.version),
+                version: read.get(&stop.visit_id).map_or(-1, |v| v.version),
                 driver_id: route.driver_id.clone(),
                 service_order: stop.service_order,
                 eta: stop.service_start,

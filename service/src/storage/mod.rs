@@ -6,6 +6,7 @@
 //! The connection sits behind a mutex; the HTTP layer calls in from
 //! blocking threads ([`Storage::run`]).
 
+pub mod applied_plans;
 pub mod drivers;
 pub mod jobs;
 pub mod keys;
