@@ -13,6 +13,22 @@ use ordo_service::cli;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// One glibc arena for what is still allocated with C's `malloc`: the
+/// bundled SQLite (its page cache, statements, WAL buffers) does not go
+/// through Rust's allocator. Every blocking thread that ran a query got an
+/// arena of its own, and the server's resident memory stepped up by about
+/// 11 MiB after 20 minutes of the soak and stayed there; with one arena it
+/// does not. SQLite runs on one connection behind a mutex, so one arena
+/// costs no contention. Called before any thread starts.
+fn one_malloc_arena() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets an allocator parameter; no thread has
+    // started yet, and a refusal (return 0) leaves the default in place.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 1);
+    }
+}
+
 #[derive(Parser)]
 #[command(
     name = "ordo",
@@ -41,6 +57,7 @@ enum Command {
 }
 
 fn main() -> std::process::ExitCode {
+    one_malloc_arena();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
