@@ -29,6 +29,7 @@ pub mod io;
 pub mod milp;
 pub mod model;
 pub mod params;
+pub mod phase;
 pub mod plan;
 pub mod random_instance;
 pub mod route;

@@ -8,7 +8,7 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::model::{
     Break, DenseMatrix, Euclidean, Problem, ProblemBuilder, Reassignment, Rounding, SkillSet,
-    TimeWindow, Vehicle, Visit,
+    SoftLimit, TimeWindow, Vehicle, Visit,
 };
 
 /// Which rules the instance exercises.
@@ -76,6 +76,7 @@ pub fn random_problem(seed: u64, n: usize, m: usize, features: Features) -> Prob
             fixed_cost: 0.0,
             max_working_time: (features.breaks && k % 2 == 1)
                 .then_some(rng.gen_range(250.0..500.0)),
+            limits: Default::default(),
             lunch_break: (features.breaks && k % 2 == 0).then(|| Break {
                 window: TimeWindow::new(200.0, 260.0),
                 duration: 30.0,
@@ -126,6 +127,39 @@ pub fn random_problem(seed: u64, n: usize, m: usize, features: Features) -> Prob
     // The builder only fails on invalid data, which this generator never makes.
     b.build()
         .unwrap_or_else(|e| panic!("random instance {seed} invalid: {e}"))
+}
+
+/// `problem` with soft limits drawn from `seed`: about half the visits
+/// may start up to a while after their windows close (at a cost per
+/// second), about half the vehicles may work overtime, and with `caps`
+/// some vehicles get a cap on visits or distance; the rest unchanged.
+pub fn soften(problem: &Problem, seed: u64, caps: bool) -> Problem {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x50F7_11A7);
+    let mut b = ProblemBuilder::new(problem.name.clone(), (*problem.travel).clone());
+    for vehicle in &problem.vehicles {
+        let mut vehicle = vehicle.clone();
+        if rng.gen_bool(0.5) {
+            let max = rng.gen_range(0.0..120.0f64).round();
+            vehicle.limits.overtime = Some(SoftLimit::new(max, rng.gen_range(0.0..3.0)));
+        }
+        if caps && rng.gen_bool(0.3) {
+            vehicle.limits.max_visits = Some(rng.gen_range(2..8));
+        }
+        if caps && rng.gen_bool(0.3) {
+            vehicle.limits.max_distance = Some(rng.gen_range(100.0..400.0f64).round());
+        }
+        b.vehicle(vehicle);
+    }
+    for visit in &problem.visits {
+        let mut visit = visit.clone();
+        if rng.gen_bool(0.5) {
+            let max = rng.gen_range(0.0..90.0f64).round();
+            visit.lateness = Some(SoftLimit::new(max, rng.gen_range(0.0..4.0)));
+        }
+        b.visit(visit);
+    }
+    b.build()
+        .unwrap_or_else(|e| panic!("softened instance {seed} invalid: {e}"))
 }
 
 /// Turns `problem` into a re-plan: most visits get a published vehicle and

@@ -21,7 +21,9 @@ pub fn solve_with_progress(
     stop: &Stop,
     progress: &mut dyn FnMut(&Progress),
 ) -> Solution {
-    let start = construction::regret_insertion(problem, &params.objective);
+    let start = crate::phase::timed("construction", || {
+        construction::regret_insertion(problem, &params.objective)
+    });
     progress(&Progress {
         fraction: 0.0,
         vehicles: start.vehicles_used(),

@@ -37,7 +37,21 @@ fn solve_with_budget(
 }
 
 fn assert_promise_kept(seed: u64, n: usize, m: usize, iterations: u64) {
-    let problem = promise::overfull_day(seed, n, m);
+    check_promise(promise::overfull_day(seed, n, m), seed, iterations);
+}
+
+/// The day with soft windows and overtime on about half its visits and
+/// drivers: lateness and overtime costs never outweigh a served visit.
+fn assert_promise_kept_soft(seed: u64, n: usize, m: usize, iterations: u64) {
+    let day = promise::overfull_day(seed, n, m);
+    check_promise(
+        ordo_solver::random_instance::soften(&day, seed, false),
+        seed,
+        iterations,
+    );
+}
+
+fn check_promise(problem: ordo_solver::model::Problem, seed: u64, iterations: u64) {
     let solution = solve_with_budget(&problem, iterations, seed);
     let report = check(&problem, &solution);
     assert!(
@@ -75,6 +89,16 @@ proptest! {
         iterations in prop_oneof![Just(1u64), Just(10), Just(100)],
     ) {
         assert_promise_kept(seed, m * per_driver, m, iterations);
+    }
+
+    #[test]
+    fn no_left_out_visit_fits_in_place_of_lower_priority_ones_with_soft_limits(
+        seed in 0u64..1_000_000,
+        m in 2usize..5,
+        per_driver in 10usize..16,
+        iterations in prop_oneof![Just(1u64), Just(10), Just(100)],
+    ) {
+        assert_promise_kept_soft(seed, m * per_driver, m, iterations);
     }
 }
 

@@ -103,7 +103,8 @@ pub fn run_one(path: &Path, options: &PlanBenchOptions) -> Result<PlanRun> {
         .options
         .solve_params(&stop)
         .with_context(|| format!("{}", path.display()))?;
-    let translation = plan::translate(&request).with_context(|| format!("{}", path.display()))?;
+    let translation = ordo_solver::phase::timed("translate", || plan::translate(&request))
+        .with_context(|| format!("{}", path.display()))?;
     let problem = &translation.problem;
 
     let mut first_plan: Option<f64> = None;

@@ -4,7 +4,9 @@
 //! [`Solution`] alone, following the schedule semantics documented in
 //! [`crate::solution`], and recomputes the cost from scratch. It imports
 //! nothing from construction or search, so a bug in the search's incremental
-//! evaluation cannot hide itself here.
+//! evaluation cannot hide itself here. Soft windows and overtime are
+//! recomputed here too, from the visits' and vehicles' limits alone: how
+//! late each service starts, how long each day runs over, and their cost.
 
 mod violation;
 
@@ -33,6 +35,12 @@ pub struct CheckReport {
     pub assignment_cost: f64,
     /// Unserved visits per priority: index 0 is priority 1.
     pub unserved_by_priority: [usize; 10],
+    /// Seconds service started after windows closed, all visits.
+    pub late_seconds: f64,
+    /// Seconds days ended after their shifts, all routes.
+    pub overtime_seconds: f64,
+    /// Cost of that lateness and overtime (travel-equivalent seconds).
+    pub soft_cost: f64,
 }
 
 impl CheckReport {
@@ -152,8 +160,23 @@ fn check_route(problem: &Problem, solution: &Solution, r: usize, report: &mut Ch
         report.distance += problem.distance(location, visit.location);
         report.travel_time += travel;
         let arrival = time + travel;
-        let start = match visit.windows.iter().find(|w| arrival <= w.latest + EPS) {
-            Some(w) => arrival.max(w.earliest),
+        let (allowance, cost_per_second) = visit
+            .lateness
+            .map_or((0.0, 0.0), |l| (l.max_seconds, l.cost_per_second));
+        let window = visit
+            .windows
+            .iter()
+            .find(|w| arrival <= w.latest + allowance + EPS);
+        let start = match window {
+            Some(w) => {
+                let start = arrival.max(w.earliest);
+                let late = (start - w.latest).max(0.0);
+                report.late_seconds += late;
+                if late > EPS {
+                    report.soft_cost += cost_per_second * late;
+                }
+                start
+            }
             None => {
                 report
                     .violations
@@ -235,12 +258,22 @@ fn check_route(problem: &Problem, solution: &Solution, r: usize, report: &mut Ch
         }
         None => time,
     };
-    if end_time > vehicle.shift.latest + EPS {
+    let (overtime_allowed, overtime_cost) = vehicle
+        .limits
+        .overtime
+        .map_or((0.0, 0.0), |o| (o.max_seconds, o.cost_per_second));
+    if end_time > vehicle.shift.latest + overtime_allowed + EPS {
         report.violations.push(Violation::ShiftEnd {
             route: r,
             end: end_time,
         });
     }
+    let overtime = (end_time - vehicle.shift.latest).max(0.0);
+    report.overtime_seconds += overtime;
+    if overtime > EPS {
+        report.soft_cost += overtime_cost * overtime;
+    }
+    check_caps(problem, route, r, report);
     let working = end_time - departure.unwrap_or(vehicle.shift.earliest);
     report.working_time += working;
     if vehicle
@@ -257,6 +290,44 @@ fn check_route(problem: &Problem, solution: &Solution, r: usize, report: &mut Ch
             load,
             capacity: vehicle.capacity,
         });
+    }
+}
+
+/// The hard caps of a route's vehicle: how many visits, how far driven
+/// (summed again here, leg by leg).
+fn check_caps(
+    problem: &Problem,
+    route: &crate::solution::Route,
+    r: usize,
+    report: &mut CheckReport,
+) {
+    let vehicle = &problem.vehicles[route.vehicle];
+    if let Some(max) = vehicle.limits.max_visits {
+        if route.visits.len() > max {
+            report.violations.push(Violation::TooManyVisits {
+                route: r,
+                visits: route.visits.len(),
+                max,
+            });
+        }
+    }
+    if let Some(max) = vehicle.limits.max_distance {
+        let mut at = vehicle.start;
+        let mut distance = 0.0;
+        for &v in &route.visits {
+            distance += problem.distance(at, problem.visits[v].location);
+            at = problem.visits[v].location;
+        }
+        if let Some(end) = vehicle.end {
+            distance += problem.distance(at, end);
+        }
+        if distance > max + EPS {
+            report.violations.push(Violation::TooFar {
+                route: r,
+                distance,
+                max,
+            });
+        }
     }
 }
 

@@ -32,6 +32,7 @@ fn line_problem(tweak: impl FnOnce(&mut Vec<Visit>, &mut Vec<Vehicle>)) -> Probl
             skills: SkillSet::from_ids([0]),
             fixed_cost: 0.0,
             max_working_time: None,
+            limits: Default::default(),
             lunch_break: None,
         })
         .collect();

@@ -51,6 +51,18 @@ pub enum Violation {
     BreakMisplaced { route: usize, position: usize },
     /// The break cannot start inside its window.
     BreakWindow { route: usize, start: f64 },
+    /// More visits than the vehicle's `maxVisits`.
+    TooManyVisits {
+        route: usize,
+        visits: usize,
+        max: usize,
+    },
+    /// More distance than the vehicle's `maxDistance`.
+    TooFar {
+        route: usize,
+        distance: f64,
+        max: f64,
+    },
 }
 
 impl fmt::Display for Violation {
@@ -120,6 +132,19 @@ impl fmt::Display for Violation {
                 write!(
                     f,
                     "route {route}: break starts at {start:.3}, after its window"
+                )
+            }
+            TooManyVisits { route, visits, max } => {
+                write!(f, "route {route}: {visits} visits, over the maximum {max}")
+            }
+            TooFar {
+                route,
+                distance,
+                max,
+            } => {
+                write!(
+                    f,
+                    "route {route}: drives {distance:.3}, over the maximum {max}"
                 )
             }
         }

@@ -52,6 +52,7 @@ fn two_homes(second: SecondHome) -> Problem {
             skills: SkillSet::new(),
             fixed_cost: 0.0,
             max_working_time: None,
+            limits: Default::default(),
             lunch_break: None,
         });
     }

@@ -185,6 +185,7 @@ fn build(
             skills: SkillSet::new(),
             fixed_cost: 0.0,
             max_working_time: None,
+            limits: Default::default(),
             lunch_break: None,
         });
     }

@@ -121,6 +121,9 @@ impl ProblemBuilder {
                     ));
                 }
             }
+            if let Some(Err(problem)) = v.lateness.map(|l| l.check()) {
+                return Err(err("lateness", problem));
+            }
             if let Some(allowed) = &v.allowed_vehicles {
                 if let Some(bad) = allowed.iter().find(|&&a| a >= self.vehicles.len()) {
                     return Err(err(
@@ -147,6 +150,12 @@ impl ProblemBuilder {
             }
             if v.capacity < 0 {
                 return Err(err("capacity", format!("must be >= 0, got {}", v.capacity)));
+            }
+            if let Some(Err(problem)) = v.limits.overtime.map(|l| l.check()) {
+                return Err(err("shift.overtime", problem));
+            }
+            if v.limits.max_distance.is_some_and(|d| d.is_nan() || d < 0.0) {
+                return Err(err("maxDistance", "must be >= 0".into()));
             }
             if let Some(b) = &v.lunch_break {
                 if b.window.earliest > b.window.latest || b.duration.is_nan() || b.duration < 0.0 {
@@ -181,7 +190,10 @@ pub(super) fn assemble(
         travel,
         compatible,
         drivers: Vec::new(),
+        soft_costs: false,
     };
+    problem.soft_costs = problem.visits.iter().any(|v| v.lateness.is_some())
+        || problem.vehicles.iter().any(|k| k.limits.overtime.is_some());
     problem.drivers = (0..problem.n_visits())
         .map(|v| {
             (0..problem.vehicles.len())

@@ -11,6 +11,7 @@ mod objective;
 mod priority;
 mod restrict;
 mod skills;
+mod soft_limit;
 mod time_window;
 mod travel;
 mod vehicle_class;
@@ -23,6 +24,7 @@ pub use lat_lng::LatLng;
 pub use objective::{Objective, ObjectiveKind};
 pub use priority::Priority;
 pub use skills::SkillSet;
+pub use soft_limit::{RouteLimits, SoftLimit};
 pub use time_window::TimeWindow;
 pub use travel::{DenseMatrix, DurationRule, Euclidean, Geodesic, Rounding, TravelModel};
 pub use vehicle_class::{fleet_classes, VehicleClass};
@@ -74,6 +76,9 @@ pub struct Visit {
     /// Re-plan: the vehicle of the published plan, and what serving the
     /// visit with any other vehicle costs (same units as travel).
     pub reassignment: Option<Reassignment>,
+    /// Soft windows: service may start up to this long after a window
+    /// closes, at a cost per second late; `None` keeps the windows hard.
+    pub lateness: Option<SoftLimit>,
 }
 
 /// The cost of moving a visit away from the vehicle it was published on.
@@ -109,6 +114,7 @@ impl Visit {
             precedence: false,
             sequence_lock: None,
             reassignment: None,
+            lateness: None,
         }
     }
 
@@ -123,12 +129,50 @@ impl Visit {
     }
 
     /// Earliest feasible service start at or after `arrival`, if any window allows it.
+    #[inline]
     pub fn service_start(&self, arrival: Time) -> Option<Time> {
+        self.serve(arrival).map(|s| s.start)
+    }
+
+    /// The one time-window rule: service starts at the earliest moment
+    /// at or after `arrival` inside the first window that is still open,
+    /// a window counting as open until its `latest` plus the visit's
+    /// lateness allowance; the seconds past `latest` are the lateness.
+    #[inline]
+    pub fn serve(&self, arrival: Time) -> Option<Service> {
+        let allowance = SoftLimit::allowance(self.lateness);
         self.windows
             .iter()
-            .find(|w| arrival <= w.latest + EPS)
-            .map(|w| arrival.max(w.earliest))
+            .find(|w| arrival <= w.latest + allowance + EPS)
+            .map(|w| {
+                let start = arrival.max(w.earliest);
+                Service {
+                    start,
+                    late: SoftLimit::excess(start, w.latest),
+                }
+            })
     }
+
+    /// What starting `late` seconds after the window closed costs.
+    #[inline]
+    pub fn lateness_cost(&self, late: Time) -> f64 {
+        SoftLimit::cost(self.lateness, late, 0.0)
+    }
+
+    /// The latest start a window allows, lateness allowance included.
+    #[inline]
+    pub fn latest_start(&self, window: &TimeWindow) -> Time {
+        window.latest + SoftLimit::allowance(self.lateness)
+    }
+}
+
+/// When service starts at a visit, and how late that is.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Service {
+    /// Start of service.
+    pub start: Time,
+    /// Seconds after the window's `latest` (0 when on time).
+    pub late: Time,
 }
 
 /// A lunch or rest break taken inside its window, wherever the route is.
@@ -161,6 +205,36 @@ pub struct Vehicle {
     pub max_working_time: Option<Time>,
     /// Optional break inside the shift.
     pub lunch_break: Option<Break>,
+    /// Overtime and the hard caps on visits and distance.
+    pub limits: RouteLimits,
+}
+
+impl Vehicle {
+    /// The latest end of the day, overtime allowance included.
+    #[inline]
+    pub fn latest_end(&self) -> Time {
+        self.shift.latest + SoftLimit::allowance(self.limits.overtime)
+    }
+
+    /// What ending the day at `end` costs in overtime.
+    #[inline]
+    pub fn overtime_cost(&self, end: Time) -> f64 {
+        SoftLimit::cost(self.limits.overtime, end, self.shift.latest)
+    }
+
+    /// Whether a route of `visits` visits driving `distance` keeps the
+    /// vehicle's hard caps.
+    #[inline]
+    pub fn within_caps(&self, visits: usize, distance: Distance) -> bool {
+        self.limits.max_visits.is_none_or(|m| visits <= m)
+            && self.limits.max_distance.is_none_or(|m| distance <= m + EPS)
+    }
+
+    /// Whether the vehicle has a cap on visits or distance.
+    #[inline]
+    pub fn has_caps(&self) -> bool {
+        self.limits.max_visits.is_some() || self.limits.max_distance.is_some()
+    }
 }
 
 /// A complete, validated routing problem.
@@ -181,6 +255,10 @@ pub struct Problem {
     /// Number of vehicles that [`Problem::may_serve`] each visit,
     /// precomputed once: recreate orders removed visits by it.
     drivers: Vec<usize>,
+    /// Whether any visit or vehicle has a soft limit with a cost
+    /// (lateness, overtime), precomputed once: without one, route costs
+    /// are travel alone and the schedule-reading cost paths are skipped.
+    soft_costs: bool,
 }
 
 impl Problem {
@@ -238,6 +316,12 @@ impl Problem {
         self.visits
             .iter()
             .any(|v| v.reassignment.is_some_and(|r| r.cost != 0.0))
+    }
+
+    /// Whether lateness or overtime may add to a route's cost.
+    #[inline]
+    pub fn has_soft_costs(&self) -> bool {
+        self.soft_costs
     }
 
     /// True when every visit has exactly one window and no vehicle has a

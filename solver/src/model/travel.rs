@@ -231,6 +231,10 @@ impl DenseMatrix {
     /// that follow from distances are derived (on 2,000 field visits the
     /// geodesic table was a third of the first plan).
     pub fn from_model(model: &dyn TravelModel) -> Self {
+        crate::phase::timed("travel table", || Self::evaluate(model))
+    }
+
+    fn evaluate(model: &dyn TravelModel) -> Self {
         let n = model.len();
         let symmetric = model.is_symmetric();
         let cells = match model.duration_rule() {

@@ -4,8 +4,8 @@
 
 use super::error::{FieldIssue, IssueCode};
 use super::lenient::{BoolLike, NumberLike};
-use super::request::WindowRequest;
-use crate::model::{LatLng, Priority, TimeWindow};
+use super::request::{SoftLimitRequest, WindowRequest};
+use crate::model::{LatLng, Priority, SoftLimit, TimeWindow};
 
 /// A finite number.
 pub fn number(field: &str, value: &NumberLike) -> Result<f64, FieldIssue> {
@@ -77,6 +77,34 @@ pub fn window(field: &str, w: &WindowRequest) -> Result<TimeWindow, Vec<FieldIss
         (Ok(earliest), Ok(latest)) => Ok(TimeWindow::new(earliest, latest)),
         (earliest, latest) => Err(earliest.err().into_iter().chain(latest.err()).collect()),
     }
+}
+
+/// A soft limit (`lateness`, `shift.overtime`): both values given and
+/// `>= 0`; each bad one is an issue naming `field.maxSeconds` or
+/// `field.costPerSecond`.
+pub fn soft_limit(field: &str, l: &SoftLimitRequest) -> Result<SoftLimit, Vec<FieldIssue>> {
+    let read = |name: &str, value: &Option<NumberLike>| {
+        let field = format!("{field}.{name}");
+        match value {
+            Some(v) => non_negative(&field, v),
+            None => Err(FieldIssue::new(field, IssueCode::Required, "is required")),
+        }
+    };
+    match (
+        read("maxSeconds", &l.max_seconds),
+        read("costPerSecond", &l.cost_per_second),
+    ) {
+        (Ok(max_seconds), Ok(cost)) => Ok(SoftLimit::new(max_seconds, cost)),
+        (max, cost) => Err(max.err().into_iter().chain(cost.err()).collect()),
+    }
+}
+
+/// An optional soft limit.
+pub fn optional_soft_limit(
+    field: &str,
+    l: &Option<SoftLimitRequest>,
+) -> Result<Option<SoftLimit>, Vec<FieldIssue>> {
+    l.as_ref().map(|l| soft_limit(field, l)).transpose()
 }
 
 /// Collects the issues of several fields while reading them.

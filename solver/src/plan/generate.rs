@@ -9,8 +9,8 @@ use rand_chacha::ChaCha8Rng;
 
 use super::lenient::{BoolLike, IdLike, NumberLike};
 use super::request::{
-    BreakRequest, DriverRequest, PlanOptions, PlanRequest, PointRequest, TravelRequest,
-    VisitRequest, WindowRequest,
+    BreakRequest, DriverRequest, PlanOptions, PlanRequest, PointRequest, ShiftRequest,
+    TravelRequest, VisitRequest, WindowRequest,
 };
 
 /// Territories: name and centre (lat, lng).
@@ -110,13 +110,19 @@ fn driver(rng: &mut ChaCha8Rng, d: usize) -> DriverRequest {
         territories,
         end: (!rng.gen_bool(0.1)).then(|| start.clone()),
         start,
-        shift: window(start_hour * HOUR, (start_hour + 9.0) * HOUR),
+        shift: ShiftRequest {
+            earliest: (start_hour * HOUR).into(),
+            latest: ((start_hour + 9.0) * HOUR).into(),
+            overtime: None,
+        },
         lunch_break: Some(BreakRequest {
             earliest: (12.0 * HOUR).into(),
             latest: (14.0 * HOUR).into(),
             duration: (0.5 * HOUR).into(),
         }),
         max_working_time: rng.gen_bool(0.3).then(|| (8.5 * HOUR).into()),
+        max_visits: None,
+        max_distance: None,
         current: None,
         lock: None,
     }
@@ -184,6 +190,7 @@ fn visit(
         eta: None,
         lock: None,
         remaining_duration: None,
+        lateness: None,
         unreadable: Vec::new(),
     };
     if rng.gen_bool(0.05) {
@@ -238,6 +245,7 @@ pub fn generate(params: GenerateParams) -> PlanRequest {
                 detour_factor: Some(1.3.into()),
                 speed_kmh: Some(40.0.into()),
             }),
+            lateness: None,
             disruption: None,
             warm_start: None,
             invalid_visits: None,

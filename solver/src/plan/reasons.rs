@@ -3,9 +3,12 @@
 //!
 //! The first filter that leaves no driver names the reason: skills, then
 //! allowed vehicles (and the driver of a visit in progress), territory,
-//! capacity, service longer than the shift, then an empty-day simulation
-//! (window reachable, break kept, back by the end of the shift, working
-//! time). A visit that passes them all fits alone: it lacked room, even in
+//! capacity, service longer than the shift, the drivers' distance caps
+//! (`MAX_DISTANCE`: the round trip alone is too long), then an empty-day
+//! simulation (window reachable with its lateness allowance, break kept,
+//! back by the end of the shift and its overtime, working time). A visit
+//! that passes them all fits alone; when every driver it fits is at their
+//! `maxVisits`, that cap is the reason (`MAX_VISITS`). Otherwise it lacked room, even in
 //! place of up to two lower-priority visits (the search's priority repair,
 //! `search/priority_repair.rs`, tried that on every route).
 //! A re-plan's locked visit that passes the eligibility filters but is
@@ -17,7 +20,12 @@ use super::translation::Translation;
 use crate::route::best_timeline;
 
 /// Reason code and detail for model visit `visit`, which is unassigned.
-pub fn unassigned_reason(translation: &Translation, visit: usize) -> (ReasonCode, String) {
+/// `route_visits[k]` is how many visits vehicle `k`'s route serves.
+pub fn unassigned_reason(
+    translation: &Translation,
+    visit: usize,
+    route_visits: &[usize],
+) -> (ReasonCode, String) {
     let problem = &translation.problem;
     let v = &problem.visits[visit];
     let eligible = &translation.eligibility[visit];
@@ -77,13 +85,36 @@ pub fn unassigned_reason(translation: &Translation, visit: usize) -> (ReasonCode
             lock_detail(translation, visit, k),
         );
     }
-    if !long_enough
-        .iter()
-        .any(|&k| best_timeline(problem, k, &[visit]).is_some())
-    {
+    let in_reach: Vec<usize> = long_enough
+        .into_iter()
+        .filter(|&k| round_trip_fits(translation, k, visit))
+        .collect();
+    if in_reach.is_empty() {
+        return (
+            ReasonCode::MaxDistance,
+            "the round trip alone is longer than every eligible driver's maxDistance (or their maxVisits is 0)".into(),
+        );
+    }
+    let fits_alone: Vec<usize> = in_reach
+        .into_iter()
+        .filter(|&k| best_timeline(problem, k, &[visit]).is_some())
+        .collect();
+    if fits_alone.is_empty() {
         return (
             ReasonCode::TimeWindowUnreachable,
-            "no eligible driver can reach a time window and finish the day in time, even with an empty day".into(),
+            "no eligible driver can reach a time window (lateness allowance included) and finish the day in time (overtime included), even with an empty day".into(),
+        );
+    }
+    let full = |k: usize| {
+        problem.vehicles[k]
+            .limits
+            .max_visits
+            .is_some_and(|max| route_visits.get(k).is_some_and(|&n| n >= max))
+    };
+    if fits_alone.iter().all(|&k| full(k)) {
+        return (
+            ReasonCode::MaxVisits,
+            "every driver who could serve it already has maxVisits visits".into(),
         );
     }
     (
@@ -136,6 +167,17 @@ fn lock_detail(translation: &Translation, visit: usize, k: usize) -> String {
         windows.join(", "),
         clock(arrival),
     )
+}
+
+/// Whether driver `vehicle` alone could drive to `visit` and back within
+/// their distance cap, and their visit cap allows a visit at all.
+fn round_trip_fits(translation: &Translation, vehicle: usize, visit: usize) -> bool {
+    let problem = &translation.problem;
+    let k = &problem.vehicles[vehicle];
+    let at = problem.visits[visit].location;
+    let distance =
+        problem.distance(k.start, at) + k.end.map_or(0.0, |end| problem.distance(at, end));
+    k.within_caps(1, distance)
 }
 
 /// Working time a driver can give: the shift minus the break, capped by

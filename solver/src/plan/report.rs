@@ -15,9 +15,12 @@ pub fn build_result(
     translation: &Translation,
     solution: &Solution,
 ) -> Result<PlanResult, PlanError> {
+    let soft = translation.problem.has_soft_costs();
     let mut summary = Summary {
         visits: request.visits.len() - translation.excluded,
         excluded: translation.excluded,
+        late_seconds: soft.then_some(0.0),
+        overtime_seconds: soft.then_some(0.0),
         ..Summary::default()
     };
     let routes = solution
@@ -82,6 +85,7 @@ fn route_result(
                 waiting: times.service_start - times.arrival,
                 arrival_iso: translation.date.iso(times.arrival),
                 service_start_iso: translation.date.iso(times.service_start),
+                late_seconds: problem.visits[v].lateness.map(|_| times.late),
             }
         })
         .collect::<Vec<_>>();
@@ -94,6 +98,14 @@ fn route_result(
                 after_service_order: after,
             })
     });
+    let vehicle = &problem.vehicles[route.vehicle];
+    let overtime_seconds = vehicle.limits.overtime.map(|_| timeline.overtime);
+    if let Some(late) = summary.late_seconds.as_mut() {
+        *late += timeline.stops.iter().map(|s| s.late).sum::<f64>();
+    }
+    if let Some(over) = summary.overtime_seconds.as_mut() {
+        *over += timeline.overtime;
+    }
     summary.served += stops.len();
     summary.travel_time += timeline.travel_time;
     summary.distance += timeline.distance;
@@ -108,6 +120,7 @@ fn route_result(
         travel_time: timeline.travel_time,
         distance: timeline.distance,
         working_time: timeline.working_time(),
+        overtime_seconds,
     })
 }
 
@@ -120,6 +133,10 @@ fn unassigned_visits(
     summary: &mut Summary,
 ) -> Vec<UnassignedVisit> {
     let mut unassigned = Vec::new();
+    let mut route_visits = vec![0; translation.problem.vehicles.len()];
+    for route in &solution.routes {
+        route_visits[route.vehicle] = route.visits.len();
+    }
     let mut count_unassigned = |priority: u8| {
         *summary
             .unassigned_by_priority
@@ -144,7 +161,7 @@ fn unassigned_visits(
     for &v in &solution.unassigned {
         let visit = &request.visits[translation.request_index[v]];
         count_unassigned(translation.priority[v]);
-        let (reason, detail) = unassigned_reason(translation, v);
+        let (reason, detail) = unassigned_reason(translation, v, &route_visits);
         unassigned.push(UnassignedVisit {
             visit_id: translation.problem.visits[v].id.clone(),
             id: visit.id.clone(),

@@ -129,6 +129,11 @@ pub struct VisitRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub remaining_duration: Option<NumberLike>,
+    /// Soft windows: service may start up to `maxSeconds` after a
+    /// window's `latest`, each second costing `costPerSecond`; default
+    /// `options.lateness`, else hard windows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lateness: Option<SoftLimitRequest>,
     /// Fields of the record that could not be read at all (wrong JSON
     /// type), left out of the fields above; set by
     /// [`super::valid_visit::read_visit`].
@@ -143,6 +148,31 @@ pub struct WindowRequest {
     pub earliest: NumberLike,
     /// Closing (inclusive).
     pub latest: NumberLike,
+}
+
+/// A soft limit as sent: `lateness` of a visit, `overtime` of a shift.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SoftLimitRequest {
+    /// Seconds past the bound still allowed (>= 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_seconds: Option<NumberLike>,
+    /// Cost of each second past the bound, in seconds of travel (>= 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost_per_second: Option<NumberLike>,
+}
+
+/// Working hours: leave no earlier than `earliest`, finish by `latest`,
+/// or up to `overtime.maxSeconds` later at its cost.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ShiftRequest {
+    /// Earliest departure.
+    pub earliest: NumberLike,
+    /// Latest end of the day without overtime.
+    pub latest: NumberLike,
+    /// Work allowed past `latest`, at a cost.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overtime: Option<SoftLimitRequest>,
 }
 
 /// A lunch break: starts inside `[earliest, latest]`, lasts `duration` s.
@@ -190,8 +220,9 @@ pub struct DriverRequest {
     /// Where the day ends; absent or null = open route.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end: Option<PointRequest>,
-    /// Working hours: leave no earlier than `earliest`, finish by `latest`.
-    pub shift: WindowRequest,
+    /// Working hours: leave no earlier than `earliest`, finish by
+    /// `latest` (or later with `overtime`).
+    pub shift: ShiftRequest,
     /// Lunch break.
     #[serde(rename = "break", default, skip_serializing_if = "Option::is_none")]
     pub lunch_break: Option<BreakRequest>,
@@ -202,6 +233,16 @@ pub struct DriverRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub max_working_time: Option<NumberLike>,
+    /// Most visits in the day's route (hard).
+    #[serde(rename = "maxVisits", default, skip_serializing_if = "Option::is_none")]
+    pub max_visits: Option<NumberLike>,
+    /// Most metres driven in the day's route (hard).
+    #[serde(
+        rename = "maxDistance",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_distance: Option<NumberLike>,
     /// Re-route: where the driver is now and from when they are free.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current: Option<CurrentPosition>,
@@ -254,6 +295,9 @@ pub struct PlanOptions {
     /// Travel model; default geodesic with the defaults of [`super::defaults`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub travel: Option<TravelRequest>,
+    /// Soft windows for every visit that sets no `lateness` of its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lateness: Option<SoftLimitRequest>,
     /// Re-route: what departing from the published plan costs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disruption: Option<DisruptionRequest>,

@@ -114,6 +114,10 @@ pub struct RouteResult {
     pub distance: f64,
     /// `end - start`.
     pub working_time: f64,
+    /// Seconds the day ends after `shift.latest`; only for drivers
+    /// allowed overtime (0 when on time).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overtime_seconds: Option<f64>,
 }
 
 /// One timed visit.
@@ -139,6 +143,10 @@ pub struct StopResult {
     pub arrival_iso: String,
     /// Service start as `YYYY-MM-DDThh:mm:ss`.
     pub service_start_iso: String,
+    /// Seconds service starts after its window's `latest`; only for
+    /// visits that allow lateness (0 when on time).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub late_seconds: Option<f64>,
 }
 
 /// Where the break falls.
@@ -183,6 +191,12 @@ pub enum ReasonCode {
     InvalidRecord,
     /// In progress with a driver who is not among the plan's drivers.
     DriverNotInPlan,
+    /// Every eligible driver's `maxDistance` is shorter than the round
+    /// trip to the visit.
+    MaxDistance,
+    /// It fits alone, but every driver who could serve it has reached
+    /// their `maxVisits`.
+    MaxVisits,
 }
 
 /// A visit left out.
@@ -220,6 +234,13 @@ pub struct Summary {
     pub distance: f64,
     /// Drivers with at least one stop.
     pub drivers_used: usize,
+    /// Seconds late, all stops; only when some visit allows lateness or
+    /// some driver overtime.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub late_seconds: Option<f64>,
+    /// Seconds of overtime, all routes; present with `lateSeconds`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overtime_seconds: Option<f64>,
     /// Re-route: counts of the changes against the published plan.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub changes: Option<ChangeSummary>,

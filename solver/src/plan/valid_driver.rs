@@ -3,10 +3,12 @@
 //! driver record is written (`check_driver`).
 
 use super::error::{FieldIssue, IssueCode};
-use super::fields::{non_negative, optional_number, point, window, Collect};
+use super::fields::{
+    non_negative, optional_number, optional_soft_limit, point, whole, window, Collect,
+};
 use super::request::{DriverRequest, WindowRequest};
 use super::situation::LockLevel;
-use crate::model::{Break, LatLng, TimeWindow};
+use crate::model::{Break, LatLng, RouteLimits, TimeWindow};
 
 /// Capacity of a driver who gives none: more than any day's demand.
 pub const UNLIMITED_CAPACITY: i64 = i64::MAX / 4;
@@ -35,6 +37,8 @@ pub struct DriverFields {
     pub lunch_break: Option<Break>,
     /// Cap on the day's length, seconds.
     pub max_working_time: Option<f64>,
+    /// Overtime, most visits, most metres.
+    pub limits: RouteLimits,
     /// Re-route: lock of the driver's published visits.
     pub lock: LockLevel,
     /// Re-route: where the driver is now.
@@ -59,7 +63,36 @@ pub fn read_driver_fields(d: &DriverRequest, points: bool) -> (DriverFields, Vec
     } else {
         (None, None)
     };
-    let shift = c.take_all(window("shift", &d.shift), TimeWindow::new(0.0, 0.0));
+    let shift_window = WindowRequest {
+        earliest: d.shift.earliest.clone(),
+        latest: d.shift.latest.clone(),
+    };
+    let shift = c.take_all(window("shift", &shift_window), TimeWindow::new(0.0, 0.0));
+    let overtime = c.take_all(
+        optional_soft_limit("shift.overtime", &d.shift.overtime),
+        None,
+    );
+    let max_visits = c.take(
+        d.max_visits
+            .as_ref()
+            .map(|m| match whole("maxVisits", m) {
+                Ok(n) if n < 0 => Err(FieldIssue::new(
+                    "maxVisits",
+                    IssueCode::OutOfRange,
+                    format!("must be >= 0, got {n}"),
+                )),
+                other => other.map(|n| n as usize),
+            })
+            .transpose(),
+        None,
+    );
+    let max_distance = c.take(
+        d.max_distance
+            .as_ref()
+            .map(|m| non_negative("maxDistance", m))
+            .transpose(),
+        None,
+    );
     let capacity = c.take(
         d.capacity
             .as_ref()
@@ -126,6 +159,11 @@ pub fn read_driver_fields(d: &DriverRequest, points: bool) -> (DriverFields, Vec
         capacity: capacity.unwrap_or(UNLIMITED_CAPACITY),
         lunch_break,
         max_working_time,
+        limits: RouteLimits {
+            overtime,
+            max_visits,
+            max_distance,
+        },
         lock,
         current,
     };

@@ -12,11 +12,13 @@
 use serde_json::{Map, Value};
 
 use super::error::{FieldIssue, IssueCode};
-use super::fields::{flag, non_negative, optional_number, priority, whole, window, Collect};
+use super::fields::{
+    flag, non_negative, optional_number, optional_soft_limit, priority, whole, window, Collect,
+};
 use super::lenient::NumberLike;
 use super::request::{VisitRequest, WindowRequest};
 use super::situation::LockLevel;
-use crate::model::{LatLng, Priority, TimeWindow};
+use crate::model::{LatLng, Priority, SoftLimit, TimeWindow};
 
 /// A visit's fields as the planner uses them.
 #[derive(Debug, Clone, PartialEq)]
@@ -42,6 +44,9 @@ pub struct VisitFields {
     pub lock: Option<LockLevel>,
     /// Re-route, in progress: service seconds still to go.
     pub remaining_duration: Option<f64>,
+    /// Its own soft-window allowance (the request's default applies
+    /// when absent).
+    pub lateness: Option<SoftLimit>,
 }
 
 /// Reads the fields the planner uses; the issues found, except the
@@ -73,6 +78,7 @@ pub fn read_visit_fields(v: &VisitRequest) -> (VisitFields, Vec<FieldIssue>) {
         optional(non_negative, "remainingDuration", &v.remaining_duration),
         None,
     );
+    let lateness = c.take_all(optional_soft_limit("lateness", &v.lateness), None);
     let fields = VisitFields {
         excluded: closed || skipped,
         in_progress,
@@ -87,6 +93,7 @@ pub fn read_visit_fields(v: &VisitRequest) -> (VisitFields, Vec<FieldIssue>) {
         }),
         lock,
         remaining_duration,
+        lateness,
     };
     (fields, c.0)
 }

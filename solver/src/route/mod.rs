@@ -11,3 +11,6 @@ mod state;
 
 pub use schedule::{best_timeline, simulate, timeline, Schedule, StopTimes, Timeline};
 pub use state::{NodeLink, RouteState};
+
+#[cfg(test)]
+mod tests;

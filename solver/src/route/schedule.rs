@@ -15,7 +15,7 @@
 //! placed, for the times of every stop. Both take the break and close the
 //! day through the same two rules ([`break_end`], [`day_end`]).
 
-use crate::model::{Problem, Time, Vehicle, EPS};
+use crate::model::{Problem, SoftLimit, Time, Vehicle, EPS};
 
 /// The outcome of a feasible simulation.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -38,7 +38,7 @@ fn break_end(vehicle: &Vehicle, free: Time) -> Option<(Time, Time)> {
 
 /// The end of a day whose last service (or break) ends at `free` and
 /// which departed at `departure`, or `None` when it ends after the shift
-/// or works longer than the cap.
+/// (overtime allowance included) or works longer than the cap.
 fn day_end(
     problem: &Problem,
     vehicle: &Vehicle,
@@ -50,13 +50,15 @@ fn day_end(
     let working_ok = vehicle
         .max_working_time
         .is_none_or(|max| end - departure <= max + EPS);
-    (end <= vehicle.shift.latest + EPS && working_ok).then_some(end)
+    (end <= vehicle.latest_end() + EPS && working_ok).then_some(end)
 }
 
 /// Simulates `visits` on `vehicle` with the break in its best gap;
 /// `None` when a window, the shift, the break window, the working-time
-/// cap or the capacity is broken. Skills and order rules are not checked
-/// here.
+/// cap, the capacity or the caps on visits and distance are broken.
+/// Skills and order rules are not checked here. Windows and the shift
+/// count with their lateness and overtime allowances; the gap chosen is
+/// the one ending the day earliest, whatever it costs in lateness.
 pub fn simulate(
     problem: &Problem,
     vehicle: usize,
@@ -86,12 +88,17 @@ pub fn simulate(
     let mut departure = k.shift.earliest;
     let mut count = 0;
     let mut load: i64 = 0;
+    let capped_distance = k.limits.max_distance.is_some();
+    let mut distance = 0.0;
     for (pos, v) in visits.into_iter().enumerate() {
         offer_break(unbroken, pos, &mut before_first, &mut after_visit);
         let visit = &problem.visits[v];
         count += 1;
         load += visit.demand;
         let travel = problem.duration(location, visit.location);
+        if capped_distance {
+            distance += problem.distance(location, visit.location);
+        }
         let serve = |time: Time| {
             visit
                 .service_start(time + travel)
@@ -128,6 +135,14 @@ pub fn simulate(
     if load > k.capacity {
         return None;
     }
+    if k.has_caps() {
+        if let (true, Some(end)) = (count > 0, k.end) {
+            distance += problem.distance(location, end);
+        }
+        if !k.within_caps(count, distance) {
+            return None;
+        }
+    }
     Some(Schedule {
         break_position,
         end,
@@ -143,6 +158,8 @@ pub struct StopTimes {
     pub service_start: Time,
     /// End of service.
     pub departure: Time,
+    /// Seconds the service starts after its window's `latest` (0 on time).
+    pub late: Time,
 }
 
 /// A feasible schedule of one route.
@@ -160,6 +177,10 @@ pub struct Timeline {
     pub travel_time: Time,
     /// Total travel distance.
     pub distance: f64,
+    /// Seconds the day ends after the shift's `latest` (0 on time).
+    pub overtime: Time,
+    /// Lateness cost of the stops plus the overtime cost of the end.
+    pub soft_cost: f64,
 }
 
 impl Timeline {
@@ -185,6 +206,7 @@ pub fn timeline(
     let mut stops = Vec::with_capacity(visits.len());
     let mut break_at = None;
     let (mut travel_time, mut distance) = (0.0, 0.0);
+    let mut soft_cost = 0.0;
     let mut departure: Option<Time> = None;
     let mut take_break = |pos: usize, time: &mut Time| -> Option<()> {
         if k.lunch_break.is_some() {
@@ -203,7 +225,9 @@ pub fn timeline(
         travel_time += travel;
         distance += problem.distance(location, visit.location);
         let arrival = time + travel;
-        let service_start = visit.service_start(arrival)?;
+        let service = visit.serve(arrival)?;
+        let service_start = service.start;
+        soft_cost += visit.lateness_cost(service.late);
         if departure.is_none() {
             departure = Some(if break_position == Some(0) {
                 k.shift.earliest
@@ -216,6 +240,7 @@ pub fn timeline(
             arrival,
             service_start,
             departure: time,
+            late: service.late,
         });
         location = visit.location;
     }
@@ -235,6 +260,8 @@ pub fn timeline(
         end: time,
         travel_time,
         distance,
+        overtime: SoftLimit::excess(time, k.shift.latest),
+        soft_cost: soft_cost + k.overtime_cost(time),
     })
 }
 
@@ -283,6 +310,7 @@ mod tests {
             skills: SkillSet::new(),
             fixed_cost: 0.0,
             max_working_time,
+            limits: Default::default(),
             lunch_break: Some(Break {
                 window: TimeWindow::new(36_000.0, 37_800.0),
                 duration: 1800.0,

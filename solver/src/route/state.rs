@@ -14,11 +14,26 @@
 //! the bounds (they only make times later, so the bounds stay a valid
 //! filter); routes of vehicles with either get an exact re-simulation
 //! ([`super::simulate`]) before a move is accepted.
+//!
+//! Soft limits widen the bounds: a window counts as open until its
+//! `latest` plus the visit's lateness allowance, the shift until its end
+//! plus the overtime allowance. What being late or working over costs is
+//! part of the route's cost ([`RouteState::travel`]): the earliest
+//! schedule (the one the bounds follow) is the route's schedule, and
+//! `prefix_soft` caches its lateness cost node by node. Inserting a visit
+//! pushes the later visits forward; the push is followed node by node
+//! only until it is absorbed by waiting (a node departs when it did
+//! before), after which the cached costs hold, as in Savelsbergh's
+//! forward time slack (1992) and the duration segments of Vidal et al.
+//! (2013). On a vehicle with a break, the bounds schedule leaves the
+//! break out, so an insertion's lateness price is an estimate there; the
+//! route's cost is the exact one of the simulated schedule once the
+//! visit is in, and moves are accepted on those exact costs.
 
 use std::ops::Range;
 
 use super::schedule;
-use crate::model::{ArcCost, Problem, Time, EPS};
+use crate::model::{ArcCost, Problem, Service, Time, EPS};
 
 /// The travel between a visit and one node of a route, kept by a scan of
 /// insertion positions ([`RouteState::insertion_delta_along`]).
@@ -82,8 +97,18 @@ pub struct RouteState {
     /// Sum of demands.
     pub load: i64,
     /// Weighted travel cost of the route plus the assignment costs of its
-    /// visits (without the vehicle's fixed cost).
+    /// visits plus its lateness and overtime costs (without the vehicle's
+    /// fixed cost): everything the objective weighs after the counts.
     pub travel: f64,
+    /// Lateness plus overtime cost, the part of `travel` the schedule
+    /// decides (0 unless the problem has soft limits).
+    pub soft_cost: f64,
+    /// Distance driven; kept only for vehicles with a distance cap.
+    pub distance: f64,
+    /// Lateness cost of the visits up to node `p` in the earliest
+    /// schedule, nodes `0..=m`; empty without soft limits (kept apart
+    /// from [`Node`], which fills one cache line exactly).
+    prefix_soft: Vec<f64>,
     /// Nodes `0..=m + 1`: the start, the visits, the end.
     nodes: Vec<Node>,
     /// Visits published on a vehicle other than this route's: pieces of
@@ -108,6 +133,9 @@ impl RouteState {
             visits,
             load: 0,
             travel: 0.0,
+            soft_cost: 0.0,
+            distance: 0.0,
+            prefix_soft: Vec::new(),
             nodes: Vec::new(),
             foreign: 0,
             pinned: 0,
@@ -253,6 +281,14 @@ impl RouteState {
         self.travel = 0.0;
         self.load = 0;
         self.foreign = 0;
+        let soft = problem.has_soft_costs();
+        let capped_distance = vehicle.limits.max_distance.is_some();
+        self.distance = 0.0;
+        let mut prefix_soft = std::mem::take(&mut self.prefix_soft);
+        prefix_soft.clear();
+        if soft {
+            prefix_soft.push(0.0);
+        }
         for p in 1..=m {
             let visit = &problem.visits[self.visits[p - 1]];
             let (assign, published) = match visit.reassignment {
@@ -268,8 +304,16 @@ impl RouteState {
             nodes[p - 1].next_arc = arc;
             self.travel += arc;
             self.load += visit.demand;
+            if capped_distance {
+                self.distance += problem.distance(previous.location, visit.location);
+            }
             let arrival = previous.departure + duration;
-            let start = visit.service_start(arrival).unwrap_or(Time::INFINITY);
+            let service = visit.serve(arrival);
+            let start = service.map_or(Time::INFINITY, |s| s.start);
+            if soft {
+                let late_cost = service.map_or(0.0, |s| visit.lateness_cost(s.late));
+                prefix_soft.push(prefix_soft[p - 1] + late_cost);
+            }
             nodes.push(Node {
                 departure: start + visit.service,
                 latest_arrival: Time::NEG_INFINITY,
@@ -286,7 +330,7 @@ impl RouteState {
         let (arc, duration) = arcs.arc_and_duration(problem, last.location, end);
         nodes.push(Node {
             departure: last.departure + duration,
-            latest_arrival: vehicle.shift.latest,
+            latest_arrival: vehicle.latest_end(),
             location: end,
             next_arc: 0.0,
             ..last
@@ -295,6 +339,9 @@ impl RouteState {
         if driven_end {
             self.travel += arc;
             nodes[m].next_arc = arc;
+            if capped_distance {
+                self.distance += problem.distance(last.location, end);
+            }
         }
         for p in (1..=m).rev() {
             let visit = &problem.visits[self.visits[p - 1]];
@@ -304,12 +351,19 @@ impl RouteState {
                 .windows
                 .iter()
                 .filter(|w| w.earliest + tail <= next + EPS)
-                .map(|w| w.latest.min(next - tail))
+                .map(|w| visit.latest_start(w).min(next - tail))
                 .fold(Time::NEG_INFINITY, Time::max);
         }
         nodes[0].latest_arrival = vehicle.shift.earliest;
         self.nodes = nodes;
+        self.prefix_soft = prefix_soft;
         self.travel += self.assignment();
+        self.soft_cost = if soft && m > 0 {
+            self.schedule_soft_cost(problem)
+        } else {
+            0.0
+        };
+        self.travel += self.soft_cost;
         self.pinned = self
             .visits
             .iter()
@@ -339,6 +393,29 @@ impl RouteState {
         }
     }
 
+    /// Lateness plus overtime cost of the route's schedule: the earliest
+    /// schedule of the bounds, or, on a vehicle whose schedule is
+    /// simulated (break, working-time cap), the simulated one.
+    fn schedule_soft_cost(&self, problem: &Problem) -> f64 {
+        let m = self.visits.len();
+        let vehicle = &problem.vehicles[self.vehicle];
+        let bounds_cost =
+            || self.prefix_soft(m) + vehicle.overtime_cost(self.nodes[m + 1].departure);
+        if Self::needs_exact_check(problem, self.vehicle) {
+            schedule::best_timeline(problem, self.vehicle, &self.visits)
+                .map_or_else(bounds_cost, |t| t.soft_cost)
+        } else {
+            bounds_cost()
+        }
+    }
+
+    /// Lateness cost of the visits before node `p` in the earliest
+    /// schedule (node 0 is the start).
+    #[inline]
+    pub fn prefix_soft(&self, p: usize) -> f64 {
+        self.prefix_soft.get(p).copied().unwrap_or(0.0)
+    }
+
     /// Whether the cached bounds say the route is feasible (exact for
     /// vehicles without breaks or working-time limits).
     pub fn bounds_feasible(&self, problem: &Problem) -> bool {
@@ -350,8 +427,9 @@ impl RouteState {
         // The end node's earliest arrival: back from the last visit.
         let back = self.nodes[m + 1].departure;
         self.nodes.iter().all(|n| n.departure.is_finite())
-            && back <= vehicle.shift.latest + EPS
+            && back <= vehicle.latest_end() + EPS
             && self.load <= vehicle.capacity
+            && vehicle.within_caps(m, self.distance)
     }
 
     /// Whether the route keeps every rule: bounds, capacity, eligibility,
@@ -454,7 +532,8 @@ impl RouteState {
             arcs.arc_and_duration(problem, prev, v.location)
         };
         let arrival = self.nodes[p].departure + into_time;
-        let start = v.service_start(arrival)?;
+        let service = v.serve(arrival)?;
+        let start = service.start;
         let open_tail = p == self.visits.len() && problem.vehicles[self.vehicle].end.is_none();
         let (delta, next_travel) = if open_tail {
             (into, 0.0)
@@ -468,8 +547,80 @@ impl RouteState {
             };
             (into + out - self.nodes[p].next_arc, out_time)
         };
-        self.admits(problem, visit, p, start, next_travel)
-            .then(|| delta + problem.assignment_cost(visit, self.vehicle))
+        if !self.admits(problem, visit, p, start, next_travel) {
+            return None;
+        }
+        let vehicle = &problem.vehicles[self.vehicle];
+        if vehicle.has_caps() && !self.caps_admit(problem, visit, p, open_tail) {
+            return None;
+        }
+        let soft = if problem.has_soft_costs() {
+            self.soft_insertion_delta(problem, visit, p, service, next_travel)
+        } else {
+            0.0
+        };
+        Some(delta + problem.assignment_cost(visit, self.vehicle) + soft)
+    }
+
+    /// Whether the route keeps its caps on visits and distance with
+    /// `visit` at position `p`.
+    fn caps_admit(&self, problem: &Problem, visit: usize, p: usize, open_tail: bool) -> bool {
+        let vehicle = &problem.vehicles[self.vehicle];
+        let v = &problem.visits[visit];
+        let prev = self.nodes[p].location;
+        let added = if open_tail {
+            problem.distance(prev, v.location)
+        } else {
+            let next = self.nodes[p + 1].location;
+            let was_driven = p < self.visits.len() || vehicle.end.is_some() && p > 0;
+            problem.distance(prev, v.location) + problem.distance(v.location, next)
+                - if was_driven {
+                    problem.distance(prev, next)
+                } else {
+                    0.0
+                }
+        };
+        vehicle.within_caps(self.visits.len() + 1, self.distance + added)
+    }
+
+    /// Change of the lateness and overtime cost when `visit` starts
+    /// service at `start` at position `p`, `next_travel` from node
+    /// `p + 1`: the push forward followed until waiting absorbs it.
+    fn soft_insertion_delta(
+        &self,
+        problem: &Problem,
+        visit: usize,
+        p: usize,
+        service: Service,
+        next_travel: Time,
+    ) -> f64 {
+        let v = &problem.visits[visit];
+        let vehicle = &problem.vehicles[self.vehicle];
+        let m = self.visits.len();
+        let mut delta = v.lateness_cost(service.late);
+        let mut time = service.start + v.service + next_travel;
+        for q in p + 1..=m {
+            let node = &self.nodes[q];
+            let old_cost = self.prefix_soft(q) - self.prefix_soft(q - 1);
+            let w = &problem.visits[self.visits[q - 1]];
+            let Some(service) = w.serve(time) else {
+                return Time::INFINITY;
+            };
+            let departure = service.start + w.service;
+            delta += w.lateness_cost(service.late) - old_cost;
+            if departure <= node.departure {
+                // Absorbed: from here on the schedule is the cached one.
+                return delta;
+            }
+            time = departure + problem.duration(w.location, self.nodes[q + 1].location);
+        }
+        // An empty route has no end to pay overtime on.
+        let old_overtime = if m == 0 {
+            0.0
+        } else {
+            vehicle.overtime_cost(self.nodes[m + 1].departure)
+        };
+        delta + vehicle.overtime_cost(time) - old_overtime
     }
 
     /// Whether `visit`, starting service at `start` and `next_travel` away

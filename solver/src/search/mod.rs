@@ -61,7 +61,7 @@ pub fn improve(
     if problem.n_visits() == 0 {
         return start.clone();
     }
-    let neighbours = Neighbours::new(problem, NEIGHBOURS);
+    let neighbours = crate::phase::timed("neighbours", || Neighbours::new(problem, NEIGHBOURS));
     let threads = params.threads.max(1);
     if threads == 1 || regional(problem, threads) {
         return run_one(
@@ -162,7 +162,10 @@ fn run_one(
             &mut || budget.spent(&mut None, budget.total),
             &mut |best| report(problem, params, stop, &best.to_solution(problem), progress),
         );
-        if priority_repair::keep_priority_promise(problem, &ctx.arcs, &mut best) > 0 {
+        let repaired = crate::phase::timed("left-out handling", || {
+            priority_repair::keep_priority_promise(problem, &ctx.arcs, &mut best)
+        });
+        if repaired > 0 {
             report(problem, params, stop, &best.to_solution(problem), progress);
         }
         return best.to_solution(problem);
@@ -176,10 +179,11 @@ fn run_one(
         &mut || budget.spent(&mut iterations_left, budget.total),
         &mut |best, _| report(problem, params, stop, &best.to_solution(problem), progress),
     );
-    if make_room::make_room(problem, &ctx.arcs, &mut best)
-        + priority_repair::keep_priority_promise(problem, &ctx.arcs, &mut best)
-        > 0
-    {
+    let placed = crate::phase::timed("left-out handling", || {
+        make_room::make_room(problem, &ctx.arcs, &mut best)
+            + priority_repair::keep_priority_promise(problem, &ctx.arcs, &mut best)
+    });
+    if placed > 0 {
         report(problem, params, stop, &best.to_solution(problem), progress);
     }
     best.to_solution(problem)

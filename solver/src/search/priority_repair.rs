@@ -238,6 +238,7 @@ mod tests {
             skills: SkillSet::new(),
             fixed_cost: 0.0,
             max_working_time: Some(135.0),
+            limits: Default::default(),
             lunch_break: None,
         });
         let problem = b.build().expect("valid");
@@ -313,6 +314,7 @@ mod tests {
             skills: SkillSet::new(),
             fixed_cost: 0.0,
             max_working_time: None,
+            limits: Default::default(),
             lunch_break: None,
         });
         let problem = b.build().expect("valid");

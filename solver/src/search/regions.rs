@@ -73,7 +73,8 @@ pub fn anneal_in_regions(
     let checks_per_round = phase.iterations.map(|n| (n / ROUNDS).max(1));
     let mut round: u64 = 0;
     while !should_stop() {
-        let split = split(ctx, &best, regions, rng);
+        let round_started = std::time::Instant::now();
+        let split = crate::phase::timed("region split", || split(ctx, &best, regions, rng));
         let seeds: Vec<u64> = split.iter().map(|_| rng.gen()).collect();
         let slice = match checks_per_round {
             Some(n) => Slice::Checks {
@@ -89,15 +90,25 @@ pub fn anneal_in_regions(
             polish_start: run.polish_start && round == 0,
             ..*run
         };
-        let parts: Vec<Vec<Route>> = split
-            .par_iter()
-            .zip(seeds)
-            .map(|(region, seed)| search_region(ctx, &best, region, &round_run, slice, seed))
-            .collect();
+        let parts: Vec<Vec<Route>> = crate::phase::timed("region search", || {
+            split
+                .par_iter()
+                .zip(seeds)
+                .map(|(region, seed)| search_region(ctx, &best, region, &round_run, slice, seed))
+                .collect()
+        });
         round += 1;
-        let mut candidate = reassemble(ctx, &best, parts);
-        make_room(problem, &ctx.arcs, &mut candidate);
+        let mut candidate = crate::phase::timed("reassemble", || reassemble(ctx, &best, parts));
+        crate::phase::timed("left-out handling", || {
+            make_room(problem, &ctx.arcs, &mut candidate)
+        });
         let cost = candidate.cost(problem, &ctx.arcs, ctx.objective);
+        tracing::debug!(
+            target: "ordo::phase",
+            phase = "regional round",
+            round,
+            seconds = round_started.elapsed().as_secs_f64()
+        );
         if cost.better_than(&best_cost) {
             best = candidate;
             best_cost = cost;
@@ -131,7 +142,9 @@ fn search_region(
 ) -> Vec<Route> {
     let (recreate, phase) = (&run.recreate, run.phase);
     let problem = ctx.problem;
-    let Some((sub, visits, start)) = subproblem(problem, best, region) else {
+    let Some((sub, visits, start)) =
+        crate::phase::timed("subproblem", || subproblem(problem, best, region))
+    else {
         return Vec::new();
     };
     let (stop, checks, offset) = match slice {

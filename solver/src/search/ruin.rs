@@ -326,6 +326,7 @@ mod tests {
                 skills: SkillSet::new(),
                 fixed_cost: 0.0,
                 max_working_time: None,
+                limits: Default::default(),
                 lunch_break: None,
             });
         }

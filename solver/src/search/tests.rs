@@ -253,6 +253,7 @@ fn on_a_line(xs: &[f64], visits: Vec<crate::model::Visit>) -> Problem {
         skills: crate::model::SkillSet::new(),
         fixed_cost: 0.0,
         max_working_time: None,
+        limits: Default::default(),
         lunch_break: None,
     });
     b.build().expect("valid")
@@ -365,6 +366,7 @@ fn a_new_route_respects_capacity() {
             skills: crate::model::SkillSet::new(),
             fixed_cost: 0.0,
             max_working_time: None,
+            limits: Default::default(),
             lunch_break: None,
         });
     }

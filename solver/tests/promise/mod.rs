@@ -219,6 +219,7 @@ pub fn overfull_day(seed: u64, n: usize, m: usize) -> Problem {
             max_working_time: rng
                 .gen_bool(0.5)
                 .then(|| rng.gen_range(300.0..500.0f64).round()),
+            limits: Default::default(),
             lunch_break: rng.gen_bool(0.6).then(|| Break {
                 window: TimeWindow::new(200.0, 300.0),
                 duration: 30.0,

@@ -74,6 +74,7 @@ fn translate_driver(
         skills: skills.set(&driver.skills),
         fixed_cost: 0.0,
         max_working_time: fields.max_working_time,
+        limits: fields.limits,
         lunch_break: fields.lunch_break,
     }
 }

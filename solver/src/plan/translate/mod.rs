@@ -24,6 +24,7 @@ use std::collections::HashMap;
 
 use super::date::PlanDate;
 use super::error::{IssueCode, Issues};
+use super::fields::optional_soft_limit;
 use super::request::{PlanRequest, TravelRequest};
 use super::reroute::{is_reroute, Replan, Restart};
 use super::translation::{driver_record, Translation};
@@ -91,12 +92,18 @@ pub fn translate(request: &PlanRequest) -> Result<Translation, PlanError> {
             None
         }
     };
+    let lateness =
+        optional_soft_limit("lateness", &request.options.lateness).unwrap_or_else(|found| {
+            issues.extend("options", found);
+            None
+        });
     let context = visit::Context {
         request,
         matrix,
         drivers: &drivers,
         replan: replan.as_ref(),
         names: eligibility::VehicleNames::new(request),
+        lateness,
     };
     let mut visits = visit::translate_visits(&context, &mut skills, &mut coords, &mut issues);
     let Drivers {

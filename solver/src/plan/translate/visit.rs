@@ -15,7 +15,7 @@ use super::super::valid_visit::read_visit_fields;
 use super::driver::Drivers;
 use super::eligibility::{eligibility, VehicleNames};
 use super::SkillIds;
-use crate::model::{Priority, TimeWindow, Visit};
+use crate::model::{Priority, SoftLimit, TimeWindow, Visit};
 
 /// What the visits' translation reads of the rest of the request.
 pub(super) struct Context<'a> {
@@ -25,6 +25,8 @@ pub(super) struct Context<'a> {
     pub drivers: &'a Drivers<'a>,
     pub replan: Option<&'a Replan>,
     pub names: VehicleNames<'a>,
+    /// `options.lateness`: the soft windows of visits without their own.
+    pub lateness: Option<SoftLimit>,
 }
 
 /// The request's visits, split by what became of them.
@@ -216,6 +218,7 @@ fn translate_visit(
         precedence: fields.precedence,
         sequence_lock: rule.rank,
         reassignment: rule.reassignment,
+        lateness: fields.lateness.or(context.lateness),
     };
     (priority, Outcome::Planned(Box::new(visit), eligible))
 }

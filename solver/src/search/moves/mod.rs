@@ -4,6 +4,9 @@
 //! from cached prefix travel, whatever the operator (PyVRP's "proposal"
 //! idea). Only moves that improve are then materialised and checked
 //! exactly, so the rare check may cost O(route) without slowing the scan.
+//! With soft limits a proposal's lateness and overtime cost is added
+//! ([`proposal_soft_cost`]): O(pieces) plus the visits the schedule's
+//! shift reaches before waiting absorbs it.
 
 pub mod quick;
 pub mod relocate;
@@ -128,6 +131,67 @@ pub fn proposal_travel(
     travel
 }
 
+/// Lateness plus overtime cost of a proposal's earliest schedule (the
+/// schedule [`RouteState`] caches), or infinity when a visit cannot be
+/// reached in time. The target's own head comes from its cache; a tail
+/// that ends where the target's route ends is followed only until it
+/// departs a visit when its own route did, after which that route's
+/// cached costs hold.
+pub fn proposal_soft_cost(problem: &Problem, state: &SearchState, proposal: &Proposal) -> f64 {
+    let target = &state.routes[proposal.target];
+    let vehicle = &problem.vehicles[target.vehicle];
+    let mut at = vehicle.start;
+    let mut time = vehicle.shift.earliest;
+    let mut cost = 0.0;
+    let pieces: Pieces = proposal
+        .pieces
+        .iter()
+        .filter(|p| !p.is_empty())
+        .copied()
+        .collect();
+    let Some(last_piece) = pieces.len().checked_sub(1) else {
+        return 0.0;
+    };
+    for (k, piece) in pieces.iter().enumerate() {
+        let source = &state.routes[piece.route];
+        if k == 0 && piece.route == proposal.target && piece.start == 0 && !piece.reversed {
+            time = source.departure(piece.end);
+            cost = source.prefix_soft(piece.end);
+            at = source.visit_location(piece.end - 1);
+            continue;
+        }
+        let same_end = k == last_piece
+            && !piece.reversed
+            && piece.end == source.visits.len()
+            && problem.vehicles[source.vehicle].end == vehicle.end;
+        let visits = &source.visits[piece.start..piece.end];
+        let n = visits.len();
+        for i in 0..n {
+            let (index, v) = if piece.reversed {
+                (piece.end - 1 - i, visits[n - 1 - i])
+            } else {
+                (piece.start + i, visits[i])
+            };
+            let visit = &problem.visits[v];
+            let Some(service) = visit.serve(time + problem.duration(at, visit.location)) else {
+                return f64::INFINITY;
+            };
+            cost += visit.lateness_cost(service.late);
+            time = service.start + visit.service;
+            at = visit.location;
+            if same_end && (time - source.departure(index + 1)).abs() <= 1e-9 {
+                // Waiting absorbed the shift: the rest runs as cached.
+                let m = source.visits.len();
+                let end = source.departure(m + 1);
+                return cost + source.prefix_soft(m) - source.prefix_soft(index + 1)
+                    + vehicle.overtime_cost(end);
+            }
+        }
+    }
+    let end = vehicle.end.unwrap_or(at);
+    cost + vehicle.overtime_cost(time + problem.duration(at, end))
+}
+
 /// Travel change of replacing the target routes by the proposals; an
 /// emptied route also saves its vehicle's fixed cost.
 pub fn delta(
@@ -140,7 +204,10 @@ pub fn delta(
         .iter()
         .map(|p| {
             let old = &state.routes[p.target];
-            let new = proposal_travel(problem, arcs, state, p);
+            let mut new = proposal_travel(problem, arcs, state, p);
+            if problem.has_soft_costs() {
+                new += proposal_soft_cost(problem, state, p);
+            }
             let emptied = p.pieces.iter().all(Piece::is_empty);
             new - old.travel
                 - if emptied {
@@ -167,21 +234,51 @@ pub fn materialise(state: &SearchState, proposal: &Proposal) -> Vec<usize> {
 }
 
 /// Materialises and checks every proposal; returns the new routes when all
-/// of them keep every rule.
+/// of them keep every rule. With soft limits the move must also still
+/// improve on the routes' exact costs: the proposal walk leaves a
+/// vehicle's break out of the schedule, so its lateness is an estimate
+/// there.
 pub fn verify(
     problem: &Problem,
     arcs: &ArcCost,
     state: &SearchState,
     mv: &Move,
 ) -> Option<Vec<(usize, RouteState)>> {
-    mv.proposals
+    let routes: Vec<(usize, RouteState)> = mv
+        .proposals
         .iter()
         .map(|p| {
             let vehicle = state.routes[p.target].vehicle;
             let route = RouteState::new(problem, arcs, vehicle, materialise(state, p));
             route.is_feasible(problem).then_some((p.target, route))
         })
-        .collect()
+        .collect::<Option<_>>()?;
+    if problem.has_soft_costs() && exact_delta(problem, arcs, state, &routes) >= -1e-7 {
+        return None;
+    }
+    Some(routes)
+}
+
+/// The cost change of replacing target routes by `routes`, from the new
+/// routes' own (exact) costs.
+fn exact_delta(
+    problem: &Problem,
+    arcs: &ArcCost,
+    state: &SearchState,
+    routes: &[(usize, RouteState)],
+) -> f64 {
+    routes
+        .iter()
+        .map(|(target, route)| {
+            let old = &state.routes[*target];
+            let emptied = if route.visits.is_empty() {
+                arcs.vehicle(problem, old.vehicle)
+            } else {
+                0.0
+            };
+            route.travel - old.travel - emptied
+        })
+        .sum()
 }
 
 /// Applies verified routes; emptied routes are dropped by the caller.

@@ -10,7 +10,8 @@
 //! the moves they price as improving. They return `None` for the cases
 //! they leave to the general path: degenerate moves, a move that empties
 //! a route (its vehicle's fixed cost), a reversed chain on an asymmetric
-//! table.
+//! table, and every move of a problem with soft limits (its lateness and
+//! overtime costs depend on the schedule, which [`super::delta`] follows).
 
 use super::Position;
 use crate::model::{ArcCost, Problem};
@@ -66,7 +67,7 @@ pub fn relocate_delta(
     let a = &state.routes[u.route];
     let m = a.visits.len();
     let (i, end) = (u.index, u.index + len);
-    if end > m || (reversed && !problem.travel.is_symmetric()) {
+    if end > m || (reversed && !problem.travel.is_symmetric()) || problem.has_soft_costs() {
         return None;
     }
     // Chain nodes are i + 1 ..= end.
@@ -116,7 +117,7 @@ pub fn swap_delta(
     len_u: usize,
     len_v: usize,
 ) -> Option<f64> {
-    if u.route == v.route {
+    if u.route == v.route || problem.has_soft_costs() {
         return None;
     }
     let (a, b) = (&state.routes[u.route], &state.routes[v.route]);

@@ -55,7 +55,7 @@ pub fn may_be_feasible(problem: &Problem, state: &SearchState, proposal: &Propos
             && !piece.reversed
             && piece.end == source.visits.len()
             && source_vehicle.end == vehicle.end
-            && source_vehicle.shift.latest == vehicle.shift.latest
+            && source_vehicle.latest_end() == vehicle.latest_end()
         {
             // A tail that ends as the target's route ends: its latest
             // arrival bound holds for the target too.
@@ -88,5 +88,5 @@ pub fn may_be_feasible(problem: &Problem, state: &SearchState, proposal: &Propos
         }
     }
     let end = vehicle.end.unwrap_or(at);
-    load <= vehicle.capacity && time + problem.duration(at, end) <= vehicle.shift.latest + EPS
+    load <= vehicle.capacity && time + problem.duration(at, end) <= vehicle.latest_end() + EPS
 }
