@@ -9,6 +9,7 @@
 pub mod drivers;
 pub mod jobs;
 pub mod keys;
+pub mod legs;
 pub mod locations;
 mod migrations;
 pub mod page;

@@ -24,7 +24,10 @@ pub use objective::{Objective, ObjectiveKind};
 pub use priority::Priority;
 pub use skills::SkillSet;
 pub use time_window::TimeWindow;
-pub use travel::{DenseMatrix, DurationRule, Euclidean, Geodesic, Rounding, TravelModel};
+pub use travel::{
+    is_no_route, DenseMatrix, DurationRule, Euclidean, Geodesic, Rounding, TravelModel,
+    NO_ROUTE_SECONDS,
+};
 pub use vehicle_class::{fleet_classes, VehicleClass};
 
 /// Seconds (field service) or benchmark time units.
