@@ -38,6 +38,8 @@ pub struct Config {
     pub cors_origins: Vec<HeaderValue>,
     /// What the dispatcher's page at `/` is told (tile URL).
     pub page: crate::web::PageConfig,
+    /// Road travel of plan jobs that name none (`ordo serve --router`).
+    pub router: Option<crate::routing::Router>,
 }
 
 impl Default for Config {
@@ -48,6 +50,7 @@ impl Default for Config {
             max_solves: 2,
             cors_origins: Vec::new(),
             page: crate::web::PageConfig::default(),
+            router: None,
         }
     }
 }
@@ -76,7 +79,10 @@ impl AppState {
     /// State over `storage` with `config`.
     pub fn new(storage: Arc<Storage>, config: &Config) -> Result<Self, StorageError> {
         Ok(Self {
-            jobs: Arc::new(JobManager::new(Arc::clone(&storage), config.max_solves)?),
+            jobs: Arc::new(
+                JobManager::new(Arc::clone(&storage), config.max_solves)?
+                    .with_router(config.router.clone()),
+            ),
             storage,
             limiter: Arc::new(RateLimiter::new(
                 config.rate_limit,

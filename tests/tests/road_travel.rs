@@ -159,7 +159,8 @@ fn a_plan_on_road_times_through_ordo_solve() {
     );
     let result = result.unwrap();
     // Places 2 and 3 (visits 1001, 1002) lie on a road piece the depot's
-    // piece does not connect to: OSRM answers null, and they stay out.
+    // piece does not connect to: OSRM answers null, and they stay out as
+    // NO_ROUTE (not a time-window reason).
     assert_eq!(result["summary"]["visits"], 12);
     let served = result["summary"]["served"].as_u64().unwrap();
     assert!(served >= 6, "{result}");
@@ -171,6 +172,18 @@ fn a_plan_on_road_times_through_ordo_solve() {
         .collect();
     assert!(out.contains(&"1001") && out.contains(&"1002"), "{result}");
     assert_eq!(served as usize + out.len(), 12);
+    for entry in result["unassigned"].as_array().unwrap() {
+        if ["1001", "1002"].contains(&entry["visitId"].as_str().unwrap()) {
+            assert_eq!(entry["reason"], "NO_ROUTE", "{entry}");
+        }
+    }
+    assert_eq!(result["summary"]["travel"]["model"], "osrm");
+    assert!(
+        result["summary"]["travel"]["unroutablePairs"]
+            .as_u64()
+            .unwrap()
+            > 0
+    );
     // The same day with the router on the command line instead.
     let flag = format!("osrm={}", osrm.url);
     let (run, result) = solve(&helsinki_plan(12), &["--router", &flag]);
@@ -205,4 +218,51 @@ fn a_router_flag_that_names_no_router_is_refused() {
         stderr.contains("--router: expected osrm=http://HOST:PORT"),
         "{stderr}"
     );
+}
+
+/// In the sea off Kaivopuisto, well over a kilometre from any road of
+/// the extract.
+const SEA: (f64, f64) = (60.150, 24.970);
+
+#[test]
+fn a_visit_in_the_sea_is_no_route_and_a_driver_starting_there_is_left_out() {
+    let Some(osrm) = LocalOsrm::start() else {
+        return;
+    };
+    let mut plan = helsinki_plan(4);
+    plan["visits"][3]["lat"] = SEA.0.into();
+    plan["visits"][3]["lng"] = SEA.1.into();
+    let mut boat = plan["drivers"][0].clone();
+    boat["id"] = "drv-boat".into();
+    boat["start"] = json!({"lat": SEA.0 + 0.001, "lng": SEA.1});
+    plan["drivers"].as_array_mut().unwrap().push(boat);
+    plan["options"]["travel"] = json!({"model": "osrm", "url": osrm.url});
+    let (run, result) = solve(&plan, &[]);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("driver drv-boat left out (NO_ROUTE): start: router"),
+        "{stderr}"
+    );
+    let result = result.unwrap();
+    let sea = result["unassigned"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["visitId"] == "1003")
+        .unwrap_or_else(|| panic!("the sea visit is unassigned: {result}"));
+    assert_eq!(sea["reason"], "NO_ROUTE", "{sea}");
+    let detail = sea["detail"].as_str().unwrap();
+    assert!(detail.contains("cannot snap it within 500 m"), "{detail}");
+    assert!(
+        detail.contains("Could not find a matching segment"),
+        "the router's own words: {detail}"
+    );
+    let left_out = &result["summary"]["travel"]["leftOutDrivers"];
+    assert_eq!(left_out[0]["driverId"], "drv-boat", "{left_out}");
+    assert!(result["routes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["driverId"] != "drv-boat"));
 }

@@ -48,6 +48,10 @@ pub struct ServeArgs {
     /// company `demo` and print the page's address with that key.
     #[arg(long)]
     pub demo: bool,
+    /// Road travel for plan jobs that name none: `osrm=http://HOST:PORT`
+    /// (a job's own `travel` wins).
+    #[arg(long, value_name = "ROUTER")]
+    pub router: Option<String>,
     /// With `--demo`: load this plan request file instead.
     #[arg(long, requires = "demo")]
     pub demo_file: Option<PathBuf>,
@@ -90,6 +94,11 @@ pub fn run(args: ServeArgs) -> Result<ExitCode> {
         max_solves: args.max_solves.max(1),
         cors_origins: cors_origins(&args.cors_origins)?,
         page: crate::web::PageConfig::from_tiles_arg(&args.tiles),
+        router: args
+            .router
+            .as_deref()
+            .map(crate::routing::Router::parse_flag)
+            .transpose()?,
     };
     let demo = match &args.demo_file {
         Some(path) => Some(

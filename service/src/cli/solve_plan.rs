@@ -23,13 +23,11 @@ pub fn run(args: &SolveArgs) -> Result<ExitCode> {
         .map(crate::routing::Router::parse_flag)
         .transpose()?;
     let fetch_started = Instant::now();
-    let (mut request, fetched) = crate::routing::read_plan(&text, router.as_ref())
+    let read = crate::routing::read_plan(&text, router.as_ref())
         .with_context(|| format!("{}", args.file.display()))?;
-    if let Some(f) = &fetched {
-        eprintln!(
-            "road matrix: {} places, {} tiles, {} requests, {} unroutable pairs, {:.2}s",
-            f.places, f.stats.tiles, f.stats.requests, f.unroutable_pairs, f.stats.seconds
-        );
+    let mut request = read.request;
+    if let Some((_, f)) = &read.road {
+        report_road(f);
     }
     // The command line wins over the file's options.
     request.options.time_limit_seconds = Some(args.search.time_limit.into());
@@ -75,7 +73,14 @@ pub fn run(args: &SolveArgs) -> Result<ExitCode> {
         started.elapsed().as_secs_f64(),
         report.is_feasible()
     );
-    let json = serde_json::to_string_pretty(&result)?;
+    let mut shown = serde_json::to_value(&result)?;
+    if let Some((road, resolved)) = &read.road {
+        crate::routing::annotate(&mut shown, resolved);
+        if road.geometry {
+            crate::routing::add_geometry(&mut shown, &request, road);
+        }
+    }
+    let json = serde_json::to_string_pretty(&shown)?;
     match &args.out {
         Some(path) => {
             std::fs::write(path, json + "\n")
@@ -95,4 +100,20 @@ pub fn run(args: &SolveArgs) -> Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
+}
+
+/// The road matrix's line on standard error: the fetch, what the router
+/// could not reach, and a fall-back to straight lines, never silent.
+fn report_road(f: &crate::routing::Resolved) {
+    if let Some(reason) = &f.fallback {
+        eprintln!("road matrix: FALLBACK to geodesic travel: {reason}");
+        return;
+    }
+    eprintln!(
+        "road matrix: {} places, {} tiles, {} requests, {} unroutable pairs, {:.2}s",
+        f.places, f.stats.tiles, f.stats.requests, f.unroutable_pairs, f.stats.seconds
+    );
+    for d in &f.left_out_drivers {
+        eprintln!("driver {} left out (NO_ROUTE): {}", d.id, d.detail);
+    }
 }

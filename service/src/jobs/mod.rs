@@ -61,6 +61,8 @@ pub struct JobManager {
     server_id: String,
     slots: Arc<Semaphore>,
     controls: Mutex<HashMap<String, Control>>,
+    /// The server's `--router`: road travel of jobs that name no travel.
+    router: Option<crate::routing::Router>,
 }
 
 impl JobManager {
@@ -77,7 +79,18 @@ impl JobManager {
             server_id: format!("server_{}", random_id(12)),
             slots: Arc::new(Semaphore::new(max_solves.max(1))),
             controls: Mutex::new(HashMap::new()),
+            router: None,
         })
+    }
+
+    /// Plans jobs that name no travel on `router`'s road times.
+    pub fn with_router(self, router: Option<crate::routing::Router>) -> Self {
+        Self { router, ..self }
+    }
+
+    /// The server's road router, if any.
+    pub fn router(&self) -> Option<&crate::routing::Router> {
+        self.router.as_ref()
     }
 
     fn controls(&self) -> std::sync::MutexGuard<'_, HashMap<String, Control>> {

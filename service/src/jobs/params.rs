@@ -67,6 +67,14 @@ pub const PLAN_JOB_FIELDS: &[Field] = &[
         defaults::SEED_DOC,
     ),
     f(
+        "travel",
+        Kind::Object(crate::routing::TRAVEL_FIELDS),
+        false,
+        "How travel is measured (default: the server's --router, else geodesic). \
+         {\"model\": \"osrm\", \"url\": \"http://127.0.0.1:5000\"} plans on road times; \
+         {\"model\": \"geodesic\"} on straight lines even when the server has a router.",
+    ),
+    f(
         "apply",
         Kind::Bool,
         false,
@@ -133,6 +141,9 @@ pub struct JobParams {
     pub seed: i64,
     /// Write the plan back.
     pub apply: bool,
+    /// The job's own `travel` (checked), which wins over the server's
+    /// router.
+    pub travel: Option<Value>,
     /// A re-route's time and options; `None` plans the whole day.
     pub reroute: Option<Reroute>,
 }
@@ -145,6 +156,17 @@ impl JobParams {
             .ok_or_else(|| vec![FieldError::new("", "expected a JSON object")])?;
         let mut errors = validate(PLAN_JOB_FIELDS, obj, false);
         errors.extend(reroute::missing_now(obj));
+        let travel_checked = errors.iter().any(|e| e.field.starts_with("travel"));
+        if let Some(travel) = obj
+            .get("travel")
+            .filter(|t| t.is_object() && !travel_checked)
+        {
+            if let Err(e) = crate::routing::road_travel(travel, "travel") {
+                let message = e.to_string();
+                let (field, said) = message.split_once(": ").unwrap_or(("travel", &message));
+                errors.push(FieldError::new(field, said));
+            }
+        }
         if let Some(Value::String(zone)) = obj
             .get("timeZone")
             .filter(|z| z.as_str().is_some_and(|t| !t.trim().is_empty()))
@@ -185,6 +207,7 @@ impl JobParams {
                 .and_then(|v| integer_in(v, 0, i64::MAX).ok())
                 .unwrap_or(defaults::SEED as i64),
             apply: get("apply").and_then(|v| boolean(v).ok()).unwrap_or(false),
+            travel: get("travel").cloned(),
             reroute: reroute::from_body(obj)?,
         })
     }
@@ -194,6 +217,7 @@ impl JobParams {
         let mut shown = json!({"date": self.date, "timeZone": self.time_zone, "driverIds": self.driver_ids,
                "territory": self.territory, "timeLimitSeconds": self.time_limit_seconds,
                "iterations": self.iterations, "seed": self.seed, "apply": self.apply,
+               "travel": self.travel,
                "mode": if self.reroute.is_some() { "reroute" } else { "plan" }});
         if let (Some(reroute), Some(obj)) = (&self.reroute, shown.as_object_mut()) {
             if let Value::Object(fields) = reroute.to_json() {

@@ -1,4 +1,5 @@
-//! One plan job, on a blocking thread: claim it and read the day, search
+//! One plan job, on a blocking thread: claim it and read the day, fetch
+//! its road matrix when it plans on roads (through the leg cache), search
 //! (saving progress and the best plan about once a second), check the
 //! result with the independent checker, then apply it when asked and
 //! record the result in one transaction: a crash keeps both or neither,
@@ -17,7 +18,9 @@ use serde_json::{json, Value};
 use super::build::{build, ReadVisit};
 use super::params::JobParams;
 use super::JobManager;
+use crate::routing::{road_travel, RoadTravel};
 use crate::storage::jobs::{self, Status};
+use crate::storage::legs::StoredLegs;
 use crate::storage::visits::{self, Assignment};
 use crate::storage::{StorageError, Tenant};
 
@@ -77,7 +80,17 @@ fn run_job(
     let Some(built) = claimed else {
         return Ok(());
     };
-    let built = built?;
+    let mut built = built?;
+    // Inside the job's time limit: the stop above is already counting.
+    let road = travel_of(params, manager)?;
+    let resolved = road
+        .as_ref()
+        .map(|road| {
+            let cache = StoredLegs(storage);
+            crate::routing::resolve(&mut built.request, road, Some(&cache))
+        })
+        .transpose()
+        .map_err(|e| format!("{e:#}"))?;
     let mut on_progress = |p: &PlanProgress| {
         let Some(best) = &p.best else { return };
         let best = serde_json::to_value(best).unwrap_or(Value::Null);
@@ -100,6 +113,17 @@ fn run_job(
         "conflicts": [],
         "skippedDrivers": built.skipped_drivers,
     });
+    if let (Some(road), Some(resolved)) = (&road, &resolved) {
+        crate::routing::annotate(&mut result["plan"], resolved);
+        if road.geometry {
+            crate::routing::add_geometry(&mut result["plan"], &built.request, road);
+        }
+        if let Some(skipped) = result["skippedDrivers"].as_array_mut() {
+            skipped.extend(resolved.left_out_drivers.iter().map(
+                |d| json!({"id": d.id, "code": "NO_ROUTE", "field": "start", "detail": d.detail}),
+            ));
+        }
+    }
     let final_progress = json!({"fraction": 1.0, "served": plan.summary.served,
                                 "unassigned": plan.unassigned.len(), "distance": plan.summary.distance});
     let status = if cancelled {
@@ -139,6 +163,15 @@ pub fn apply_plan(
     let outcome = visits::apply(tx, tenant, &assignments(plan, read))?;
     record_apply(result, &outcome, read);
     Ok(outcome)
+}
+
+/// The job's road travel: its own `travel` (checked when accepted; a
+/// geodesic one plans on straight lines), else the server's `--router`.
+fn travel_of(params: &JobParams, manager: &JobManager) -> Result<Option<RoadTravel>, String> {
+    match &params.travel {
+        Some(travel) => road_travel(travel, "travel").map_err(|e| e.to_string()),
+        None => Ok(manager.router().cloned().map(RoadTravel::new)),
+    }
 }
 
 /// What applying did, in the job's result.

@@ -1,10 +1,13 @@
-//! OSRM's `table` service: durations and distances of a tile in one GET.
+//! OSRM's services: `table` (durations, distances and where each place
+//! snapped, for a tile in one GET), `nearest` (the router's own words for
+//! a place it cannot snap within the radius) and `route` (a route's road
+//! polyline).
 
 use std::ops::Range;
 
 use serde_json::Value;
 
-use super::tiles::{TableSource, Tile, TileError};
+use super::tiles::{Snap, TableSource, Tile, TileError};
 use super::Router;
 
 /// Table requests to one OSRM server.
@@ -54,6 +57,62 @@ impl TableClient {
             indices(s..s + destinations.len())
         );
         url
+    }
+}
+
+impl TableClient {
+    /// The router's words for a place it cannot snap within `radius`
+    /// metres (`nearest` with that radius), e.g. "NoSegment: Could not
+    /// find a matching segment for coordinate".
+    pub fn refusal(&self, (lat, lng): (f64, f64), radius: f64) -> String {
+        let url = format!(
+            "{}/nearest/v1/{}/{lng:.6},{lat:.6}?number=1&radiuses={radius:.0}",
+            self.base, self.profile
+        );
+        let body = match self.agent.get(&url).call() {
+            Ok(response) => response.into_string().unwrap_or_default(),
+            Err(ureq::Error::Status(_, response)) => response.into_string().unwrap_or_default(),
+            Err(e) => return format!("nearest: {e}"),
+        };
+        let answer: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
+        let said = |key: &str| answer.get(key).and_then(Value::as_str).unwrap_or("");
+        match (said("code"), said("message")) {
+            ("", _) => format!("nearest: {}", truncate(&body)),
+            (code, "") => code.to_string(),
+            (code, message) => format!("{code}: {message}"),
+        }
+    }
+
+    /// The road polyline of driving through `points` in order, as GeoJSON
+    /// `[lng, lat]` positions (`route` with the full overview).
+    pub fn route_line(&self, points: &[(f64, f64)]) -> Result<Vec<[f64; 2]>, String> {
+        let places: Vec<String> = points
+            .iter()
+            .map(|(lat, lng)| format!("{lng:.6},{lat:.6}"))
+            .collect();
+        let url = format!(
+            "{}/route/v1/{}/{}?overview=full&geometries=geojson&steps=false",
+            self.base,
+            self.profile,
+            places.join(";")
+        );
+        let body = match self.agent.get(&url).call() {
+            Ok(response) => response.into_string().map_err(|e| e.to_string())?,
+            Err(ureq::Error::Status(code, response)) => {
+                let text = response.into_string().unwrap_or_default();
+                return Err(format!("HTTP {code}: {}", truncate(&text)));
+            }
+            Err(e) => return Err(e.to_string()),
+        };
+        let answer: Value = serde_json::from_str(&body).map_err(|_| truncate(&body))?;
+        let coordinates = answer
+            .pointer("/routes/0/geometry/coordinates")
+            .and_then(Value::as_array)
+            .ok_or_else(|| format!("no route geometry: {}", truncate(&body)))?;
+        Ok(coordinates
+            .iter()
+            .filter_map(|c| Some([c.get(0)?.as_f64()?, c.get(1)?.as_f64()?]))
+            .collect())
     }
 }
 
@@ -112,7 +171,26 @@ fn parse_table(body: &str, rows: usize, cols: usize) -> Result<Tile, TileError> 
     Ok(Tile {
         durations: table("durations")?,
         distances: table("distances")?,
+        sources: waypoints(&answer, "sources", rows),
+        destinations: waypoints(&answer, "destinations", cols),
     })
+}
+
+/// Where each place of a table answer snapped (`location` is
+/// `[lng, lat]`, `distance` the metres from the place).
+fn waypoints(answer: &Value, key: &str, count: usize) -> Vec<Option<Snap>> {
+    let listed = answer.get(key).and_then(Value::as_array);
+    (0..count)
+        .map(|i| {
+            let w = listed?.get(i)?;
+            let location = w.get("location")?.as_array()?;
+            Some(Snap {
+                lng: location.first()?.as_f64()?,
+                lat: location.get(1)?.as_f64()?,
+                metres: w.get("distance")?.as_f64()?,
+            })
+        })
+        .collect()
 }
 
 fn truncate(text: &str) -> String {
@@ -137,6 +215,18 @@ mod tests {
             vec![vec![Some(0.0), Some(12.5)], vec![None, Some(0.0)]]
         );
         assert_eq!(tile.distances[0][1], Some(100.0));
+        assert_eq!(tile.sources, vec![None, None], "no waypoints listed");
+    }
+
+    #[test]
+    fn waypoints_say_where_each_place_snapped() {
+        let body = r#"{"code":"Ok","durations":[[0]],"distances":[[0]],
+            "sources":[{"location":[24.94,60.17],"distance":6.4}],
+            "destinations":[{"location":[24.95,60.16],"distance":1626.9}]}"#;
+        let tile = parse_table(body, 1, 1).unwrap();
+        let snap = |lat, lng, metres| Some(Snap { lat, lng, metres });
+        assert_eq!(tile.sources, vec![snap(60.17, 24.94, 6.4)]);
+        assert_eq!(tile.destinations, vec![snap(60.16, 24.95, 1626.9)]);
     }
 
     #[test]

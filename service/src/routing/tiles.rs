@@ -1,8 +1,9 @@
-//! Fetching a whole matrix as tiles of at most `table_limit` sources by
-//! `table_limit` destinations, several tiles in flight (bounded), each
-//! retried with exponential backoff after a connection error or a 5xx
-//! answer. The first tile that finally fails stops the fetch, and the
-//! error names the router, the tile and the answer.
+//! Fetching a matrix, or blocks of it (a re-route's new rows and columns),
+//! as tiles of at most `table_limit` sources by `table_limit`
+//! destinations, several tiles in flight (bounded), each retried with
+//! exponential backoff after a connection error or a 5xx answer. The
+//! first tile that finally fails stops the fetch, and the error names the
+//! router, the tile and the answer.
 
 use std::ops::Range;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -13,6 +14,17 @@ use anyhow::{bail, Result};
 
 use super::Router;
 
+/// Where the router put a place on its road network.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Snap {
+    /// Latitude of the snapped point.
+    pub lat: f64,
+    /// Longitude of the snapped point.
+    pub lng: f64,
+    /// Metres from the place to the snapped point.
+    pub metres: f64,
+}
+
 /// One tile's answer: `durations[i][j]` from source `i` to destination
 /// `j` of the tile, `None` where the router found no route.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -21,6 +33,10 @@ pub struct Tile {
     pub durations: Vec<Vec<Option<f64>>>,
     /// Metres.
     pub distances: Vec<Vec<Option<f64>>>,
+    /// Where each source snapped (`None` when the router did not say).
+    pub sources: Vec<Option<Snap>>,
+    /// Where each destination snapped.
+    pub destinations: Vec<Option<Snap>>,
 }
 
 /// Why one table request failed.
@@ -45,18 +61,42 @@ pub trait TableSource: Sync {
     ) -> Result<Tile, TileError>;
 }
 
-/// A full road matrix over `n` places.
+/// A road matrix over `n` places.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RoadMatrix {
     /// Number of places.
     pub n: usize,
-    /// Row-major seconds, `None` where no route exists.
+    /// Row-major seconds, `None` where no route exists (or, for a block
+    /// fetch, outside the blocks).
     pub durations: Vec<Option<f64>>,
     /// Row-major metres, `None` where no route exists.
     pub distances: Vec<Option<f64>>,
+    /// Where each place snapped, when a tile told.
+    pub snaps: Vec<Option<Snap>>,
 }
 
 impl RoadMatrix {
+    /// A matrix of `n` places with nothing known.
+    pub fn empty(n: usize) -> Self {
+        Self {
+            n,
+            durations: vec![None; n * n],
+            distances: vec![None; n * n],
+            snaps: vec![None; n],
+        }
+    }
+
+    /// Makes every leg to and from `place` one without a route (a place
+    /// the router cannot snap).
+    pub fn cut_off(&mut self, place: usize) {
+        for other in (0..self.n).filter(|&o| o != place) {
+            for cell in [place * self.n + other, other * self.n + place] {
+                self.durations[cell] = None;
+                self.distances[cell] = None;
+            }
+        }
+    }
+
     /// Pairs of distinct places the router could not connect.
     pub fn unroutable_pairs(&self) -> usize {
         (0..self.n * self.n)
@@ -102,25 +142,47 @@ pub struct FetchStats {
     pub seconds: f64,
 }
 
-/// Fetches the matrix over `points` from `source` in tiles.
+/// Fetches the whole matrix over `points` from `source` in tiles.
 pub fn fetch(
     router: &Router,
     points: &[(f64, f64)],
     source: &dyn TableSource,
 ) -> Result<(RoadMatrix, FetchStats)> {
+    let all = 0..points.len();
+    fetch_blocks(router, points, &[(all.clone(), all)], source)
+}
+
+/// Splits `range` into chunks of at most `side`.
+fn chunks(range: &Range<usize>, side: usize) -> Vec<Range<usize>> {
+    range
+        .clone()
+        .step_by(side)
+        .map(|a| a..(a + side).min(range.end))
+        .collect()
+}
+
+/// Fetches the `blocks` (rows by columns) of the matrix over `points` in
+/// tiles; cells outside them stay `None`.
+pub fn fetch_blocks(
+    router: &Router,
+    points: &[(f64, f64)],
+    blocks: &[(Range<usize>, Range<usize>)],
+    source: &dyn TableSource,
+) -> Result<(RoadMatrix, FetchStats)> {
     let started = Instant::now();
     let n = points.len();
     let side = router.table_limit.max(1);
-    let chunks: Vec<Range<usize>> = (0..n).step_by(side).map(|a| a..(a + side).min(n)).collect();
-    let tiles: Vec<(Range<usize>, Range<usize>)> = chunks
+    let tiles: Vec<(Range<usize>, Range<usize>)> = blocks
         .iter()
-        .flat_map(|r| chunks.iter().map(move |c| (r.clone(), c.clone())))
+        .filter(|(rows, cols)| !rows.is_empty() && !cols.is_empty())
+        .flat_map(|(rows, cols)| {
+            let cols = chunks(cols, side);
+            chunks(rows, side)
+                .into_iter()
+                .flat_map(move |r| cols.clone().into_iter().map(move |c| (r.clone(), c)))
+        })
         .collect();
-    let mut matrix = RoadMatrix {
-        n,
-        durations: vec![None; n * n],
-        distances: vec![None; n * n],
-    };
+    let mut matrix = RoadMatrix::empty(n);
     let next = AtomicUsize::new(0);
     let requests = AtomicUsize::new(0);
     let failed = AtomicBool::new(false);
@@ -170,6 +232,12 @@ pub fn fetch(
             for (j, b) in cols.clone().enumerate() {
                 matrix.durations[a * n + b] = tile.durations[i][j];
                 matrix.distances[a * n + b] = tile.distances[i][j];
+            }
+        }
+        let snaps = rows.clone().zip(&tile.sources);
+        for (place, snap) in snaps.chain(cols.clone().zip(&tile.destinations)) {
+            if snap.is_some() {
+                matrix.snaps[place] = *snap;
             }
         }
     }
@@ -266,6 +334,7 @@ mod tests {
             Ok(Tile {
                 durations: cell(60.0),
                 distances: cell(1000.0),
+                ..Tile::default()
             })
         }
     }
@@ -289,6 +358,18 @@ mod tests {
         let (matrix, stats) = fetch(&router(3), &points, &source).unwrap();
         assert_eq!(stats.tiles, 9, "7 places in tiles of 3: 3 x 3 tiles");
         assert_eq!(stats.requests, 11, "two retried after a 503");
+        let blocks = [(0..2, 0..7), (2..7, 0..2)];
+        let (part, stats) = fetch_blocks(&router(3), &points, &blocks, &source).unwrap();
+        assert_eq!(
+            stats.tiles,
+            3 + 2,
+            "rows 0-1 x 3 column tiles, rows 2-6 x 1"
+        );
+        for (cell, value) in part.durations.iter().enumerate() {
+            let (a, b) = (cell / 7, cell % 7);
+            let inside = a < 2 || b < 2;
+            assert_eq!(value.is_some(), inside && b != 5, "{a} -> {b}");
+        }
         assert!(source.largest_tile.load(Ordering::Relaxed) <= 3);
         for a in 0..7 {
             for b in 0..7 {

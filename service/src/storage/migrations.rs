@@ -106,6 +106,39 @@ const STEPS: &[&str] = &[
     ALTER TABLE plan_jobs ADD COLUMN lease_until INTEGER;
     CREATE INDEX plan_jobs_by_status ON plan_jobs (status, created_at);
     ",
+    // 4: the road-leg cache (storage/legs.rs): where a router snapped each
+    // place, and the legs between snapped places, per router and profile;
+    // coordinates in 1e-5 degrees (about a metre), times in seconds since
+    // the epoch. A NULL duration is a pair the router cannot connect.
+    "
+    CREATE TABLE road_routers (
+        id INTEGER PRIMARY KEY,
+        url TEXT NOT NULL,
+        profile TEXT NOT NULL,
+        UNIQUE (url, profile)
+    );
+    CREATE TABLE road_snaps (
+        router_id INTEGER NOT NULL REFERENCES road_routers(id),
+        lat INTEGER NOT NULL,
+        lng INTEGER NOT NULL,
+        snap_lat INTEGER NOT NULL,
+        snap_lng INTEGER NOT NULL,
+        snap_metres REAL NOT NULL,
+        fetched_at INTEGER NOT NULL,
+        PRIMARY KEY (router_id, lat, lng)
+    );
+    CREATE TABLE road_legs (
+        router_id INTEGER NOT NULL REFERENCES road_routers(id),
+        from_lat INTEGER NOT NULL,
+        from_lng INTEGER NOT NULL,
+        to_lat INTEGER NOT NULL,
+        to_lng INTEGER NOT NULL,
+        duration REAL,
+        distance REAL,
+        fetched_at INTEGER NOT NULL,
+        PRIMARY KEY (router_id, from_lat, from_lng, to_lat, to_lng)
+    );
+    ",
 ];
 
 /// Brings the schema up to date in one transaction.

@@ -10,6 +10,7 @@ pub mod applied_plans;
 pub mod drivers;
 pub mod jobs;
 pub mod keys;
+pub mod legs;
 pub mod locations;
 mod migrations;
 pub mod page;

@@ -26,7 +26,10 @@ pub use priority::Priority;
 pub use skills::SkillSet;
 pub use soft_limit::{RouteLimits, SoftLimit};
 pub use time_window::TimeWindow;
-pub use travel::{DenseMatrix, DurationRule, Euclidean, Geodesic, Rounding, TravelModel};
+pub use travel::{
+    is_no_route, DenseMatrix, DurationRule, Euclidean, Geodesic, Rounding, TravelModel,
+    NO_ROUTE_SECONDS,
+};
 pub use vehicle_class::{fleet_classes, VehicleClass};
 
 /// Seconds (field service) or benchmark time units.

@@ -10,6 +10,18 @@ use rayon::prelude::*;
 
 use super::{Distance, Time};
 
+/// Duration (and distance) of a leg that cannot be driven: a pair a road
+/// router cannot connect. Far longer than any shift, so no route drives
+/// it and the checker rejects any that would; [`is_no_route`] tells it
+/// apart from a long leg, for the `NO_ROUTE` reason.
+pub const NO_ROUTE_SECONDS: Time = 1e9;
+
+/// Whether a leg of `duration` is one that cannot be driven.
+#[inline]
+pub fn is_no_route(duration: Time) -> bool {
+    duration >= NO_ROUTE_SECONDS
+}
+
 /// A source of travel distances and durations between location indices.
 pub trait TravelModel: Sync {
     /// Number of locations.

@@ -3,12 +3,14 @@
 //!
 //! The first filter that leaves no driver names the reason: skills, then
 //! allowed vehicles (and the driver of a visit in progress), territory,
-//! capacity, service longer than the shift, the drivers' distance caps
-//! (`MAX_DISTANCE`: the round trip alone is too long), then an empty-day
-//! simulation (window reachable with its lateness allowance, break kept,
-//! back by the end of the shift and its overtime, working time). A visit
-//! that passes them all fits alone; when every driver it fits is at their
-//! `maxVisits`, that cap is the reason (`MAX_VISITS`). Otherwise it lacked room, even in
+//! capacity, service longer than the shift, a road to it and back (a leg
+//! a router cannot drive, [`crate::model::NO_ROUTE_SECONDS`]), the
+//! drivers' distance caps (`MAX_DISTANCE`: the round trip alone is too
+//! long), then an empty-day simulation (window reachable with its lateness
+//! allowance, break kept, back by the end of the shift and its overtime,
+//! working time). A visit that passes them all fits alone; when every
+//! driver it fits is at their `maxVisits`, that cap is the reason
+//! (`MAX_VISITS`). Otherwise it lacked room, even in
 //! place of up to two lower-priority visits (the search's priority repair,
 //! `search/priority_repair.rs`, tried that on every route).
 //! A re-plan's locked visit that passes the eligibility filters but is
@@ -17,6 +19,7 @@
 
 use super::result::ReasonCode;
 use super::translation::Translation;
+use crate::model::is_no_route;
 use crate::route::best_timeline;
 
 /// Reason code and detail for model visit `visit`, which is unassigned.
@@ -85,6 +88,15 @@ pub fn unassigned_reason(
             lock_detail(translation, visit, k),
         );
     }
+    if !long_enough
+        .iter()
+        .any(|&k| connected(translation, k, visit))
+    {
+        return (
+            ReasonCode::NoRoute,
+            "no road connects it to any eligible driver's start and back to their end".into(),
+        );
+    }
     let in_reach: Vec<usize> = long_enough
         .into_iter()
         .filter(|&k| round_trip_fits(translation, k, visit))
@@ -121,6 +133,20 @@ pub fn unassigned_reason(
         ReasonCode::NoRoom,
         "fits an empty day, but no route can take it, even in place of up to two lower-priority visits".into(),
     )
+}
+
+/// Whether driver `vehicle` can drive from their start to the visit and
+/// on to their end. Direct legs suffice: a road router's leg is the
+/// shortest path, so a detour through another place never connects what
+/// the direct leg does not.
+fn connected(translation: &Translation, vehicle: usize, visit: usize) -> bool {
+    let problem = &translation.problem;
+    let k = &problem.vehicles[vehicle];
+    let here = problem.visits[visit].location;
+    let back = k
+        .end
+        .is_none_or(|end| !is_no_route(problem.duration(here, end)));
+    !is_no_route(problem.duration(k.start, here)) && back
 }
 
 /// `HH:MM` of seconds from midnight.

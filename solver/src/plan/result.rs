@@ -178,6 +178,9 @@ pub enum ReasonCode {
     OverCapacity,
     /// The service is longer than every eligible driver's shift.
     LongerThanShift,
+    /// No road leads there: the router cannot snap its location, or no
+    /// eligible driver's start connects to it and back to their end.
+    NoRoute,
     /// No eligible driver could serve it even with an empty day.
     TimeWindowUnreachable,
     /// It fits alone, but no route can take it, even in place of up to two
