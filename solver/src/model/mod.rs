@@ -12,6 +12,7 @@ mod priority;
 mod restrict;
 mod skills;
 mod soft_limit;
+mod speed_profile;
 mod time_window;
 mod travel;
 mod vehicle_class;
@@ -25,6 +26,7 @@ pub use objective::{Objective, ObjectiveKind};
 pub use priority::Priority;
 pub use skills::SkillSet;
 pub use soft_limit::{RouteLimits, SoftLimit};
+pub use speed_profile::{SpeedBand, SpeedProfile};
 pub use time_window::TimeWindow;
 pub use travel::{DenseMatrix, DurationRule, Euclidean, Geodesic, Rounding, TravelModel};
 pub use vehicle_class::{fleet_classes, VehicleClass};
@@ -259,6 +261,9 @@ pub struct Problem {
     /// (lateness, overtime), precomputed once: without one, route costs
     /// are travel alone and the schedule-reading cost paths are skipped.
     soft_costs: bool,
+    /// Rush-hour speed factors over the day, applied to every leg's
+    /// table duration; `None` keeps travel times constant.
+    speed_profile: Option<Arc<SpeedProfile>>,
 }
 
 impl Problem {
@@ -273,10 +278,43 @@ impl Problem {
         self.travel.distance(from, to)
     }
 
-    /// Travel duration between two locations.
+    /// Travel duration between two locations at the table's speed (the
+    /// leg's duration when no speed profile applies).
     #[inline]
     pub fn duration(&self, from: usize, to: usize) -> Time {
         self.travel.duration(from, to)
+    }
+
+    /// How long a leg of table duration `base` takes leaving at `depart`:
+    /// `base` itself, or the speed profile's first-in-first-out travel
+    /// time. Every schedule reads travel times through this.
+    #[inline]
+    pub fn leg_time(&self, depart: Time, base: Time) -> Time {
+        match &self.speed_profile {
+            None => base,
+            Some(profile) => profile.arrival(depart, base) - depart,
+        }
+    }
+
+    /// The latest departure on a leg of table duration `base` that
+    /// arrives by `arrive_by` (the inverse of [`Problem::leg_time`]).
+    #[inline]
+    pub fn depart_by(&self, arrive_by: Time, base: Time) -> Time {
+        match &self.speed_profile {
+            None => arrive_by - base,
+            Some(profile) => profile.departure_for(arrive_by, base),
+        }
+    }
+
+    /// The speed profile, if travel times depend on the time of day.
+    pub fn speed_profile(&self) -> Option<&SpeedProfile> {
+        self.speed_profile.as_deref()
+    }
+
+    /// The problem with travel times following `profile`.
+    pub fn with_speed_profile(mut self, profile: Option<SpeedProfile>) -> Self {
+        self.speed_profile = profile.filter(|p| !p.bands().is_empty()).map(Arc::new);
+        self
     }
 
     /// Whether vehicle `vehicle` may serve visit `visit` (skills, allowed vehicles).
