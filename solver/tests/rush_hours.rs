@@ -116,3 +116,13 @@ fn bad_bands_name_their_field() {
         }
     }
 }
+
+#[test]
+fn a_profile_alone_in_travel_keeps_the_default_model() {
+    let mut request = one_leg(28_800.0, 600.0, morning());
+    request["options"]["travel"] = json!({"speedProfile": morning()});
+    let request = PlanRequest::from_json(&request.to_string()).expect("reads");
+    let translation = translate(&request).expect("geodesic by default, with the profile");
+    let profile = translation.problem.speed_profile().expect("profile kept");
+    assert_eq!(profile.bands().len(), 2);
+}

@@ -418,17 +418,21 @@ impl PlanRequest {
 }
 
 /// Moves `options.travel.speedProfile` to `options.speedProfile` (where
-/// [`PlanOptions::speed_profile`] reads it); one given at both places is
-/// left where it is, and the plain `options.speedProfile` wins.
+/// [`PlanOptions::speed_profile`] reads it); given at both places, the
+/// plain `options.speedProfile` wins.
 fn move_speed_profile(request: &mut serde_json::Value) {
     let Some(options) = request.get_mut("options").and_then(|o| o.as_object_mut()) else {
         return;
     };
-    let profile = options
-        .get_mut("travel")
-        .and_then(|t| t.as_object_mut())
-        .and_then(|t| t.remove("speedProfile"));
-    if let Some(profile) = profile {
-        options.entry("speedProfile").or_insert(profile);
+    let Some(travel) = options.get_mut("travel").and_then(|t| t.as_object_mut()) else {
+        return;
+    };
+    let Some(profile) = travel.remove("speedProfile") else {
+        return;
+    };
+    // `{"speedProfile": [...]}` alone keeps the default travel model.
+    if travel.is_empty() {
+        options.remove("travel");
     }
+    options.entry("speedProfile").or_insert(profile);
 }
