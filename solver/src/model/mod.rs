@@ -7,6 +7,7 @@
 mod builder;
 mod cost;
 mod lat_lng;
+mod nearest;
 mod objective;
 mod priority;
 mod restrict;
@@ -20,11 +21,14 @@ use std::sync::Arc;
 pub use builder::{ModelError, ProblemBuilder};
 pub use cost::{ArcCost, Cost};
 pub use lat_lng::LatLng;
+pub use nearest::{nearest_among, NearestVisits};
 pub use objective::{Objective, ObjectiveKind};
 pub use priority::Priority;
 pub use skills::SkillSet;
 pub use time_window::TimeWindow;
-pub use travel::{DenseMatrix, DurationRule, Euclidean, Geodesic, Rounding, TravelModel};
+pub use travel::{
+    DenseMatrix, DurationRule, Euclidean, Geodesic, Rounding, TravelModel, TravelTable,
+};
 pub use vehicle_class::{fleet_classes, VehicleClass};
 
 /// Seconds (field service) or benchmark time units.

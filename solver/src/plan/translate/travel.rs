@@ -37,7 +37,7 @@ pub(super) fn travel(
     let n = coords.len();
     let record = "options.travel";
     let geodesic = |detour_factor: f64, speed_kmh: f64| {
-        DenseMatrix::from_model(&Geodesic {
+        DenseMatrix::from_geodesic(&Geodesic {
             coords,
             detour_factor,
             speed_mps: speed_kmh / 3.6,
