@@ -21,6 +21,9 @@ const page = {
   finished: null,
   // Milliseconds of each full redraw (the test and the report read them).
   timings: [],
+  // A fixed moment (seconds from midnight) for "Re-route now" instead of
+  // the clock: a demo or a test re-routes at a chosen time of day.
+  fixedNow: null,
 };
 window.ordoPage = page;
 
@@ -43,6 +46,8 @@ function redraw() {
   const started = performance.now();
   const day = page.day;
   map.draw(day);
+  // The "now" line belongs to today only: on another day the current time
+  // of day is no moment of that day's plan.
   const now = day.date === localToday() ? localNow() : null;
   timeline.draw(day, now);
   drawSummary($("summary"), day);
@@ -121,7 +126,7 @@ async function startJob(mode) {
   const body = { date: day.date, timeLimitSeconds: budget };
   if (mode === "reroute") {
     body.mode = "reroute";
-    body.now = localNow();
+    body.now = page.fixedNow ?? localNow();
   }
   page.finished = null;
   document.body.dataset.jobStatus = "queued";
@@ -165,35 +170,34 @@ function finished(day, job, mode) {
     return;
   }
   day.setPlan(plan);
-  page.finished = { job, plan, mode };
+  // Only a done job's plan can be applied; a cancelled one's best plan is
+  // shown, not published.
+  page.finished = job.status === "done" ? { job, plan, mode } : null;
   redraw();
   const s = plan.summary || {};
   const verdict = job.result && job.result.feasible === false ? " · CHECKER FOUND VIOLATIONS" : "";
   if (job.status === "done") setProgress(1, `100% · served ${s.served} · unassigned ${(plan.unassigned || []).length}`);
   else setProgress(job.progress ? job.progress.fraction || 0 : 0, `${job.status} · best plan kept`);
   const changes = mode === "reroute" ? ` · ${(plan.changes || []).length} changes` : "";
-  const verb = job.status !== "done" ? "Cancelled" : mode === "reroute" ? "Re-routed" : "Planned";
-  status(`${verb}: ${s.served} served, ${(plan.unassigned || []).length} unassigned, ${s.driversUsed} drivers${changes}${verdict}. Apply to publish.`, verdict ? "error" : "info");
+  const verb = job.status !== "done" ? "Cancelled, best plan shown" : mode === "reroute" ? "Re-routed" : "Planned";
+  const next = job.status === "done" ? "Apply to publish." : "Not applied: plan again to publish.";
+  status(`${verb}: ${s.served} served, ${(plan.unassigned || []).length} unassigned, ${s.driversUsed} drivers${changes}${verdict}. ${next}`, verdict ? "error" : "info");
   setBusy(false);
 }
 
-// Apply publishes the shown plan: for the visits whose driver, order or
-// ETA differ from what is stored, those three fields are sent (the API's
-// upsert merges them, keeping every other field as stored).
+// Apply publishes the shown plan: the server applies the done job's plan
+// (POST /plans/{id}/apply) with the job's conflict rule, all or nothing; a
+// visit changed since the job read the day refuses it (409, listed here).
 async function apply() {
   const day = page.day;
-  if (!page.finished) return;
-  const records = day.appliedRecords().filter((r) => {
-    const stored = day.visit(r.id);
-    return !stored || stored.driverId !== r.driverId || Number(stored.serviceOrder) !== r.serviceOrder || Number(stored.eta) !== r.eta;
-  });
+  const done = page.finished;
+  if (!done) return;
   $("apply").disabled = true;
   try {
-    const answer = records.length ? await page.api.saveVisits(records) : { meta: { errors: [] } };
-    const errors = (answer.meta && answer.meta.errors) || [];
-    if (errors.length) throw new Error(errors.map((e) => `visit ${e.id}: ${e.field} ${e.message}`).join("; "));
-    status(`Applied: ${records.length} visits updated.`);
-    document.body.dataset.applied = String(records.length);
+    const answer = await page.api.applyPlan(done.job.id);
+    const count = answer.meta.appliedVisits;
+    status(answer.meta.alreadyApplied ? "Already applied: nothing changed." : `Applied: ${count} visits updated.`);
+    document.body.dataset.applied = String(count);
     const visits = await page.api.visits(day.date);
     const kept = day.plan;
     page.day = new Day(day.date, visits, day.drivers);
@@ -202,7 +206,15 @@ async function apply() {
     page.finished = null;
     redraw();
   } catch (error) {
-    status(`Cannot apply: ${error.message}`, "error");
+    if (error.conflicts.length) {
+      const named = error.conflicts.slice(0, 5).map((c) => day.visitLabel(day.visit(c.visitId), c.id ?? c.visitId));
+      const more = error.conflicts.length > named.length ? ` and ${error.conflicts.length - named.length} more` : "";
+      status(`Not applied: changed since the plan read the day: ${named.join(", ")}${more}. Plan again.`, "error");
+      document.body.dataset.applyConflicts = error.conflicts.map((c) => c.visitId).join(" ");
+      page.finished = null;
+    } else {
+      status(`Cannot apply: ${error.message}`, "error");
+    }
   } finally {
     setBusy(false);
   }

@@ -120,20 +120,4 @@ export class Day {
     const list = (visit && visit.time_windows) || [];
     return list.length ? list.map((w) => `${clock(w.earliest)}–${clock(w.latest)}`).join(", ") : "any time";
   }
-
-  // What to POST back for the shown plan: each visit's ERP id with its
-  // driver, order and ETA (`eta` = planned service start).
-  appliedRecords() {
-    const records = [];
-    for (const { route } of this.routes()) {
-      for (const stop of route.stops) {
-        const visit = this.visit(stop.visitId);
-        if (!visit) continue;
-        // Only the plan's fields: the API merges them into the stored
-        // record, so an edit made since the page read the day is kept.
-        records.push({ id: visit.id, driverId: route.driverId, serviceOrder: stop.serviceOrder, eta: stop.serviceStart });
-      }
-    }
-    return records;
-  }
 }

@@ -8,7 +8,7 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::model::{
     Break, DenseMatrix, Euclidean, Problem, ProblemBuilder, Reassignment, Rounding, SkillSet,
-    SoftLimit, TimeWindow, Vehicle, Visit,
+    SoftLimit, SpeedBand, SpeedProfile, TimeWindow, Vehicle, Visit,
 };
 
 /// Which rules the instance exercises.
@@ -160,6 +160,28 @@ pub fn soften(problem: &Problem, seed: u64, caps: bool) -> Problem {
     }
     b.build()
         .unwrap_or_else(|e| panic!("softened instance {seed} invalid: {e}"))
+        .with_speed_profile(problem.speed_profile().cloned())
+}
+
+/// `problem` with rush hours drawn from `seed`: two or three bands over
+/// the random instances' 600-unit day, slower (factor 0.4-0.9) or faster
+/// (1.1-1.6) than the table, so legs cross band edges both ways.
+pub fn with_rush_hours(problem: &Problem, seed: u64) -> Problem {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5EED_5BED);
+    let mut bands = Vec::new();
+    let mut from: f64 = rng.gen_range(0.0..80.0f64).round();
+    for _ in 0..rng.gen_range(2..=3) {
+        let to = from + rng.gen_range(40.0..160.0f64).round();
+        let factor = if rng.gen_bool(0.6) {
+            rng.gen_range(0.4..0.9)
+        } else {
+            rng.gen_range(1.1..1.6)
+        };
+        bands.push(SpeedBand { from, to, factor });
+        from = to + rng.gen_range(0.0..100.0f64).round();
+    }
+    let profile = SpeedProfile::new(bands).expect("drawn sorted and disjoint");
+    problem.clone().with_speed_profile(Some(profile))
 }
 
 /// Turns `problem` into a re-plan: most visits get a published vehicle and

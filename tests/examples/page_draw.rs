@@ -3,7 +3,10 @@
 //! datasets/field-2000.json 10` loads the file with `ordo serve --demo-file`,
 //! plans it for that many seconds from the page, and prints how long the
 //! page took to draw the finished plan (map, timeline, panels, to the next
-//! frame) and the page's first draw of the day's visits.
+//! frame) and the page's first draw of the day's visits. A third argument
+//! sets the server's `--rate-limit` (default 100000; `100` is the server's
+//! default, where the page has to pace itself), and the browser console's
+//! errors are printed at the end.
 
 use ordo_e2e::webdriver::{browser, screenshot_dir, Browser, DemoServer};
 use serde_json::json;
@@ -14,10 +17,11 @@ fn main() {
         .next()
         .unwrap_or_else(|| "datasets/field-2000.json".into());
     let seconds = args.next().unwrap_or_else(|| "10".into());
+    let rate_limit = args.next().unwrap_or_else(|| "100000".into());
     let Some((chromium, chromedriver)) = browser() else {
         return;
     };
-    let server = DemoServer::start(&["--demo-file", &file, "--rate-limit", "100000"]);
+    let server = DemoServer::start(&["--demo-file", &file, "--rate-limit", &rate_limit]);
     let page = Browser::start(&chromium, &chromedriver);
     page.open(&format!(
         "{}/#key={}&date={}",
@@ -51,4 +55,13 @@ fn main() {
         last["ms"].as_f64().unwrap_or(0.0)
     );
     page.screenshot(&screenshot_dir().join("page-field-2000.png"));
+    let waits = page.eval("return window.ordoPage.api.pacer.waits;", json!([]));
+    let errors = page.console_errors();
+    println!(
+        "requests that waited for the rate limit: {waits}; console errors: {}",
+        errors.len()
+    );
+    for error in errors {
+        println!("  {error}");
+    }
 }

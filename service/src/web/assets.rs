@@ -17,6 +17,7 @@ pub const FILES: &[(&str, &str, &str)] = &[
     ("timeline.js", include_str!("../../assets/timeline.js"), JS),
     ("panels.js", include_str!("../../assets/panels.js"), JS),
     ("jobs.js", include_str!("../../assets/jobs.js"), JS),
+    ("pacer.js", include_str!("../../assets/pacer.js"), JS),
     (
         "vendor/leaflet/leaflet.js",
         include_str!("../../assets/vendor/leaflet/leaflet.js"),

@@ -156,7 +156,8 @@ fn check_route(problem: &Problem, solution: &Solution, r: usize, report: &mut Ch
         if break_at == Some(pos) {
             take_break(&mut time, report);
         }
-        let travel = problem.duration(location, visit.location);
+        let base = problem.duration(location, visit.location);
+        let travel = timed_leg(problem, time, base);
         report.distance += problem.distance(location, visit.location);
         report.travel_time += travel;
         let arrival = time + travel;
@@ -191,7 +192,7 @@ fn check_route(problem: &Problem, solution: &Solution, r: usize, report: &mut Ch
             departure = Some(if break_at == Some(0) {
                 vehicle.shift.earliest
             } else {
-                (start - travel).max(vehicle.shift.earliest)
+                latest_leave(problem, start, base).max(vehicle.shift.earliest)
             });
         }
         time = start + visit.service;
@@ -251,7 +252,7 @@ fn check_route(problem: &Problem, solution: &Solution, r: usize, report: &mut Ch
     }
     let end_time = match vehicle.end {
         Some(end) => {
-            let travel = problem.duration(location, end);
+            let travel = timed_leg(problem, time, problem.duration(location, end));
             report.distance += problem.distance(location, end);
             report.travel_time += travel;
             time + travel
@@ -291,6 +292,63 @@ fn check_route(problem: &Problem, solution: &Solution, r: usize, report: &mut Ch
             capacity: vehicle.capacity,
         });
     }
+}
+
+/// Travel time of a leg of table duration `base` leaving at `depart`:
+/// the table's under no speed profile, else the speed integrated band by
+/// band (factor 1 between bands) until the leg is covered. Written here
+/// again, on purpose, as a plain scan over every band.
+fn timed_leg(problem: &Problem, depart: Time, base: Time) -> Time {
+    let Some(profile) = problem.speed_profile() else {
+        return base;
+    };
+    let (mut time, mut left) = (depart, base);
+    for band in profile.bands() {
+        if left <= 0.0 {
+            break;
+        }
+        if band.to <= time {
+            continue;
+        }
+        if band.from > time {
+            let gap = band.from - time;
+            if gap >= left {
+                return time + left - depart;
+            }
+            left -= gap;
+            time = band.from;
+        }
+        let covered = (band.to - time) * band.factor;
+        if covered >= left {
+            return time + left / band.factor - depart;
+        }
+        left -= covered;
+        time = band.to;
+    }
+    time + left - depart
+}
+
+/// The latest departure on a leg of table duration `base` arriving by
+/// `arrival`, by bisection on [`timed_leg`] (leaving later never arrives
+/// earlier), so the just-in-time start is checked without the search's
+/// inverse.
+fn latest_leave(problem: &Problem, arrival: Time, base: Time) -> Time {
+    if problem.speed_profile().is_none() {
+        return arrival - base;
+    }
+    let slowest = problem.speed_profile().map_or(1.0, |p| {
+        p.bands().iter().map(|b| b.factor).fold(1.0, f64::min)
+    });
+    let (mut lo, mut hi) = (arrival - base / slowest - 1.0, arrival);
+    for _ in 0..200 {
+        let mid = 0.5 * (lo + hi);
+        if mid + timed_leg(problem, mid, base) <= arrival {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
 }
 
 /// The hard caps of a route's vehicle: how many visits, how far driven

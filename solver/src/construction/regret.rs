@@ -21,13 +21,13 @@ use crate::solution::{Route, Solution};
 
 /// Best and second-best insertion of one visit into one route.
 #[derive(Debug, Clone, Copy)]
-struct Candidate {
-    cost: f64,
-    position: usize,
+pub(super) struct Candidate {
+    pub(super) cost: f64,
+    pub(super) position: usize,
 }
 
 /// Builds a first solution; visits that fit nowhere are left unassigned.
-pub fn regret_insertion(problem: &Problem, objective: &Objective) -> Solution {
+pub fn whole_regret_insertion(problem: &Problem, objective: &Objective) -> Solution {
     let n = problem.n_visits();
     let mut vehicle_open = vec![false; problem.vehicles.len()];
     let mut unassigned = Vec::new();
@@ -117,7 +117,7 @@ pub fn regret_insertion(problem: &Problem, objective: &Objective) -> Solution {
 /// stops), placed first whatever their priority: they pin the start of
 /// their driver's route. A head of several visits goes in by locked rank
 /// into the route it opened; heads that fit nowhere are `unassigned`.
-fn open_heads(
+pub(super) fn open_heads(
     problem: &Problem,
     arcs: &ArcCost,
     vehicle_open: &mut [bool],
@@ -208,7 +208,7 @@ pub(super) fn own_start_vehicles(problem: &Problem, objective: &Objective) -> Ve
 }
 
 /// Seeds far from every start first (Solomon's I1 rule).
-fn seed_score(problem: &Problem, visit: usize) -> f64 {
+pub(super) fn seed_score(problem: &Problem, visit: usize) -> f64 {
     let loc = problem.visits[visit].location;
     problem
         .vehicles
@@ -218,7 +218,7 @@ fn seed_score(problem: &Problem, visit: usize) -> f64 {
 }
 
 /// Cheapest feasible position of `visit` in `route`, if any.
-fn cheapest(
+pub(super) fn cheapest(
     problem: &Problem,
     arcs: &ArcCost,
     route: &RouteState,
@@ -253,7 +253,7 @@ fn cheapest(
 }
 
 /// Opens a route on the cheapest free vehicle that can serve `seed` alone.
-fn open_route(
+pub(super) fn open_route(
     problem: &Problem,
     arcs: &ArcCost,
     vehicle_open: &mut [bool],

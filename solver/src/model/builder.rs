@@ -191,6 +191,7 @@ pub(super) fn assemble(
         compatible,
         drivers: Vec::new(),
         soft_costs: false,
+        speed_profile: None,
     };
     problem.soft_costs = problem.visits.iter().any(|v| v.lateness.is_some())
         || problem.vehicles.iter().any(|k| k.limits.overtime.is_some());

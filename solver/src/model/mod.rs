@@ -7,11 +7,13 @@
 mod builder;
 mod cost;
 mod lat_lng;
+mod nearest;
 mod objective;
 mod priority;
 mod restrict;
 mod skills;
 mod soft_limit;
+mod speed_profile;
 mod time_window;
 mod travel;
 mod vehicle_class;
@@ -21,14 +23,16 @@ use std::sync::Arc;
 pub use builder::{ModelError, ProblemBuilder};
 pub use cost::{ArcCost, Cost};
 pub use lat_lng::LatLng;
+pub use nearest::{nearest_among, NearestVisits};
 pub use objective::{Objective, ObjectiveKind};
 pub use priority::Priority;
 pub use skills::SkillSet;
 pub use soft_limit::{RouteLimits, SoftLimit};
+pub use speed_profile::{SpeedBand, SpeedProfile};
 pub use time_window::TimeWindow;
 pub use travel::{
     is_no_route, DenseMatrix, DurationRule, Euclidean, Geodesic, Rounding, TravelModel,
-    NO_ROUTE_SECONDS,
+    TravelTable, NO_ROUTE_SECONDS,
 };
 pub use vehicle_class::{fleet_classes, VehicleClass};
 
@@ -262,6 +266,9 @@ pub struct Problem {
     /// (lateness, overtime), precomputed once: without one, route costs
     /// are travel alone and the schedule-reading cost paths are skipped.
     soft_costs: bool,
+    /// Rush-hour speed factors over the day, applied to every leg's
+    /// table duration; `None` keeps travel times constant.
+    speed_profile: Option<Arc<SpeedProfile>>,
 }
 
 impl Problem {
@@ -276,10 +283,43 @@ impl Problem {
         self.travel.distance(from, to)
     }
 
-    /// Travel duration between two locations.
+    /// Travel duration between two locations at the table's speed (the
+    /// leg's duration when no speed profile applies).
     #[inline]
     pub fn duration(&self, from: usize, to: usize) -> Time {
         self.travel.duration(from, to)
+    }
+
+    /// How long a leg of table duration `base` takes leaving at `depart`:
+    /// `base` itself, or the speed profile's first-in-first-out travel
+    /// time. Every schedule reads travel times through this.
+    #[inline]
+    pub fn leg_time(&self, depart: Time, base: Time) -> Time {
+        match &self.speed_profile {
+            None => base,
+            Some(profile) => profile.arrival(depart, base) - depart,
+        }
+    }
+
+    /// The latest departure on a leg of table duration `base` that
+    /// arrives by `arrive_by` (the inverse of [`Problem::leg_time`]).
+    #[inline]
+    pub fn depart_by(&self, arrive_by: Time, base: Time) -> Time {
+        match &self.speed_profile {
+            None => arrive_by - base,
+            Some(profile) => profile.departure_for(arrive_by, base),
+        }
+    }
+
+    /// The speed profile, if travel times depend on the time of day.
+    pub fn speed_profile(&self) -> Option<&SpeedProfile> {
+        self.speed_profile.as_deref()
+    }
+
+    /// The problem with travel times following `profile`.
+    pub fn with_speed_profile(mut self, profile: Option<SpeedProfile>) -> Self {
+        self.speed_profile = profile.filter(|p| !p.bands().is_empty()).map(Arc::new);
+        self
     }
 
     /// Whether vehicle `vehicle` may serve visit `visit` (skills, allowed vehicles).

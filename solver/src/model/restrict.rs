@@ -68,12 +68,14 @@ impl Problem {
             vehicle.start = local_location[vehicle.start];
             vehicle.end = vehicle.end.map(|e| local_location[e]);
         }
-        assemble(
+        let mut sub = assemble(
             self.name.clone(),
             sub_visits,
             sub_vehicles,
             Arc::new(self.travel.submatrix(&locations)),
-        )
+        );
+        sub.speed_profile = self.speed_profile.clone();
+        sub
     }
 }
 

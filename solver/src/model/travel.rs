@@ -3,8 +3,17 @@
 //! A [`TravelModel`] is any source of distances and durations: Euclidean
 //! coordinates (benchmarks), great-circle distance on lat/lng with a detour
 //! factor and an average speed (field service), or a supplied matrix. The
-//! search only ever reads a [`DenseMatrix`] built once from a model, so a
-//! sparse or road-routed model can be added without touching the search.
+//! search only ever reads a [`TravelTable`]: a dense table built once from
+//! a model or from supplied tables, or for geodesic travel the legs
+//! computed on demand from the places, so a road-routed model can be added
+//! without touching the search.
+//!
+//! Why on demand for geodesic travel: a dense table of 20,000 places takes
+//! 3.2 GB in its compact form (6.4 GB while it is built), and on a shared
+//! machine building it was most of the first plan; a leg costs a few
+//! sines instead, and the neighbour lists that need the nearest places
+//! find them through a spatial index (`super::nearest`) rather than by
+//! reading every pair.
 
 use rayon::prelude::*;
 
@@ -122,6 +131,9 @@ impl TravelModel for Euclidean {
     }
 }
 
+/// Mean earth radius in metres, as `geo`'s haversine uses it.
+const MEAN_EARTH_RADIUS: f64 = 6_371_008.8;
+
 /// Great-circle distance on `(lat, lng)` in metres, times a detour factor
 /// for roads, driven at an average speed in metres per second.
 #[derive(Debug, Clone)]
@@ -157,9 +169,26 @@ impl TravelModel for Geodesic {
     }
 }
 
-/// Row-major distance and duration tables over all locations.
+/// From this many places geodesic travel is read on demand, not from a
+/// table.
+pub const ON_DEMAND_FROM: usize = 5000;
+
+/// [`ON_DEMAND_FROM`], or `ORDO_ON_DEMAND_FROM` when set (to compare
+/// both forms on one build).
+fn on_demand_from() -> usize {
+    std::env::var("ORDO_ON_DEMAND_FROM")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(ON_DEMAND_FROM)
+}
+
+/// The former name of [`TravelTable`], kept for its many users.
+pub type DenseMatrix = TravelTable;
+
+/// Distances and durations between all locations: row-major tables, or
+/// geodesic legs computed when read.
 #[derive(Debug, Clone)]
-pub struct DenseMatrix {
+pub struct TravelTable {
     n: usize,
     /// Distance, and duration when it differs, of each pair side by side:
     /// the search reads both of an arc at once, and one cache line then
@@ -183,6 +212,58 @@ enum Cells {
     /// plans): half the bytes of `Pairs`, so 10,000 locations take 800 MB
     /// instead of 1.6 GB, and more of a search's table reads hit the cache.
     Whole(Vec<(f32, f32)>),
+    /// Geodesic legs, computed when read: `n` places, no table.
+    OnDemand(GeodesicLegs),
+}
+
+/// A [`Geodesic`] model prepared for reading legs: each place's cosine of
+/// latitude computed once. Every leg is bit for bit the model's own
+/// (the same operations in the same order as `geo`'s haversine), so a
+/// plan costs the same whichever form its travel takes.
+#[derive(Debug, Clone)]
+struct GeodesicLegs {
+    /// `(lat, lng, cos(lat))`, degrees, of each place.
+    places: Vec<(f64, f64, f64)>,
+    detour_factor: f64,
+    rule: DurationRule,
+}
+
+impl GeodesicLegs {
+    fn new(model: &Geodesic) -> Self {
+        Self {
+            places: model
+                .coords
+                .iter()
+                .map(|&(lat, lng)| (lat, lng, lat.to_radians().cos()))
+                .collect(),
+            detour_factor: model.detour_factor,
+            rule: DurationRule::RoundedAtSpeed(model.speed_mps),
+        }
+    }
+
+    #[inline]
+    fn distance(&self, from: usize, to: usize) -> Distance {
+        let (alat, alng, acos) = self.places[from];
+        let (blat, blng, bcos) = self.places[to];
+        let delta_lat = (blat - alat).to_radians();
+        let delta_lng = (blng - alng).to_radians();
+        let a = (delta_lat / 2.0).sin().powi(2) + acos * bcos * (delta_lng / 2.0).sin().powi(2);
+        let metres = MEAN_EARTH_RADIUS * (2.0 * a.sqrt().asin());
+        (metres * self.detour_factor).round()
+    }
+
+    #[inline]
+    fn leg(&self, from: usize, to: usize) -> (Distance, Time) {
+        let d = self.distance(from, to);
+        (d, self.rule.duration(d))
+    }
+
+    fn part(&self, locations: &[usize]) -> Self {
+        Self {
+            places: locations.iter().map(|&l| self.places[l]).collect(),
+            ..*self
+        }
+    }
 }
 
 impl Cells {
@@ -205,7 +286,7 @@ impl Cells {
     }
 }
 
-impl DenseMatrix {
+impl TravelTable {
     /// Tables from explicit rows; `duration` `None` means equal to distance.
     /// Callers check that the tables are `n * n`.
     pub fn from_tables(n: usize, distance: Vec<Distance>, duration: Option<Vec<Time>>) -> Self {
@@ -225,11 +306,41 @@ impl DenseMatrix {
             Cells::Same(t) => symmetric_table(n, t),
             Cells::Pairs(t) => symmetric_table(n, t),
             Cells::Whole(t) => symmetric_table(n, t),
+            Cells::OnDemand(_) => true,
         };
         Self {
             n,
             cells,
             symmetric,
+        }
+    }
+
+    /// Geodesic travel: a dense table below [`ON_DEMAND_FROM`] places,
+    /// else the legs on demand ([`Self::geodesic`]); both give the same legs.
+    pub fn from_geodesic(model: &Geodesic) -> Self {
+        if model.coords.len() >= on_demand_from() {
+            Self::geodesic(model)
+        } else {
+            Self::from_model(model)
+        }
+    }
+
+    /// Geodesic travel read on demand: no table, legs computed from the
+    /// places (the same values [`Self::from_model`] would store).
+    pub fn geodesic(model: &Geodesic) -> Self {
+        Self {
+            n: model.coords.len(),
+            cells: Cells::OnDemand(GeodesicLegs::new(model)),
+            symmetric: true,
+        }
+    }
+
+    /// `(lat, lng)` in degrees of each place, when the travel is geodesic
+    /// on demand: nearest places are then found by a spatial index.
+    pub fn coordinates(&self) -> Option<Vec<(f64, f64)>> {
+        match &self.cells {
+            Cells::OnDemand(g) => Some(g.places.iter().map(|&(lat, lng, _)| (lat, lng)).collect()),
+            _ => None,
         }
     }
 
@@ -283,11 +394,13 @@ impl DenseMatrix {
     /// Distance and duration from `from` to `to`, read together.
     #[inline]
     pub fn leg(&self, from: usize, to: usize) -> (Distance, Time) {
-        let i = from * self.n + to;
+        // `i` is only a table's index: an on-demand leg reads its places.
+        let i = from.wrapping_mul(self.n).wrapping_add(to);
         match &self.cells {
             Cells::Same(t) => (t[i], t[i]),
             Cells::Pairs(t) => t[i],
             Cells::Whole(t) => (Distance::from(t[i].0), Time::from(t[i].1)),
+            Cells::OnDemand(g) => g.leg(from, to),
         }
     }
 
@@ -313,6 +426,7 @@ impl DenseMatrix {
             Cells::Same(t) => Cells::Same(pick(self.n, t, locations)),
             Cells::Pairs(t) => Cells::Pairs(pick(self.n, t, locations)),
             Cells::Whole(t) => Cells::Whole(pick(self.n, t, locations)),
+            Cells::OnDemand(g) => Cells::OnDemand(g.part(locations)),
         };
         Self {
             n: locations.len(),
@@ -350,15 +464,15 @@ fn table<T: Copy + Default + Send + Sync>(
     out
 }
 
-impl TravelModel for DenseMatrix {
+impl TravelModel for TravelTable {
     fn len(&self) -> usize {
         self.n
     }
     fn distance(&self, from: usize, to: usize) -> Distance {
-        DenseMatrix::distance(self, from, to)
+        TravelTable::distance(self, from, to)
     }
     fn duration(&self, from: usize, to: usize) -> Time {
-        DenseMatrix::duration(self, from, to)
+        TravelTable::duration(self, from, to)
     }
 }
 
@@ -416,6 +530,31 @@ mod tests {
                 assert_eq!(dense.duration(i, j), m.duration(i.min(j), i.max(j)));
             }
         }
+    }
+
+    /// Legs read on demand equal the model's, bit for bit, also in a part.
+    #[test]
+    fn on_demand_geodesic_matches_model() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
+        let m = Geodesic {
+            coords: (0..200)
+                .map(|_| (rng.gen_range(-60.0..70.0), rng.gen_range(-180.0..180.0)))
+                .collect(),
+            detour_factor: 1.3,
+            speed_mps: 11.1,
+        };
+        let on_demand = TravelTable::geodesic(&m);
+        assert!(on_demand.is_symmetric());
+        for i in 0..200 {
+            for j in 0..200 {
+                assert_eq!(on_demand.distance(i, j), m.distance(i, j));
+                assert_eq!(on_demand.duration(i, j), m.duration(i, j));
+            }
+        }
+        let part = on_demand.submatrix(&[3, 50, 199]);
+        assert_eq!(part.leg(0, 2), on_demand.leg(3, 199));
+        assert_eq!(part.coordinates().map(|c| c[1]), Some(m.coords[50]));
     }
 
     #[test]

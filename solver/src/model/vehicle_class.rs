@@ -1,6 +1,6 @@
 //! Vehicles that differ only in name and skills behave alike for a visit
-//! both may serve: same depots, shift, capacity, break, working-time limit
-//! and fixed cost. Trying one vehicle of each class on an empty day is
+//! both may serve: same depots, shift, capacity, break, working-time limit,
+//! overtime, caps on visits and distance, and fixed cost. Trying one vehicle of each class on an empty day is
 //! enough, which matters on field days where a hundred drivers share a
 //! depot. With the same skills too, and no visit tied to them, they are
 //! interchangeable ([`fleet_classes`]): the exact backend and the route
@@ -20,6 +20,8 @@ pub struct VehicleClass {
     fixed_cost: u64,
     max_working_time: Option<u64>,
     lunch_break: Option<(u64, u64, u64)>,
+    /// Overtime (allowance, cost), most visits, most distance.
+    limits: (Option<(u64, u64)>, Option<usize>, Option<u64>),
 }
 
 impl VehicleClass {
@@ -40,6 +42,13 @@ impl VehicleClass {
                     b.duration.to_bits(),
                 )
             }),
+            limits: (
+                v.limits
+                    .overtime
+                    .map(|o| (o.max_seconds.to_bits(), o.cost_per_second.to_bits())),
+                v.limits.max_visits,
+                v.limits.max_distance.map(f64::to_bits),
+            ),
         }
     }
 }

@@ -245,6 +245,7 @@ pub fn generate(params: GenerateParams) -> PlanRequest {
                 detour_factor: Some(1.3.into()),
                 speed_kmh: Some(40.0.into()),
             }),
+            speed_profile: None,
             lateness: None,
             disruption: None,
             warm_start: None,

@@ -33,8 +33,8 @@ pub use error::{FieldIssue, IssueCode, PlanError, RecordIssue};
 pub use lenient::{BoolLike, IdLike, NumberLike};
 pub use request::{
     BreakRequest, CurrentPosition, DisruptionRequest, DriverRequest, InvalidVisits, PlanOptions,
-    PlanRequest, PointRequest, ShiftRequest, SoftLimitRequest, TravelRequest, VisitRequest,
-    WindowRequest,
+    PlanRequest, PointRequest, ShiftRequest, SoftLimitRequest, SpeedBandRequest, TravelRequest,
+    VisitRequest, WindowRequest,
 };
 pub use result::{
     BreakResult, ChangeKind, ChangeSummary, PlanResult, ReasonCode, RouteResult, StopResult,

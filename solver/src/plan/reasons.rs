@@ -165,7 +165,8 @@ fn lock_detail(translation: &Translation, visit: usize, k: usize) -> String {
     let problem = &translation.problem;
     let v = &problem.visits[visit];
     let vehicle = &problem.vehicles[k];
-    let arrival = vehicle.shift.earliest + problem.duration(vehicle.start, v.location);
+    let free = vehicle.shift.earliest;
+    let arrival = free + problem.leg_time(free, problem.duration(vehicle.start, v.location));
     let windows: Vec<String> = v
         .windows
         .iter()

@@ -175,6 +175,19 @@ pub struct ShiftRequest {
     pub overtime: Option<SoftLimitRequest>,
 }
 
+/// One band of a speed profile: from `from` (inclusive) to `to`
+/// (exclusive), seconds from midnight, travel runs at `factor` times the
+/// travel model's speed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SpeedBandRequest {
+    /// Start of the band.
+    pub from: NumberLike,
+    /// End of the band.
+    pub to: NumberLike,
+    /// Speed factor, > 0 (0.6: 60% of the normal speed).
+    pub factor: NumberLike,
+}
+
 /// A lunch break: starts inside `[earliest, latest]`, lasts `duration` s.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BreakRequest {
@@ -295,6 +308,12 @@ pub struct PlanOptions {
     /// Travel model; default geodesic with the defaults of [`super::defaults`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub travel: Option<TravelRequest>,
+    /// Rush hours: speed factors by time of day, applied to every travel
+    /// model. Sent as `options.travel.speedProfile` (moved here when the
+    /// request is read, so that a travel model replaced later, as the
+    /// road router does, keeps it); `options.speedProfile` is read too.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speed_profile: Option<Vec<SpeedBandRequest>>,
     /// Soft windows for every visit that sets no `lateness` of its own.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lateness: Option<SoftLimitRequest>,
@@ -382,6 +401,7 @@ impl PlanRequest {
     pub fn from_json(text: &str) -> Result<Self, super::PlanError> {
         let json = |e: serde_json::Error| super::PlanError::Json(e.to_string());
         let mut value: serde_json::Value = serde_json::from_str(text).map_err(json)?;
+        move_speed_profile(&mut value);
         let visits = match value.as_object_mut().and_then(|o| o.remove("visits")) {
             None | Some(serde_json::Value::Null) => Vec::new(),
             Some(serde_json::Value::Array(visits)) => visits,
@@ -395,4 +415,24 @@ impl PlanRequest {
         request.visits = visits.iter().map(super::valid_visit::read_visit).collect();
         Ok(request)
     }
+}
+
+/// Moves `options.travel.speedProfile` to `options.speedProfile` (where
+/// [`PlanOptions::speed_profile`] reads it); given at both places, the
+/// plain `options.speedProfile` wins.
+fn move_speed_profile(request: &mut serde_json::Value) {
+    let Some(options) = request.get_mut("options").and_then(|o| o.as_object_mut()) else {
+        return;
+    };
+    let Some(travel) = options.get_mut("travel").and_then(|t| t.as_object_mut()) else {
+        return;
+    };
+    let Some(profile) = travel.remove("speedProfile") else {
+        return;
+    };
+    // `{"speedProfile": [...]}` alone keeps the default travel model.
+    if travel.is_empty() {
+        options.remove("travel");
+    }
+    options.entry("speedProfile").or_insert(profile);
 }

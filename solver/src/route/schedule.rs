@@ -46,7 +46,10 @@ fn day_end(
     free: Time,
     departure: Time,
 ) -> Option<Time> {
-    let end = free + vehicle.end.map_or(0.0, |e| problem.duration(location, e));
+    let end = free
+        + vehicle.end.map_or(0.0, |e| {
+            problem.leg_time(free, problem.duration(location, e))
+        });
     let working_ok = vehicle
         .max_working_time
         .is_none_or(|max| end - departure <= max + EPS);
@@ -101,12 +104,13 @@ pub fn simulate(
         }
         let serve = |time: Time| {
             visit
-                .service_start(time + travel)
+                .service_start(time + problem.leg_time(time, travel))
                 .map(|s| s + visit.service)
         };
         if pos == 0 {
-            if let Some(start) = unbroken.and_then(|t| visit.service_start(t + travel)) {
-                departure = (start - travel).max(k.shift.earliest);
+            let start = unbroken.and_then(|t| visit.service_start(t + problem.leg_time(t, travel)));
+            if let Some(start) = start {
+                departure = problem.depart_by(start, travel).max(k.shift.earliest);
             }
         }
         unbroken = unbroken.and_then(serve);
@@ -221,7 +225,8 @@ pub fn timeline(
             take_break(pos, &mut time)?;
         }
         let visit = &problem.visits[v];
-        let travel = problem.duration(location, visit.location);
+        let base = problem.duration(location, visit.location);
+        let travel = problem.leg_time(time, base);
         travel_time += travel;
         distance += problem.distance(location, visit.location);
         let arrival = time + travel;
@@ -232,7 +237,7 @@ pub fn timeline(
             departure = Some(if break_position == Some(0) {
                 k.shift.earliest
             } else {
-                (service_start - travel).max(k.shift.earliest)
+                problem.depart_by(service_start, base).max(k.shift.earliest)
             });
         }
         time = service_start + visit.service;
@@ -248,7 +253,7 @@ pub fn timeline(
         take_break(visits.len(), &mut time)?;
     }
     if let Some(end) = k.end {
-        travel_time += problem.duration(location, end);
+        travel_time += problem.leg_time(time, problem.duration(location, end));
         distance += problem.distance(location, end);
     }
     let start = departure.unwrap_or(k.shift.earliest);

@@ -307,7 +307,7 @@ impl RouteState {
             if capped_distance {
                 self.distance += problem.distance(previous.location, visit.location);
             }
-            let arrival = previous.departure + duration;
+            let arrival = previous.departure + problem.leg_time(previous.departure, duration);
             let service = visit.serve(arrival);
             let start = service.map_or(Time::INFINITY, |s| s.start);
             if soft {
@@ -329,7 +329,7 @@ impl RouteState {
         let end = vehicle.end.unwrap_or(last.location);
         let (arc, duration) = arcs.arc_and_duration(problem, last.location, end);
         nodes.push(Node {
-            departure: last.departure + duration,
+            departure: last.departure + problem.leg_time(last.departure, duration),
             latest_arrival: vehicle.latest_end(),
             location: end,
             next_arc: 0.0,
@@ -343,15 +343,32 @@ impl RouteState {
                 self.distance += problem.distance(last.location, end);
             }
         }
+        let timed = problem.speed_profile().is_some();
         for p in (1..=m).rev() {
             let visit = &problem.visits[self.visits[p - 1]];
-            let tail = problem.duration(visit.location, nodes[p + 1].location) + visit.service;
+            let base = problem.duration(visit.location, nodes[p + 1].location);
             let next = nodes[p + 1].latest_arrival;
+            // The latest start of service that still reaches the next
+            // node in time (the inverse travel function under a speed
+            // profile; the same number, written as before, without).
+            let tail = base + visit.service;
+            let latest_start = if timed {
+                problem.depart_by(next, base) - visit.service
+            } else {
+                next - tail
+            };
+            let fits = |earliest: Time| {
+                if timed {
+                    earliest <= latest_start + EPS
+                } else {
+                    earliest + tail <= next + EPS
+                }
+            };
             nodes[p].latest_arrival = visit
                 .windows
                 .iter()
-                .filter(|w| w.earliest + tail <= next + EPS)
-                .map(|w| visit.latest_start(w).min(next - tail))
+                .filter(|w| fits(w.earliest))
+                .map(|w| visit.latest_start(w).min(latest_start))
                 .fold(Time::NEG_INFINITY, Time::max);
         }
         nodes[0].latest_arrival = vehicle.shift.earliest;
@@ -531,7 +548,8 @@ impl RouteState {
         } else {
             arcs.arc_and_duration(problem, prev, v.location)
         };
-        let arrival = self.nodes[p].departure + into_time;
+        let departure = self.nodes[p].departure;
+        let arrival = departure + problem.leg_time(departure, into_time);
         let service = v.serve(arrival)?;
         let start = service.start;
         let open_tail = p == self.visits.len() && problem.vehicles[self.vehicle].end.is_none();
@@ -545,6 +563,7 @@ impl RouteState {
                 cost: out,
                 time: out_time,
             };
+            let out_time = problem.leg_time(start + v.service, out_time);
             (into + out - self.nodes[p].next_arc, out_time)
         };
         if !self.admits(problem, visit, p, start, next_travel) {
@@ -612,7 +631,8 @@ impl RouteState {
                 // Absorbed: from here on the schedule is the cached one.
                 return delta;
             }
-            time = departure + problem.duration(w.location, self.nodes[q + 1].location);
+            let base = problem.duration(w.location, self.nodes[q + 1].location);
+            time = departure + problem.leg_time(departure, base);
         }
         // An empty route has no end to pay overtime on.
         let old_overtime = if m == 0 {

@@ -1,13 +1,13 @@
-//! Property tests of the route cache with soft limits: every insertion's
-//! price equals the checker's recomputed cost change, and the cached cost
-//! of every route equals the checker's.
+//! Property tests of the route cache with soft limits and rush hours:
+//! every insertion's price equals the checker's recomputed cost change,
+//! and the cached cost of every route equals the checker's.
 
 use proptest::prelude::*;
 
 use super::RouteState;
 use crate::checker::check;
 use crate::model::{ArcCost, Objective, Problem};
-use crate::random_instance::{random_problem, soften, Features};
+use crate::random_instance::{random_problem, soften, with_rush_hours, Features};
 use crate::solution::{Route, Solution};
 
 /// The checker's cost of one route alone (travel, assignment, lateness,
@@ -47,9 +47,12 @@ proptest! {
     /// route's cached cost is the checker's, and an insertion the cache
     /// refuses is infeasible by the checker too.
     #[test]
-    fn insertion_prices_match_the_checker(seed in any::<u64>(), n in 4usize..16, multi in any::<bool>()) {
+    fn insertion_prices_match_the_checker(seed in any::<u64>(), n in 4usize..16, multi in any::<bool>(), timed in any::<bool>()) {
         let features = Features { multi_window: multi, ..Features::VRPTW };
-        let problem = soften(&random_problem(seed, n, 2, features), seed, true);
+        let mut problem = soften(&random_problem(seed, n, 2, features), seed, true);
+        if timed {
+            problem = with_rush_hours(&problem, seed);
+        }
         let arcs = ArcCost::new(&Objective::default());
         for k in 0..problem.vehicles.len() {
             let mut route = RouteState::new(&problem, &arcs, k, Vec::new());
@@ -87,8 +90,11 @@ proptest! {
     /// With breaks and working-time caps too, every route's cached cost
     /// is the checker's cost of the schedule the route reports.
     #[test]
-    fn cached_route_costs_match_the_checker(seed in any::<u64>(), n in 4usize..16) {
-        let problem = soften(&random_problem(seed, n, 3, Features::ALL), seed, true);
+    fn cached_route_costs_match_the_checker(seed in any::<u64>(), n in 4usize..16, timed in any::<bool>()) {
+        let mut problem = soften(&random_problem(seed, n, 3, Features::ALL), seed, true);
+        if timed {
+            problem = with_rush_hours(&problem, seed);
+        }
         let arcs = ArcCost::new(&Objective::default());
         for k in 0..problem.vehicles.len() {
             let mut route = RouteState::new(&problem, &arcs, k, Vec::new());

@@ -74,6 +74,7 @@ pub fn anneal_in_regions(
     let mut round: u64 = 0;
     while !should_stop() {
         let round_started = std::time::Instant::now();
+        let round_cpu = crate::phase::process_cpu_seconds();
         let split = crate::phase::timed("region split", || split(ctx, &best, regions, rng));
         let seeds: Vec<u64> = split.iter().map(|_| rng.gen()).collect();
         let slice = match checks_per_round {
@@ -107,7 +108,8 @@ pub fn anneal_in_regions(
             target: "ordo::phase",
             phase = "regional round",
             round,
-            seconds = round_started.elapsed().as_secs_f64()
+            seconds = round_started.elapsed().as_secs_f64(),
+            cpu_seconds = crate::phase::process_cpu_seconds() - round_cpu
         );
         if cost.better_than(&best_cost) {
             best = candidate;

@@ -115,6 +115,7 @@ pub fn translate(request: &PlanRequest) -> Result<Translation, PlanError> {
         coords = travel::number_by_place(coords, &mut vehicles, &mut visits.model);
     }
     let travel = travel::travel(request, coords, &mut issues);
+    let speed_profile = travel::speed_profile(request, &mut issues);
     issues.into_result(())?;
     let (Some(date), Some(travel)) = (date, travel) else {
         // Each is missing only with an issue, returned above.
@@ -134,7 +135,7 @@ pub fn translate(request: &PlanRequest) -> Result<Translation, PlanError> {
     }
     Ok(Translation {
         date,
-        problem: build(request, travel, vehicles, visits.model)?,
+        problem: build(request, travel, vehicles, visits.model)?.with_speed_profile(speed_profile),
         request_index: visits.request_index,
         priority: visits.priority,
         eligibility: visits.eligibility,

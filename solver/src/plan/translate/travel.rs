@@ -5,9 +5,9 @@ use super::super::defaults;
 use super::super::error::{IssueCode, Issues};
 use super::super::fields::number;
 use super::super::lenient::NumberLike;
-use super::super::request::{PlanRequest, TravelRequest};
+use super::super::request::{PlanRequest, SpeedBandRequest, TravelRequest};
 use super::super::spatial_order;
-use crate::model::{DenseMatrix, Geodesic, Vehicle, Visit};
+use crate::model::{DenseMatrix, Geodesic, SpeedBand, SpeedProfile, Vehicle, Visit};
 
 /// Renumbers the geodesic locations by place (see [`spatial_order`]) and
 /// points the drivers and visits at the new numbers.
@@ -37,7 +37,7 @@ pub(super) fn travel(
     let n = coords.len();
     let record = "options.travel";
     let geodesic = |detour_factor: f64, speed_kmh: f64| {
-        DenseMatrix::from_model(&Geodesic {
+        DenseMatrix::from_geodesic(&Geodesic {
             coords,
             detour_factor,
             speed_mps: speed_kmh / 3.6,
@@ -94,6 +94,48 @@ pub(super) fn travel(
                 Some(distances) => Some(DenseMatrix::from_tables(n, distances?, Some(durations?))),
                 None => Some(DenseMatrix::from_tables(n, durations?, None)),
             }
+        }
+    }
+}
+
+/// The request's speed profile (`options.travel.speedProfile`), checked:
+/// every band's numbers, `from < to`, `factor > 0`, sorted without
+/// overlaps. `None` without one, or after recording the issues.
+pub(super) fn speed_profile(request: &PlanRequest, issues: &mut Issues) -> Option<SpeedProfile> {
+    let bands: &[SpeedBandRequest] = request.options.speed_profile.as_deref()?;
+    let record = "options.travel";
+    let mut read = |k: usize, name: &str, value: &NumberLike| {
+        number(&format!("speedProfile[{k}].{name}"), value)
+            .map_err(|issue| issues.extend(record, [issue]))
+            .ok()
+    };
+    let read_bands: Vec<Option<SpeedBand>> = bands
+        .iter()
+        .enumerate()
+        .map(|(k, b)| {
+            let (from, to, factor) = (
+                read(k, "from", &b.from),
+                read(k, "to", &b.to),
+                read(k, "factor", &b.factor),
+            );
+            Some(SpeedBand {
+                from: from?,
+                to: to?,
+                factor: factor?,
+            })
+        })
+        .collect();
+    let read_bands: Vec<SpeedBand> = read_bands.into_iter().collect::<Option<_>>()?;
+    match SpeedProfile::new(read_bands) {
+        Ok(profile) => Some(profile),
+        Err((k, problem)) => {
+            issues.push(
+                record,
+                &format!("speedProfile[{k}]"),
+                IssueCode::OutOfRange,
+                problem,
+            );
+            None
         }
     }
 }

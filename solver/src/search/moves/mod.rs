@@ -173,7 +173,8 @@ pub fn proposal_soft_cost(problem: &Problem, state: &SearchState, proposal: &Pro
                 (piece.start + i, visits[i])
             };
             let visit = &problem.visits[v];
-            let Some(service) = visit.serve(time + problem.duration(at, visit.location)) else {
+            let base = problem.duration(at, visit.location);
+            let Some(service) = visit.serve(time + problem.leg_time(time, base)) else {
                 return f64::INFINITY;
             };
             cost += visit.lateness_cost(service.late);
@@ -189,7 +190,7 @@ pub fn proposal_soft_cost(problem: &Problem, state: &SearchState, proposal: &Pro
         }
     }
     let end = vehicle.end.unwrap_or(at);
-    cost + vehicle.overtime_cost(time + problem.duration(at, end))
+    cost + vehicle.overtime_cost(time + problem.leg_time(time, problem.duration(at, end)))
 }
 
 /// Travel change of replacing the target routes by the proposals; an

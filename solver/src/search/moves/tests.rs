@@ -8,7 +8,9 @@ use super::*;
 use crate::checker::check;
 use crate::construction::regret_insertion;
 use crate::model::Objective;
-use crate::random_instance::{publish_random_plan, random_problem, soften, Features};
+use crate::random_instance::{
+    publish_random_plan, random_problem, soften, with_rush_hours, Features,
+};
 
 fn all_moves(
     problem: &Problem,
@@ -86,9 +88,12 @@ proptest! {
     /// them it leaves the break out (an estimate), and the routes' own
     /// costs, which [`verify`] compares, are exact.
     #[test]
-    fn soft_deltas_match_the_checker(seed in any::<u64>(), n in 6usize..20, breaks in any::<bool>()) {
+    fn soft_deltas_match_the_checker(seed in any::<u64>(), n in 6usize..20, breaks in any::<bool>(), timed in any::<bool>()) {
         let features = Features { breaks, ..Features::ALL };
-        let problem = soften(&random_problem(seed, n, 3, features), seed, true);
+        let mut problem = soften(&random_problem(seed, n, 3, features), seed, true);
+        if timed {
+            problem = with_rush_hours(&problem, seed);
+        }
         let objective = Objective::default();
         let arcs = ArcCost::new(&objective);
         let state = SearchState::from_solution(&problem, &arcs, &regret_insertion(&problem, &objective));
@@ -151,8 +156,11 @@ proptest! {
     /// The filter is a necessary condition: it never rejects a move whose
     /// materialised routes keep every rule.
     #[test]
-    fn time_filter_never_rejects_a_feasible_move(seed in any::<u64>(), n in 6usize..20) {
-        let problem = random_problem(seed, n, 3, Features::ALL);
+    fn time_filter_never_rejects_a_feasible_move(seed in any::<u64>(), n in 6usize..20, timed in any::<bool>()) {
+        let mut problem = random_problem(seed, n, 3, Features::ALL);
+        if timed {
+            problem = soften(&with_rush_hours(&problem, seed), seed, true);
+        }
         let objective = Objective::default();
         let arcs = ArcCost::new(&objective);
         let state = SearchState::from_solution(&problem, &arcs, &regret_insertion(&problem, &objective));
@@ -170,9 +178,12 @@ proptest! {
     /// rules, the filter is exact: it agrees with a full recomputation of
     /// the new route.
     #[test]
-    fn time_filter_matches_full_recomputation(seed in any::<u64>(), n in 6usize..20, multi in any::<bool>()) {
+    fn time_filter_matches_full_recomputation(seed in any::<u64>(), n in 6usize..20, multi in any::<bool>(), timed in any::<bool>()) {
         let features = Features { multi_window: multi, ..Features::VRPTW };
-        let problem = random_problem(seed, n, 3, features);
+        let mut problem = random_problem(seed, n, 3, features);
+        if timed {
+            problem = with_rush_hours(&problem, seed);
+        }
         let objective = Objective::default();
         let arcs = ArcCost::new(&objective);
         let state = SearchState::from_solution(&problem, &arcs, &regret_insertion(&problem, &objective));

@@ -60,14 +60,14 @@ pub fn may_be_feasible(problem: &Problem, state: &SearchState, proposal: &Propos
             // A tail that ends as the target's route ends: its latest
             // arrival bound holds for the target too.
             let first = source.visit_location(piece.start);
-            let arrival = time + problem.duration(at, first);
+            let arrival = time + problem.leg_time(time, problem.duration(at, first));
             return arrival <= source.latest_arrival(piece.start + 1) + EPS
                 && load + source.load_between(piece.start, piece.end) <= vehicle.capacity;
         }
         let visits = &source.visits[piece.start..piece.end];
         let mut walk = |v: usize| -> bool {
             let visit = &problem.visits[v];
-            let arrival = time + problem.duration(at, visit.location);
+            let arrival = time + problem.leg_time(time, problem.duration(at, visit.location));
             match visit.service_start(arrival) {
                 Some(start) => {
                     time = start + visit.service;
@@ -88,5 +88,6 @@ pub fn may_be_feasible(problem: &Problem, state: &SearchState, proposal: &Propos
         }
     }
     let end = vehicle.end.unwrap_or(at);
-    load <= vehicle.capacity && time + problem.duration(at, end) <= vehicle.latest_end() + EPS
+    let back = time + problem.leg_time(time, problem.duration(at, end));
+    load <= vehicle.capacity && back <= vehicle.latest_end() + EPS
 }
