@@ -119,17 +119,7 @@ fn run_job(
     let flag: Arc<AtomicBool> = stop.cancel_flag();
     manager.begin(id, Arc::clone(&flag));
     let storage = &manager.storage;
-    // Inside the job's time limit: the stop above is already counting.
-    let road = travel_of(params, manager)?;
-    let resolved = road
-        .as_ref()
-        .map(|road| {
-            let cache = StoredLegs(storage);
-            crate::routing::resolve(&mut built.request, road, Some(&cache))
-        })
-        .transpose()
-        .map_err(|e| format!("{e:#}"))?;
-    let built = &built;
+    let road = travel_of(params, manager);
     let watch = Watch::default();
     let mut on_progress = |p: &PlanProgress| {
         let Some(best) = &p.best else { return };
@@ -144,12 +134,28 @@ fn run_job(
         let (done, beats) = mpsc::channel();
         let (flag, watch) = (&flag, &watch);
         scope.spawn(move || heartbeat(manager, job, flag, watch, &beats));
-        let searched = plan_with_snapshots(&built.request, &stop, SNAPSHOT_EVERY, &mut on_progress);
+        // A road matrix is fetched inside the job's time limit (the stop
+        // above is counting) and under its lease (the heartbeat runs).
+        let searched = road.and_then(|road| {
+            let resolved = road
+                .as_ref()
+                .map(|road| {
+                    let cache = StoredLegs(storage);
+                    crate::routing::resolve(&mut built.request, road, Some(&cache))
+                })
+                .transpose()
+                .map_err(|e| format!("{e:#}"))?;
+            let (plan, report) =
+                plan_with_snapshots(&built.request, &stop, SNAPSHOT_EVERY, &mut on_progress)
+                    .map_err(|e| e.to_string())?;
+            Ok((plan, report, road, resolved))
+        });
         drop(done);
         searched
     });
     manager.end(id);
-    let (plan, report) = searched.map_err(|e| e.to_string())?;
+    let (plan, report, road, resolved) = searched?;
+    let built = &built;
     if watch.lost.load(Ordering::Relaxed) {
         tracing::warn!(job = id, "plan job lease lost: another server runs it");
         return Ok(());

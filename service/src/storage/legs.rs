@@ -39,7 +39,11 @@ fn now() -> i64 {
 pub struct StoredLegs<'a>(pub &'a Storage);
 
 /// The id of `router`'s server and profile; `create` adds it when new.
-fn router_id(conn: &mut Conn<'_>, router: &Router, create: bool) -> Result<Option<i64>, StorageError> {
+fn router_id(
+    conn: &mut Conn<'_>,
+    router: &Router,
+    create: bool,
+) -> Result<Option<i64>, StorageError> {
     if create {
         conn.execute(
             "INSERT INTO road_routers (url, profile) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
