@@ -13,16 +13,15 @@ use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
-use rusqlite::Connection;
 use tokio::net::TcpListener;
 use tower_http::cors::{AllowHeaders, AllowOrigin, CorsLayer};
 
 use crate::api;
 use crate::auth::{authenticate, KeyCache};
 use crate::error::ApiError;
-use crate::jobs::JobManager;
+use crate::jobs::{JobManager, Role};
 use crate::rate_limit::{RateLimiter, SystemClock};
-use crate::storage::{Storage, StorageError};
+use crate::storage::{Conn, Storage, StorageError};
 
 /// Server settings.
 #[derive(Debug, Clone)]
@@ -40,6 +39,8 @@ pub struct Config {
     pub page: crate::web::PageConfig,
     /// Road travel of plan jobs that name none (`ordo serve --router`).
     pub router: Option<crate::routing::Router>,
+    /// Whether this server solves plan jobs, serves the API, or both.
+    pub role: Role,
 }
 
 impl Default for Config {
@@ -51,6 +52,7 @@ impl Default for Config {
             cors_origins: Vec::new(),
             page: crate::web::PageConfig::default(),
             router: None,
+            role: Role::All,
         }
     }
 }
@@ -80,7 +82,7 @@ impl AppState {
     pub fn new(storage: Arc<Storage>, config: &Config) -> Result<Self, StorageError> {
         Ok(Self {
             jobs: Arc::new(
-                JobManager::new(Arc::clone(&storage), config.max_solves)?
+                JobManager::new(Arc::clone(&storage), config.max_solves, config.role)?
                     .with_router(config.router.clone()),
             ),
             storage,
@@ -109,7 +111,7 @@ impl AppState {
     /// Runs `f` with the connection on a blocking thread.
     pub async fn db<R: Send + 'static>(
         &self,
-        f: impl FnOnce(&mut Connection) -> Result<R, StorageError> + Send + 'static,
+        f: impl FnOnce(&mut Conn<'_>) -> Result<R, StorageError> + Send + 'static,
     ) -> Result<R, ApiError> {
         Ok(self.with_storage(move |s| s.run(f)).await??)
     }
@@ -219,7 +221,7 @@ pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()
     axum::serve(listener, router(state))
         .with_graceful_shutdown(crate::shutdown::signal())
         .await?;
-    jobs.cancel_all();
+    jobs.shutdown();
     Ok(())
 }
 

@@ -11,9 +11,16 @@
 //! [`limit`] is the layer: it counts every request that names a key (valid
 //! or not, any path), so 401, 404, 405 and 406 answers carry the headers
 //! too, as the document says every response does.
+//!
+//! On a database several servers share (PostgreSQL), the counts live in
+//! it ([`check_shared`]), so a key's limit holds across every replica;
+//! the windows are then aligned to the clock (`now - now % window`), the
+//! one start every server agrees on. Should the database not answer, the
+//! server's own counts decide, so the limit degrades to per server rather
+//! than failing requests.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use axum::extract::{Request, State};
@@ -24,6 +31,8 @@ use axum::response::{IntoResponse, Response};
 use crate::app::AppState;
 use crate::auth::key_of;
 use crate::error::ApiError;
+use crate::storage::keys::hash_key;
+use crate::storage::{now_millis, rate_windows, Storage, StorageError};
 
 /// Middleware: 429 over the limit; the rate-limit headers on every answer
 /// to a request that names a key.
@@ -31,7 +40,25 @@ pub async fn limit(State(state): State<AppState>, request: Request, next: Next) 
     let Some(key) = key_of(request.headers(), request.uri()) else {
         return next.run(request).await;
     };
-    let decision = state.limiter.check(&key);
+    let decision = if state.storage.is_shared() {
+        let (limiter, counted) = (Arc::clone(&state.limiter), key.clone());
+        let shared = state
+            .with_storage(move |storage| check_shared(storage, &counted, &limiter))
+            .await;
+        match shared {
+            Ok(Ok(decision)) => decision,
+            Ok(Err(e)) => {
+                tracing::warn!(error = %e, "shared rate limit unavailable, counting locally");
+                state.limiter.check(&key)
+            }
+            Err(e) => {
+                tracing::warn!(error = ?e, "shared rate limit unavailable, counting locally");
+                state.limiter.check(&key)
+            }
+        }
+    } else {
+        state.limiter.check(&key)
+    };
     let mut response = if decision.allowed {
         next.run(request).await
     } else {
@@ -43,6 +70,37 @@ pub async fn limit(State(state): State<AppState>, request: Request, next: Next) 
     };
     decision.write_headers(response.headers_mut());
     response
+}
+
+/// Counts a request of `key` in the database every server shares, in the
+/// clock-aligned window of `limiter`'s length, and decides with its limit.
+/// The first request of a key's window also drops windows long past.
+fn check_shared<C: Clock>(
+    storage: &Storage,
+    key: &str,
+    limiter: &RateLimiter<C>,
+) -> Result<Decision, StorageError> {
+    let window = i64::try_from(limiter.window().as_millis())
+        .unwrap_or(i64::MAX)
+        .max(1);
+    let now = now_millis();
+    let start = now - now.rem_euclid(window);
+    let count = storage.run(|c| {
+        let count = rate_windows::count_request(c, &hash_key(key), start)?;
+        if count == 1 {
+            rate_windows::forget_before(c, start - window)?;
+        }
+        Ok(count)
+    })?;
+    let limit = limiter.limit();
+    let used = u32::try_from(count).unwrap_or(u32::MAX);
+    let left_ms = (start + window - now).max(0) as f64;
+    Ok(Decision {
+        allowed: used <= limit,
+        limit,
+        remaining: limit.saturating_sub(used),
+        reset_after: (left_ms / 1000.0).ceil().max(1.0) as u64,
+    })
 }
 
 /// Where "now" comes from (a fake in tests).

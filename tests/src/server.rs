@@ -1,6 +1,13 @@
-//! A real `ordo serve` on a free loopback port with a temp-dir database,
-//! and a small blocking HTTP client for it. Every wait has a timeout, and
-//! the server is stopped when the handle drops.
+//! A real `ordo serve` on a free loopback port with a fresh database, and
+//! a small blocking HTTP client for it. Every wait has a timeout, and the
+//! server is stopped when the handle drops.
+//!
+//! The backend comes from `ORDO_TEST_BACKEND`: `sqlite` (default; a file
+//! in a temp dir) or `postgres` (a database of its own, created on the
+//! cluster `ORDO_TEST_POSTGRES` names, which `.ci/setup-postgres` starts,
+//! and dropped with the server). `.ci/run` runs every `http_*` test once
+//! per backend. [`Server::replica`] starts another server on the same
+//! database (PostgreSQL only: what several replicas share).
 
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
@@ -20,9 +27,110 @@ pub struct Server {
     child: Option<Child>,
     /// `http://127.0.0.1:PORT`.
     pub base: String,
-    dir: tempfile::TempDir,
+    database: std::sync::Arc<Database>,
     args: Vec<String>,
     agent: ureq::Agent,
+    /// `--role worker`: no HTTP, a ready line instead of an address.
+    worker: bool,
+}
+
+/// The superuser URL of the test PostgreSQL cluster, when one runs.
+pub fn postgres_admin_url() -> Option<String> {
+    std::env::var("ORDO_TEST_POSTGRES")
+        .ok()
+        .filter(|u| !u.is_empty())
+}
+
+/// True when this run's servers use PostgreSQL (`ORDO_TEST_BACKEND`).
+pub fn on_postgres() -> bool {
+    std::env::var("ORDO_TEST_BACKEND").is_ok_and(|b| b == "postgres")
+}
+
+/// One test's database.
+pub enum Database {
+    /// A file in a temp dir.
+    Sqlite(tempfile::TempDir),
+    /// A database of its own on the test cluster.
+    Postgres {
+        /// The cluster's superuser URL (to drop it).
+        admin: String,
+        /// Its name.
+        name: String,
+        /// Its URL, as `--db` takes it.
+        url: String,
+    },
+}
+
+impl Database {
+    /// A fresh database of this run's backend.
+    pub fn fresh() -> Self {
+        if on_postgres() {
+            let admin = postgres_admin_url().expect(
+                "ORDO_TEST_BACKEND=postgres needs ORDO_TEST_POSTGRES (eval \"$(.ci/setup-postgres)\")",
+            );
+            Self::fresh_postgres(&admin)
+        } else {
+            Self::Sqlite(tempfile::tempdir().expect("temp dir"))
+        }
+    }
+
+    /// A fresh database on the cluster of superuser URL `admin`.
+    pub fn fresh_postgres(admin: &str) -> Self {
+        let name = format!(
+            "ordo_test_{}_{}",
+            std::process::id(),
+            NEXT_DATABASE.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        );
+        let mut client = postgres::Client::connect(admin, postgres::NoTls)
+            .unwrap_or_else(|e| panic!("connect to the test PostgreSQL {admin}: {e}"));
+        client
+            .batch_execute(&format!(
+                "DROP DATABASE IF EXISTS {name}; CREATE DATABASE {name}"
+            ))
+            .expect("create a test database");
+        let base = admin.rsplit_once('/').map_or(admin, |(base, _)| base);
+        Self::Postgres {
+            admin: admin.to_owned(),
+            url: format!("{base}/{name}"),
+            name,
+        }
+    }
+
+    /// What `--db` takes.
+    pub fn arg(&self) -> PathBuf {
+        match self {
+            Self::Sqlite(dir) => dir.path().join("ordo.db"),
+            Self::Postgres { url, .. } => PathBuf::from(url),
+        }
+    }
+
+    /// True for PostgreSQL.
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, Self::Postgres { .. })
+    }
+
+    /// Runs SQL on a PostgreSQL database (tests that look behind the API).
+    pub fn postgres_client(&self) -> Option<postgres::Client> {
+        match self {
+            Self::Sqlite(_) => None,
+            Self::Postgres { url, .. } => Some(
+                postgres::Client::connect(url, postgres::NoTls).expect("connect to the database"),
+            ),
+        }
+    }
+}
+
+static NEXT_DATABASE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+impl Drop for Database {
+    fn drop(&mut self) {
+        if let Self::Postgres { admin, name, .. } = self {
+            if let Ok(mut client) = postgres::Client::connect(admin, postgres::NoTls) {
+                let _ =
+                    client.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+            }
+        }
+    }
 }
 
 /// One answer: status, headers we look at, JSON body (null when empty).
@@ -49,11 +157,16 @@ impl Reply {
 impl Server {
     /// Starts `ordo serve` with a fresh database and extra arguments.
     pub fn start(extra: &[&str]) -> Self {
-        let dir = tempfile::tempdir().expect("temp dir");
+        Self::on(std::sync::Arc::new(Database::fresh()), extra)
+    }
+
+    /// Starts `ordo serve` on `database` with extra arguments.
+    pub fn on(database: std::sync::Arc<Database>, extra: &[&str]) -> Self {
         let mut server = Self {
             child: None,
             base: String::new(),
-            dir,
+            worker: extra.windows(2).any(|w| w == ["--role", "worker"]),
+            database,
             args: extra.iter().map(|s| s.to_string()).collect(),
             agent: ureq::AgentBuilder::new()
                 .timeout(Duration::from_secs(30))
@@ -63,14 +176,39 @@ impl Server {
         server
     }
 
+    /// Another server on this one's database (a replica), with its own
+    /// arguments.
+    pub fn replica(&self, extra: &[&str]) -> Self {
+        Self::on(std::sync::Arc::clone(&self.database), extra)
+    }
+
+    /// The database this server runs on.
+    pub fn database(&self) -> &Database {
+        &self.database
+    }
+
     /// The server's process id, while it runs.
     pub fn pid(&self) -> Option<u32> {
         self.child.as_ref().map(Child::id)
     }
 
-    /// The database file.
+    /// The database as `--db` takes it (the SQLite file, or the URL).
     pub fn db(&self) -> PathBuf {
-        self.dir.path().join("ordo.db")
+        self.database.arg()
+    }
+
+    /// True when the server runs on PostgreSQL.
+    pub fn is_postgres(&self) -> bool {
+        self.database.is_postgres()
+    }
+
+    /// For tests that read or write the SQLite file behind the API: true
+    /// (after saying so) when this run is on PostgreSQL, so the test skips.
+    pub fn skip_unless_sqlite(&self, why: &str) -> bool {
+        if self.is_postgres() {
+            eprintln!("SKIPPED on PostgreSQL: {why}");
+        }
+        self.is_postgres()
     }
 
     fn launch(&mut self) {
@@ -93,6 +231,14 @@ impl Server {
         let line = rx
             .recv_timeout(WAIT)
             .expect("ordo serve printed its address");
+        if self.worker {
+            assert!(
+                line.starts_with("ordo worker "),
+                "unexpected first line: {line:?}"
+            );
+            self.child = Some(child);
+            return;
+        }
         let base = line
             .split_whitespace()
             .last()

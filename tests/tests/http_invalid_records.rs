@@ -87,6 +87,17 @@ fn day(server: &Server) -> Day {
 /// Writes `value` (JSON text) into `field` of the stored visit of ERP id
 /// `erp_id`, as a record stored by an older version.
 fn break_in_database(server: &Server, erp_id: &str, field: &str, value: &str) {
+    if let Some(mut pg) = server.database().postgres_client() {
+        let changed = pg
+            .execute(
+                "UPDATE visits SET record = jsonb_set(record::jsonb, ARRAY[$2], $3::jsonb)::text
+                 WHERE erp_id = $1",
+                &[&erp_id, &field, &value],
+            )
+            .expect("update the record");
+        assert_eq!(changed, 1, "visit {erp_id} is stored once");
+        return;
+    }
     let db = rusqlite::Connection::open(server.db()).expect("open the database");
     let changed = db
         .execute(

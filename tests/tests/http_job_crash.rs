@@ -64,6 +64,9 @@ struct StoredJob {
 
 /// The database of a killed server: intact, and its jobs and visits.
 fn inspect(server: &Server) -> (Vec<StoredJob>, HashMap<String, Value>) {
+    if let Some(pg) = server.database().postgres_client() {
+        return inspect_postgres(pg);
+    }
     let conn = Connection::open_with_flags(server.db(), OpenFlags::SQLITE_OPEN_READ_WRITE)
         .expect("open the database");
     let check: String = conn
@@ -105,6 +108,42 @@ fn inspect(server: &Server) -> (Vec<StoredJob>, HashMap<String, Value>) {
         .expect("visits")
         .collect::<Result<HashMap<_, _>, _>>()
         .expect("visit rows");
+    (jobs, visits)
+}
+
+/// [`inspect`] on PostgreSQL (whose own recovery keeps it intact).
+fn inspect_postgres(mut pg: postgres::Client) -> (Vec<StoredJob>, HashMap<String, Value>) {
+    let jobs = pg
+        .query(
+            "SELECT id, status, result, error, attempts, finished_at FROM plan_jobs
+             ORDER BY created_at, rowid",
+            &[],
+        )
+        .expect("jobs")
+        .iter()
+        .map(|r| StoredJob {
+            id: r.get(0),
+            status: r.get(1),
+            result: r
+                .get::<_, Option<String>>(2)
+                .map(|t| serde_json::from_str(&t).expect("result JSON")),
+            error: r.get(3),
+            attempts: r.get(4),
+            finished_at: r.get(5),
+        })
+        .collect();
+    let visits = pg
+        .query("SELECT doc_id, record FROM visits", &[])
+        .expect("visits")
+        .iter()
+        .map(|r| {
+            let record: String = r.get(1);
+            (
+                r.get::<_, String>(0),
+                serde_json::from_str(&record).expect("visit JSON"),
+            )
+        })
+        .collect();
     (jobs, visits)
 }
 

@@ -47,8 +47,8 @@ pub fn driver_filter(query: &HashMap<String, String>) -> Filter {
             "_id" => filter.eq("doc_id", value.to_owned()),
             "id" => filter.eq("erp_id", value.to_owned()),
             "vehicleId" => filter.eq("vehicle_id", value.to_owned()),
-            "skill" => filter.array_holds("$.skills", value),
-            "territory" => filter.array_holds("$.territories", value),
+            "skill" => filter.array_holds("skills", value),
+            "territory" => filter.array_holds("territories", value),
             _ => {}
         }
     }

@@ -11,7 +11,6 @@ use axum::extract::State;
 use axum::routing::post;
 use axum::{Json, Router};
 use ordo_solver::plan::PlanResult;
-use rusqlite::Connection;
 use serde_json::{json, Value};
 
 use super::envelope::envelope;
@@ -22,7 +21,7 @@ use crate::error::ApiError;
 use crate::jobs::{apply_plan, ReadVisit, READ_VISITS};
 use crate::storage::applied_plans::record_applied;
 use crate::storage::jobs::{self, JobRow, Status};
-use crate::storage::{StorageError, Tenant};
+use crate::storage::{Conn, StorageError, Tenant};
 
 /// The apply route.
 pub fn router() -> Router<AppState> {
@@ -79,12 +78,12 @@ pub async fn apply(
 
 /// The transaction of one apply; the outer error is the database's.
 fn apply_job(
-    conn: &mut Connection,
+    conn: &mut Conn<'_>,
     tenant: &Tenant,
     id: &str,
 ) -> Result<Result<Applied, ApiError>, StorageError> {
-    let tx = conn.transaction()?;
-    let Some(mut row) = jobs::get(&tx, tenant, id)? else {
+    let mut tx = conn.transaction()?;
+    let Some(mut row) = jobs::get(&mut tx, tenant, id)? else {
         return Ok(Err(ApiError::NotFound(format!("no plan job {id}"))));
     };
     let mut result = match appliable(&row) {
@@ -96,7 +95,7 @@ fn apply_job(
         Ok(stored) => stored,
         Err(refusal) => return Ok(Err(refusal)),
     };
-    let outcome = apply_plan(&tx, tenant, &plan, &read, &mut result)?;
+    let outcome = apply_plan(&mut tx, tenant, &plan, &read, &mut result)?;
     if !outcome.conflicts.is_empty() {
         // Dropping the transaction rolls back what was written.
         let conflicts = result["conflicts"].as_array().cloned().unwrap_or_default();
@@ -110,7 +109,7 @@ fn apply_job(
     if let Some(fields) = result.as_object_mut() {
         fields.remove(READ_VISITS);
     }
-    if !record_applied(&tx, tenant, id, &result)? {
+    if !record_applied(&mut tx, tenant, id, &result)? {
         return Ok(Err(refused(format!(
             "plan job {id} changed while being applied; nothing was applied (ask again)"
         ))));

@@ -17,7 +17,7 @@ use super::envelope::pagination;
 use super::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::app::AppState;
 use crate::error::ApiError;
-use crate::storage::resource::Filter;
+use crate::storage::resource::{Filter, OrderKey};
 use crate::storage::visits::Visits;
 use crate::storage::Tenant;
 
@@ -77,15 +77,12 @@ pub fn visit_filter(query: &HashMap<String, String>) -> Result<Filter, ApiError>
 }
 
 /// The fields a list can be ordered by (`order_field`), as SQL.
-const ORDER_FIELDS: &[(&str, &str)] = &[
-    (
-        "serviceOrder",
-        "CAST(json_extract(record, '$.serviceOrder') AS INTEGER)",
-    ),
-    ("date", "date"),
-    ("driverId", "driver_id"),
-    // Numbers sort before text in SQLite, and numerically.
-    ("id", "json_extract(record, '$.id')"),
+const ORDER_FIELDS: &[(&str, OrderKey)] = &[
+    ("serviceOrder", OrderKey::JsonInteger("serviceOrder")),
+    ("date", OrderKey::Column("date")),
+    ("driverId", OrderKey::Column("driver_id")),
+    // Numbers sort before text, and numerically.
+    ("id", OrderKey::JsonValue("id")),
 ];
 
 /// `order_field` and `order_direction` (`asc`, default, or `desc`), the
@@ -113,7 +110,7 @@ fn order(query: &HashMap<String, String>, filter: &mut Filter) -> Result<(), Api
                 "order_field: expected one of serviceOrder, date, driverId, id, got \"{field}\""
             ))
         })?;
-    filter.order_by(sql, descending);
+    filter.order_by(*sql, descending);
     Ok(())
 }
 

@@ -104,7 +104,7 @@ pub fn run(args: KeysArgs) -> Result<ExitCode> {
         }
         KeysCommand::List { db } => {
             let storage = open(&db, false)?;
-            let listed = storage.run(|c| keys::list_keys(c))?;
+            let listed = storage.run(keys::list_keys)?;
             println!("PREFIX\tCOMPANY\tCOMPANY_ID\tCREATED_UTC");
             for k in listed {
                 let created = datetime_text(k.created_at, &jiff::tz::TimeZone::UTC);

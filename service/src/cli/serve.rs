@@ -1,7 +1,10 @@
-//! `ordo serve`: the HTTP service on an embedded SQLite database, created
-//! and migrated on start. Prints `ordo listening on http://ADDR` once the
-//! socket is bound (port 0 picks a free port). `--demo` then loads a
-//! bundled day for a new key and prints the page's address with it.
+//! `ordo serve`: the HTTP service on an embedded SQLite database or a
+//! shared PostgreSQL one (`--db postgres://...`), created and migrated on
+//! start. Prints `ordo listening on http://ADDR` once the socket is bound
+//! (port 0 picks a free port). `--demo` then loads a bundled day for a new
+//! key and prints the page's address with it. `--role` splits the API
+//! from the plan workers (`worker` serves no HTTP and prints `ordo worker
+//! SERVER_ID ready`).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -12,6 +15,7 @@ use anyhow::{Context, Result};
 use clap::Args;
 
 use crate::app::{self, AppState, Config};
+use crate::jobs::Role;
 use crate::storage::{keys, Storage};
 use crate::web::demo::{self, DemoDay};
 
@@ -24,16 +28,23 @@ pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub addr: String,
-    /// Database file (created when missing).
+    /// Database: an SQLite file (created when missing), or a PostgreSQL
+    /// URL `postgres://user:password@host:port/database` that several
+    /// servers share.
     #[arg(long, default_value = "ordo.db")]
     pub db: PathBuf,
+    /// What this server does: `all` (the API and plan workers), `api`
+    /// (accepts jobs, solves none) or `worker` (solves queued jobs, no
+    /// HTTP). Split roles need a shared database.
+    #[arg(long, value_enum, default_value = "all")]
+    pub role: RoleArg,
     /// Requests per key and window.
     #[arg(long, default_value_t = 100)]
     pub rate_limit: u32,
     /// Rate-limit window in seconds.
     #[arg(long, default_value_t = 10)]
     pub rate_window: u64,
-    /// Plan searches at once (more jobs queue).
+    /// Plan searches this server runs at once (more jobs queue).
     #[arg(long, default_value_t = 2)]
     pub max_solves: usize,
     /// An origin browsers may call the API from, e.g.
@@ -55,6 +66,27 @@ pub struct ServeArgs {
     /// With `--demo`: load this plan request file instead.
     #[arg(long, requires = "demo")]
     pub demo_file: Option<PathBuf>,
+}
+
+/// `--role`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RoleArg {
+    /// The API and plan workers.
+    All,
+    /// The API only.
+    Api,
+    /// Plan workers only.
+    Worker,
+}
+
+impl From<RoleArg> for Role {
+    fn from(role: RoleArg) -> Self {
+        match role {
+            RoleArg::All => Role::All,
+            RoleArg::Api => Role::Api,
+            RoleArg::Worker => Role::Worker,
+        }
+    }
 }
 
 /// Checks `--cors-origin` values: `scheme://host[:port]`, nothing more.
@@ -99,7 +131,21 @@ pub fn run(args: ServeArgs) -> Result<ExitCode> {
             .as_deref()
             .map(crate::routing::Router::parse_flag)
             .transpose()?,
+        role: args.role.into(),
     };
+    anyhow::ensure!(
+        config.role == Role::All || storage.is_shared(),
+        "--role {}: an SQLite database serves one server; split roles need --db postgres://...",
+        if config.role == Role::Api {
+            "api"
+        } else {
+            "worker"
+        }
+    );
+    anyhow::ensure!(
+        !(args.demo && config.role == Role::Worker),
+        "--demo needs the API: not with --role worker"
+    );
     let demo = match &args.demo_file {
         Some(path) => Some(
             std::fs::read_to_string(path)
@@ -120,9 +166,15 @@ pub fn run(args: ServeArgs) -> Result<ExitCode> {
         .build()
         .context("cannot start the async runtime")?;
     let served: Result<()> = runtime.block_on(async {
-        let state = AppState::new(storage, &config)?;
-        // Jobs a crash or kill left unfinished run again.
-        state.jobs.resume()?;
+        let state = AppState::new(Arc::clone(&storage), &config)?;
+        // Queued jobs (also those a crash or kill left unfinished) run.
+        state.jobs.start_workers();
+        if config.role == Role::Worker {
+            println!("ordo worker {} ready", state.jobs.server_id());
+            crate::shutdown::signal().await;
+            state.jobs.shutdown();
+            return Ok(());
+        }
         let listener = tokio::net::TcpListener::bind(&args.addr)
             .await
             .with_context(|| format!("cannot listen on {}", args.addr))?;
@@ -146,6 +198,9 @@ pub fn run(args: ServeArgs) -> Result<ExitCode> {
     });
     // Searches stopped by the shutdown record their plan before we exit.
     runtime.shutdown_timeout(Duration::from_secs(10));
+    // The last handle on the storage goes here, outside the runtime: a
+    // PostgreSQL client must not be dropped on a runtime thread.
+    drop(storage);
     served?;
     Ok(ExitCode::SUCCESS)
 }

@@ -9,14 +9,13 @@ use std::collections::HashMap;
 use ordo_solver::plan::{
     read_visit, DriverRequest, InvalidVisits, NumberLike, PlanOptions, PlanRequest,
 };
-use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::params::JobParams;
 use crate::records::driver::{driver_id, driver_request};
 use crate::records::FieldError;
-use crate::storage::{drivers, locations, visits, Tenant};
+use crate::storage::{drivers, locations, visits, Conn, Tenant};
 
 /// A visit as the plan read it (kept in an unapplied result, for a later
 /// apply).
@@ -72,7 +71,7 @@ impl SkippedDriver {
 /// each record goes through the same check as a driver written through
 /// the API, so "valid" has one definition.
 fn usable_drivers(
-    conn: &Connection,
+    conn: &mut Conn<'_>,
     tenant: &Tenant,
 ) -> Result<(Vec<DriverRequest>, Vec<SkippedDriver>), crate::storage::StorageError> {
     let (mut usable, mut skipped) = (Vec::new(), Vec::new());
@@ -106,7 +105,7 @@ fn usable_drivers(
 }
 
 /// Builds the job's plan request; an error says what is missing.
-pub fn build(conn: &Connection, tenant: &Tenant, params: &JobParams) -> Result<Built, String> {
+pub fn build(conn: &mut Conn<'_>, tenant: &Tenant, params: &JobParams) -> Result<Built, String> {
     let storage = |e: crate::storage::StorageError| format!("reading the data: {e}");
     let mut chosen = Vec::new();
     let (usable, skipped_drivers) = usable_drivers(conn, tenant).map_err(storage)?;

@@ -1,9 +1,8 @@
 //! Drivers: the [`Resource`] mapping and the drivers a plan may use.
 
-use rusqlite::types::Value as SqlValue;
-use rusqlite::{params, Connection};
 use serde_json::{Map, Value};
 
+use super::db::{args, Conn, SqlValue};
 use super::resource::Resource;
 use super::{StorageError, Tenant};
 use crate::records::driver::driver_id;
@@ -42,15 +41,14 @@ pub struct StoredDriver {
 
 /// Every driver row of the tenant, in insertion order, each parsed on its
 /// own so one unreadable row does not hide the others.
-pub fn all_stored(conn: &Connection, tenant: &Tenant) -> Result<Vec<StoredDriver>, StorageError> {
-    let mut stmt = conn
-        .prepare_cached("SELECT erp_id, record FROM drivers WHERE company_id = ?1 ORDER BY seq")?;
-    let rows = stmt.query_map(params![tenant.company_id()], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-    })?;
+pub fn all_stored(conn: &mut Conn<'_>, tenant: &Tenant) -> Result<Vec<StoredDriver>, StorageError> {
+    let rows = conn.query(
+        "SELECT erp_id, record FROM drivers WHERE company_id = ?1 ORDER BY seq",
+        &args![tenant.company_id()],
+    )?;
     let mut drivers = Vec::new();
     for row in rows {
-        let (erp_id, text) = row?;
+        let (erp_id, text): (String, String) = (row.get(0)?, row.get(1)?);
         let record = serde_json::from_str(&text).map_err(|e| e.to_string());
         drivers.push(StoredDriver { erp_id, record });
     }
@@ -58,13 +56,14 @@ pub fn all_stored(conn: &Connection, tenant: &Tenant) -> Result<Vec<StoredDriver
 }
 
 /// Every driver record of the tenant, in insertion order.
-pub fn all(conn: &Connection, tenant: &Tenant) -> Result<Vec<Value>, StorageError> {
-    let mut stmt =
-        conn.prepare_cached("SELECT record FROM drivers WHERE company_id = ?1 ORDER BY seq")?;
-    let rows = stmt.query_map(params![tenant.company_id()], |r| r.get::<_, String>(0))?;
+pub fn all(conn: &mut Conn<'_>, tenant: &Tenant) -> Result<Vec<Value>, StorageError> {
+    let rows = conn.query(
+        "SELECT record FROM drivers WHERE company_id = ?1 ORDER BY seq",
+        &args![tenant.company_id()],
+    )?;
     let mut drivers = Vec::new();
     for row in rows {
-        drivers.push(serde_json::from_str(&row?)?);
+        drivers.push(serde_json::from_str(&row.get::<String>(0)?)?);
     }
     Ok(drivers)
 }

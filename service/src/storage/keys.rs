@@ -4,9 +4,9 @@
 //! yields.
 
 use jiff::tz::TimeZone;
-use rusqlite::{params, Connection, OptionalExtension};
 use sha2::{Digest, Sha256};
 
+use super::db::{args, Conn, Row};
 use super::{now_millis, random_id, StorageError};
 
 /// The company an authenticated request acts for. Built only from a valid
@@ -52,7 +52,7 @@ impl Tenant {
 const PREFIX_LEN: usize = 12;
 
 /// Hex SHA-256 of a key: what the database keeps.
-fn hash_key(key: &str) -> String {
+pub(crate) fn hash_key(key: &str) -> String {
     Sha256::digest(key.as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -84,35 +84,37 @@ impl CompanySpec {
 /// Creates a key for `company` (creating the company on first use; an id
 /// or zone given replaces the stored one) and returns it; only its hash
 /// and prefix are stored.
-pub fn create_key(conn: &mut Connection, company: &CompanySpec) -> Result<String, StorageError> {
-    let tx = conn.transaction()?;
+pub fn create_key(conn: &mut Conn<'_>, company: &CompanySpec) -> Result<String, StorageError> {
+    let mut tx = conn.transaction()?;
     tx.execute(
-        "INSERT OR IGNORE INTO companies (name, erp_id, created_at) VALUES (?1, ?1, ?2)",
-        params![company.name, now_millis()],
+        "INSERT INTO companies (name, erp_id, created_at) VALUES (?1, ?1, ?2)
+         ON CONFLICT (name) DO NOTHING",
+        &args![&company.name, now_millis()],
     )?;
     if let Some(id) = &company.erp_id {
         tx.execute(
             "UPDATE companies SET erp_id = ?2 WHERE name = ?1",
-            params![company.name, id],
+            &args![&company.name, id],
         )?;
     }
     if let Some(zone) = &company.time_zone {
         tx.execute(
             "UPDATE companies SET time_zone = ?2 WHERE name = ?1",
-            params![company.name, zone],
+            &args![&company.name, zone],
         )?;
     }
-    let company_id: i64 = tx.query_row(
-        "SELECT id FROM companies WHERE name = ?1",
-        [&company.name],
-        |r| r.get(0),
-    )?;
+    let company_id: i64 = tx
+        .query_one(
+            "SELECT id FROM companies WHERE name = ?1",
+            &args![&company.name],
+        )?
+        .get(0)?;
     // 32 alphanumerics: about 190 bits, so a plain hash (no salt or
     // stretching) is enough to make a stolen database useless.
     let key = format!("ordo_{}", random_id(32));
     tx.execute(
         "INSERT INTO api_keys (hash, company_id, created_at, prefix) VALUES (?1, ?2, ?3, ?4)",
-        params![hash_key(&key), company_id, now_millis(), &key[..PREFIX_LEN]],
+        &args![hash_key(&key), company_id, now_millis(), &key[..PREFIX_LEN]],
     )?;
     tx.commit()?;
     Ok(key)
@@ -122,7 +124,7 @@ pub fn create_key(conn: &mut Connection, company: &CompanySpec) -> Result<String
 const TENANT_COLUMNS: &str = "c.id, c.name, c.erp_id, c.time_zone";
 
 /// A [`Tenant`] from a row of [`TENANT_COLUMNS`].
-fn tenant_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Tenant> {
+fn tenant_from_row(r: &Row) -> Result<Tenant, StorageError> {
     let company_id: i64 = r.get(0)?;
     let name: String = r.get(1)?;
     let erp_id: Option<String> = r.get(2)?;
@@ -140,17 +142,17 @@ fn tenant_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Tenant> {
 }
 
 /// The tenant of `key`, or `None` when no company has it.
-pub fn tenant_for_key(conn: &Connection, key: &str) -> Result<Option<Tenant>, StorageError> {
-    Ok(conn
-        .query_row(
-            &format!(
-                "SELECT {TENANT_COLUMNS} FROM api_keys k
-                 JOIN companies c ON c.id = k.company_id WHERE k.hash = ?1"
-            ),
-            [hash_key(key)],
-            tenant_from_row,
-        )
-        .optional()?)
+pub fn tenant_for_key(conn: &mut Conn<'_>, key: &str) -> Result<Option<Tenant>, StorageError> {
+    conn.query_opt(
+        &format!(
+            "SELECT {TENANT_COLUMNS} FROM api_keys k
+             JOIN companies c ON c.id = k.company_id WHERE k.hash = ?1"
+        ),
+        &args![hash_key(key)],
+    )?
+    .as_ref()
+    .map(tenant_from_row)
+    .transpose()
 }
 
 /// One key as `ordo keys list` shows it.
@@ -168,21 +170,23 @@ pub struct KeyInfo {
 }
 
 /// Every key, oldest first.
-pub fn list_keys(conn: &Connection) -> Result<Vec<KeyInfo>, StorageError> {
-    let mut stmt = conn.prepare(
+pub fn list_keys(conn: &mut Conn<'_>) -> Result<Vec<KeyInfo>, StorageError> {
+    let rows = conn.query(
         "SELECT coalesce(k.prefix, 'hash:' || substr(k.hash, 1, 12)), c.name,
                 coalesce(c.erp_id, c.name), k.created_at
          FROM api_keys k JOIN companies c ON c.id = k.company_id ORDER BY k.created_at, k.rowid",
+        &[],
     )?;
-    let rows = stmt.query_map([], |r| {
-        Ok(KeyInfo {
-            prefix: r.get(0)?,
-            company: r.get(1)?,
-            company_id: r.get(2)?,
-            created_at: r.get(3)?,
+    rows.iter()
+        .map(|r| {
+            Ok(KeyInfo {
+                prefix: r.get(0)?,
+                company: r.get(1)?,
+                company_id: r.get(2)?,
+                created_at: r.get(3)?,
+            })
         })
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+        .collect()
 }
 
 /// Why a revoke did nothing.
@@ -209,30 +213,25 @@ pub enum RevokeError {
     Storage(#[from] StorageError),
 }
 
-impl From<rusqlite::Error> for RevokeError {
-    fn from(e: rusqlite::Error) -> Self {
-        Self::Storage(e.into())
-    }
-}
-
 /// Deletes the one key whose prefix (as [`list_keys`] shows it) starts
 /// with `prefix`, and bumps the revocation generation so running servers
 /// drop their cached keys.
-pub fn revoke_key(conn: &mut Connection, prefix: &str) -> Result<(), RevokeError> {
+pub fn revoke_key(conn: &mut Conn<'_>, prefix: &str) -> Result<(), RevokeError> {
     let prefix = prefix.trim();
     // Short prefixes would name a key by accident.
     if prefix.chars().count() < MIN_REVOKE_PREFIX {
         return Err(RevokeError::TooShort(prefix.to_owned()));
     }
-    let tx = conn.transaction()?;
-    let matching: Vec<String> = {
-        let mut stmt = tx.prepare(
+    let mut tx = conn.transaction()?;
+    let matching: Vec<String> = tx
+        .query(
             "SELECT hash FROM api_keys WHERE prefix LIKE ?1 ESCAPE '\\'
              OR ('hash:' || hash) LIKE ?1 ESCAPE '\\'",
-        )?;
-        let rows = stmt.query_map([like_prefix(prefix)], |r| r.get(0))?;
-        rows.collect::<Result<_, _>>()?
-    };
+            &args![like_prefix(prefix)],
+        )?
+        .iter()
+        .map(|r| r.get(0))
+        .collect::<Result<_, _>>()?;
     match matching.len() {
         0 => return Err(RevokeError::NoMatch(prefix.to_owned())),
         1 => {}
@@ -243,10 +242,10 @@ pub fn revoke_key(conn: &mut Connection, prefix: &str) -> Result<(), RevokeError
             })
         }
     }
-    tx.execute("DELETE FROM api_keys WHERE hash = ?1", [&matching[0]])?;
+    tx.execute("DELETE FROM api_keys WHERE hash = ?1", &args![&matching[0]])?;
     tx.execute(
         "UPDATE key_revocations SET generation = generation + 1 WHERE id = 1",
-        [],
+        &[],
     )?;
     tx.commit()?;
     Ok(())
@@ -270,27 +269,24 @@ fn like_prefix(prefix: &str) -> String {
 
 /// How many revokes there have been: a server whose cached keys are of an
 /// older generation drops them.
-pub fn revocation_generation(conn: &Connection) -> Result<i64, StorageError> {
-    Ok(conn.query_row(
-        "SELECT generation FROM key_revocations WHERE id = 1",
-        [],
-        |r| r.get(0),
-    )?)
+pub fn revocation_generation(conn: &mut Conn<'_>) -> Result<i64, StorageError> {
+    conn.query_one("SELECT generation FROM key_revocations WHERE id = 1", &[])?
+        .get(0)
 }
 
 /// The tenant of a stored company (a plan job resumed after a restart acts
 /// for the company that submitted it).
 pub(crate) fn tenant_of_company(
-    conn: &Connection,
+    conn: &mut Conn<'_>,
     company_id: i64,
 ) -> Result<Option<Tenant>, StorageError> {
-    Ok(conn
-        .query_row(
-            &format!("SELECT {TENANT_COLUMNS} FROM companies c WHERE c.id = ?1"),
-            [company_id],
-            tenant_from_row,
-        )
-        .optional()?)
+    conn.query_opt(
+        &format!("SELECT {TENANT_COLUMNS} FROM companies c WHERE c.id = ?1"),
+        &args![company_id],
+    )?
+    .as_ref()
+    .map(tenant_from_row)
+    .transpose()
 }
 
 #[cfg(test)]
@@ -322,8 +318,9 @@ pub(crate) mod tests {
                 let key = create_key(c, &CompanySpec::named("acme"))?;
                 let again = create_key(c, &CompanySpec::named("acme"))?;
                 assert_ne!(key, again);
-                let stored: String =
-                    c.query_row("SELECT hash FROM api_keys LIMIT 1", [], |r| r.get(0))?;
+                let stored: String = c
+                    .query_one("SELECT hash FROM api_keys LIMIT 1", &[])?
+                    .get(0)?;
                 assert_ne!(stored, key);
                 assert_eq!(stored.len(), 64);
                 let t = tenant_for_key(c, &key)?.unwrap();

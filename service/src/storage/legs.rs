@@ -3,14 +3,14 @@
 //! 1e-5 degrees, about a metre), the router and its profile, with the
 //! time of fetch. Roads are not a company's data, so the cache is shared
 //! by every company of the service. Plain SQL in one file (the tables are
-//! migration 4).
+//! migration 5).
 
 use std::collections::HashMap;
 
 use anyhow::Result;
-use rusqlite::{params, Connection, OptionalExtension};
 
-use super::Storage;
+use super::db::{args, Conn};
+use super::{Storage, StorageError};
 use crate::routing::{Known, Leg, LegCache, Router, Snap};
 
 /// Degrees to the cache's integer units (1e-5 degrees).
@@ -39,43 +39,48 @@ fn now() -> i64 {
 pub struct StoredLegs<'a>(pub &'a Storage);
 
 /// The id of `router`'s server and profile; `create` adds it when new.
-fn router_id(conn: &Connection, router: &Router, create: bool) -> rusqlite::Result<Option<i64>> {
+fn router_id(
+    conn: &mut Conn<'_>,
+    router: &Router,
+    create: bool,
+) -> Result<Option<i64>, StorageError> {
     if create {
         conn.execute(
             "INSERT INTO road_routers (url, profile) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
-            params![router.url, router.profile],
+            &args![&router.url, &router.profile],
         )?;
     }
-    conn.query_row(
+    conn.query_opt(
         "SELECT id FROM road_routers WHERE url = ?1 AND profile = ?2",
-        params![router.url, router.profile],
-        |r| r.get(0),
-    )
-    .optional()
+        &args![&router.url, &router.profile],
+    )?
+    .map(|r| r.get(0))
+    .transpose()
 }
 
 /// Where the router snapped each of `points`, when cached.
 fn load_snaps(
-    conn: &Connection,
+    conn: &mut Conn<'_>,
     id: i64,
     points: &[(f64, f64)],
-) -> rusqlite::Result<Vec<Option<Snap>>> {
-    let mut select = conn.prepare_cached(
-        "SELECT snap_lat, snap_lng, snap_metres FROM road_snaps
-         WHERE router_id = ?1 AND lat = ?2 AND lng = ?3",
-    )?;
+) -> Result<Vec<Option<Snap>>, StorageError> {
     let mut snaps = Vec::with_capacity(points.len());
     for &point in points {
         let (lat, lng) = key(point);
-        let snap = select
-            .query_row(params![id, lat, lng], |r| {
+        let row = conn.query_opt(
+            "SELECT snap_lat, snap_lng, snap_metres FROM road_snaps
+             WHERE router_id = ?1 AND lat = ?2 AND lng = ?3",
+            &args![id, lat, lng],
+        )?;
+        let snap = row
+            .map(|r| -> Result<Snap, StorageError> {
                 Ok(Snap {
                     lat: degrees(r.get(0)?),
                     lng: degrees(r.get(1)?),
                     metres: r.get(2)?,
                 })
             })
-            .optional()?;
+            .transpose()?;
         snaps.push(snap);
     }
     Ok(snaps)
@@ -83,10 +88,10 @@ fn load_snaps(
 
 /// The cached legs between the snapped places, row-major over `snaps`.
 fn load_legs(
-    conn: &Connection,
+    conn: &mut Conn<'_>,
     id: i64,
     snaps: &[Option<Snap>],
-) -> rusqlite::Result<Vec<Option<Leg>>> {
+) -> Result<Vec<Option<Leg>>, StorageError> {
     let n = snaps.len();
     let mut places_at: HashMap<Key, Vec<usize>> = HashMap::new();
     for (place, snap) in snaps.iter().enumerate() {
@@ -98,21 +103,18 @@ fn load_legs(
         }
     }
     let mut legs = vec![None; n * n];
-    let mut select = conn.prepare_cached(
-        "SELECT to_lat, to_lng, duration, distance FROM road_legs
-         WHERE router_id = ?1 AND from_lat = ?2 AND from_lng = ?3",
-    )?;
     for (from, sources) in &places_at {
-        let rows = select.query_map(params![id, from.0, from.1], |r| {
+        let rows = conn.query(
+            "SELECT to_lat, to_lng, duration, distance FROM road_legs
+             WHERE router_id = ?1 AND from_lat = ?2 AND from_lng = ?3",
+            &args![id, from.0, from.1],
+        )?;
+        for r in rows {
             let to: Key = (r.get(0)?, r.get(1)?);
-            let leg: Leg = match (r.get::<_, Option<f64>>(2)?, r.get::<_, Option<f64>>(3)?) {
+            let leg: Leg = match (r.get::<Option<f64>>(2)?, r.get::<Option<f64>>(3)?) {
                 (Some(duration), Some(distance)) => Some((duration, distance)),
                 _ => None,
             };
-            Ok((to, leg))
-        })?;
-        for row in rows {
-            let (to, leg) = row?;
             let Some(destinations) = places_at.get(&to) else {
                 continue;
             };
@@ -150,49 +152,37 @@ impl LegCache for StoredLegs<'_> {
     ) -> Result<()> {
         let at = now();
         Ok(self.0.run(|c| {
-            let tx = c.transaction()?;
-            let Some(id) = router_id(&tx, router, true)? else {
+            let mut tx = c.transaction()?;
+            let Some(id) = router_id(&mut tx, router, true)? else {
                 return Ok(());
             };
-            {
-                let mut snap_row = tx.prepare_cached(
+            for (&point, snap) in points.iter().zip(snaps) {
+                let Some(s) = snap else { continue };
+                let (lat, lng) = key(point);
+                tx.execute(
                     "INSERT INTO road_snaps (router_id, lat, lng, snap_lat, snap_lng, snap_metres, fetched_at)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
                      ON CONFLICT (router_id, lat, lng) DO UPDATE SET snap_lat = excluded.snap_lat,
                        snap_lng = excluded.snap_lng, snap_metres = excluded.snap_metres,
                        fetched_at = excluded.fetched_at",
+                    &args![id, lat, lng, unit(s.lat), unit(s.lng), s.metres, at],
                 )?;
-                for (&point, snap) in points.iter().zip(snaps) {
-                    let Some(s) = snap else { continue };
-                    let (lat, lng) = key(point);
-                    snap_row.execute(params![id, lat, lng, unit(s.lat), unit(s.lng), s.metres, at])?;
-                }
-                let mut leg_row = tx.prepare_cached(
+            }
+            for &(a, b, leg) in legs {
+                let (Some(from), Some(to)) = (snaps[a], snaps[b]) else {
+                    continue;
+                };
+                let (from, to) = (key((from.lat, from.lng)), key((to.lat, to.lng)));
+                tx.execute(
                     "INSERT INTO road_legs (router_id, from_lat, from_lng, to_lat, to_lng, duration, distance, fetched_at)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
                      ON CONFLICT (router_id, from_lat, from_lng, to_lat, to_lng) DO UPDATE SET
                        duration = excluded.duration, distance = excluded.distance,
                        fetched_at = excluded.fetched_at",
+                    &args![id, from.0, from.1, to.0, to.1, leg.map(|l| l.0), leg.map(|l| l.1), at],
                 )?;
-                for &(a, b, leg) in legs {
-                    let (Some(from), Some(to)) = (snaps[a], snaps[b]) else {
-                        continue;
-                    };
-                    let (from, to) = (key((from.lat, from.lng)), key((to.lat, to.lng)));
-                    leg_row.execute(params![
-                        id,
-                        from.0,
-                        from.1,
-                        to.0,
-                        to.1,
-                        leg.map(|l| l.0),
-                        leg.map(|l| l.1),
-                        at
-                    ])?;
-                }
             }
-            tx.commit()?;
-            Ok(())
+            tx.commit()
         })?)
     }
 }

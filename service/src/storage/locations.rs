@@ -5,8 +5,7 @@
 
 use std::collections::HashMap;
 
-use rusqlite::{params, Connection, OptionalExtension};
-
+use super::db::{args, Conn, Row};
 use super::resource::row_id;
 use super::{drivers::Drivers, now_millis, StorageError, Tenant};
 use crate::records::location::{LocationReport, Point};
@@ -37,13 +36,13 @@ pub struct Recorded {
 /// Records `reports` for the tenant's driver `key`; `None` when no such
 /// driver. Reports without `submitted_at` count as sent now.
 pub fn record(
-    conn: &mut Connection,
+    conn: &mut Conn<'_>,
     tenant: &Tenant,
     key: &str,
     reports: &[LocationReport],
 ) -> Result<Option<Recorded>, StorageError> {
-    let tx = conn.transaction()?;
-    let Some(driver) = row_id::<Drivers>(&tx, tenant, key)? else {
+    let mut tx = conn.transaction()?;
+    let Some(driver) = row_id::<Drivers>(&mut tx, tenant, key)? else {
         return Ok(None);
     };
     let now = now_millis();
@@ -51,7 +50,7 @@ pub fn record(
     for report in reports {
         let submitted_at = report.submitted_at.unwrap_or(now);
         // The same row goes to the history and, when newest, the latest.
-        let row = params![
+        let row = args![
             driver,
             report.point.lat,
             report.point.lng,
@@ -61,7 +60,7 @@ pub fn record(
         tx.execute(
             "INSERT INTO driver_location_history (driver_seq, lat, lng, submitted_at, received_at)
              VALUES (?1, ?2, ?3, ?4, ?5)",
-            row,
+            &row,
         )?;
         recorded.stored += 1;
         let replaced = tx.execute(
@@ -71,17 +70,18 @@ pub fn record(
                 lat = excluded.lat, lng = excluded.lng,
                 submitted_at = excluded.submitted_at, received_at = excluded.received_at
              WHERE excluded.submitted_at >= driver_locations.submitted_at",
-            row,
+            &row,
         )?;
         if replaced == 0 {
             recorded.older += 1;
         }
     }
-    recorded.latest_submitted_at = tx.query_row(
-        "SELECT submitted_at FROM driver_locations WHERE driver_seq = ?1",
-        [driver],
-        |r| r.get(0),
-    )?;
+    recorded.latest_submitted_at = tx
+        .query_one(
+            "SELECT submitted_at FROM driver_locations WHERE driver_seq = ?1",
+            &args![driver],
+        )?
+        .get(0)?;
     tx.commit()?;
     Ok(Some(recorded))
 }
@@ -89,7 +89,7 @@ pub fn record(
 /// The history of the tenant's driver `key` with `submitted_at` in
 /// `from_ms..to_ms`, oldest first; `None` when no such driver.
 pub fn history(
-    conn: &Connection,
+    conn: &mut Conn<'_>,
     tenant: &Tenant,
     key: &str,
     from_ms: i64,
@@ -98,83 +98,66 @@ pub fn history(
     let Some(driver) = row_id::<Drivers>(conn, tenant, key)? else {
         return Ok(None);
     };
-    let mut stmt = conn.prepare_cached(
+    let rows = conn.query(
         "SELECT lat, lng, submitted_at, received_at FROM driver_location_history
          WHERE driver_seq = ?1 AND submitted_at >= ?2 AND submitted_at < ?3
          ORDER BY submitted_at, seq",
+        &args![driver, from_ms, to_ms],
     )?;
-    let rows = stmt.query_map(params![driver, from_ms, to_ms], |r| {
-        Ok(LatestLocation {
-            point: Point {
-                lat: r.get(0)?,
-                lng: r.get(1)?,
-            },
-            submitted_at: r.get(2)?,
-            received_at: r.get(3)?,
-        })
-    })?;
-    Ok(Some(rows.collect::<Result<_, _>>()?))
+    Ok(Some(
+        rows.iter()
+            .map(|r| location_at(r, 0))
+            .collect::<Result<_, _>>()?,
+    ))
 }
 
 /// The latest location of the tenant's driver `key`: `None` when no such
 /// driver, `Some(None)` when it has not reported yet.
 pub fn latest(
-    conn: &Connection,
+    conn: &mut Conn<'_>,
     tenant: &Tenant,
     key: &str,
 ) -> Result<Option<Option<LatestLocation>>, StorageError> {
     let Some(driver) = row_id::<Drivers>(conn, tenant, key)? else {
         return Ok(None);
     };
-    let found = conn
-        .query_row(
-            "SELECT lat, lng, submitted_at, received_at FROM driver_locations WHERE driver_seq = ?1",
-            [driver],
-            |r| {
-                Ok(LatestLocation {
-                    point: Point {
-                        lat: r.get(0)?,
-                        lng: r.get(1)?,
-                    },
-                    submitted_at: r.get(2)?,
-                    received_at: r.get(3)?,
-                })
-            },
-        )
-        .optional()?;
-    Ok(Some(found))
+    let found = conn.query_opt(
+        "SELECT lat, lng, submitted_at, received_at FROM driver_locations WHERE driver_seq = ?1",
+        &args![driver],
+    )?;
+    Ok(Some(found.map(|r| location_at(&r, 0)).transpose()?))
 }
 
 /// The latest location of every tenant driver that has reported, by the
 /// driver's ERP `id` (one query, for plan jobs).
 pub fn latest_by_driver(
-    conn: &Connection,
+    conn: &mut Conn<'_>,
     tenant: &Tenant,
 ) -> Result<HashMap<String, LatestLocation>, StorageError> {
-    let mut stmt = conn.prepare_cached(
+    let rows = conn.query(
         "SELECT d.erp_id, l.lat, l.lng, l.submitted_at, l.received_at
          FROM driver_locations l JOIN drivers d ON d.seq = l.driver_seq
          WHERE d.company_id = ?1",
+        &args![tenant.company_id()],
     )?;
-    let rows = stmt.query_map([tenant.company_id()], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            LatestLocation {
-                point: Point {
-                    lat: r.get(1)?,
-                    lng: r.get(2)?,
-                },
-                submitted_at: r.get(3)?,
-                received_at: r.get(4)?,
-            },
-        ))
-    })?;
     let mut found = HashMap::new();
     for row in rows {
-        let (id, location) = row?;
-        found.insert(id, location);
+        found.insert(row.get::<String>(0)?, location_at(&row, 1)?);
     }
     Ok(found)
+}
+
+/// The location in columns `first..first + 4` (lat, lng, submitted_at,
+/// received_at).
+fn location_at(r: &Row, first: usize) -> Result<LatestLocation, StorageError> {
+    Ok(LatestLocation {
+        point: Point {
+            lat: r.get(first)?,
+            lng: r.get(first + 1)?,
+        },
+        submitted_at: r.get(first + 2)?,
+        received_at: r.get(first + 3)?,
+    })
 }
 
 #[cfg(test)]

@@ -1,8 +1,10 @@
-//! Schema migrations, applied in order on open; `PRAGMA user_version`
-//! records how many ran. Append new steps, never edit old ones.
+//! Schema migrations, applied in order on open; SQLite's `PRAGMA
+//! user_version` (PostgreSQL: the table `ordo_schema`) records how many
+//! ran. Append new steps, never edit old ones. The steps are written in
+//! SQLite's SQL; [`postgres_sql`] translates their few type names, so
+//! both backends have one schema.
 
-use rusqlite::Connection;
-
+use super::db::{args, Conn, Dialect};
 use super::StorageError;
 
 /// One SQL batch per schema version.
@@ -106,7 +108,19 @@ const STEPS: &[&str] = &[
     ALTER TABLE plan_jobs ADD COLUMN lease_until INTEGER;
     CREATE INDEX plan_jobs_by_status ON plan_jobs (status, created_at);
     ",
-    // 4: the road-leg cache (storage/legs.rs): where a router snapped each
+    // 4: several servers on one database: a cancel asked on any of them
+    // reaches the job wherever it runs; per-key request counts per fixed
+    // window, shared by every server.
+    "
+    ALTER TABLE plan_jobs ADD COLUMN cancel_requested INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE rate_windows (
+        key_hash TEXT NOT NULL,           -- sha256 of the key, hex
+        window_start INTEGER NOT NULL,    -- ms since epoch, a multiple of the window
+        count INTEGER NOT NULL,
+        PRIMARY KEY (key_hash, window_start)
+    );
+    ",
+    // 5: the road-leg cache (storage/legs.rs): where a router snapped each
     // place, and the legs between snapped places, per router and profile;
     // coordinates in 1e-5 degrees (about a metre), times in seconds since
     // the epoch. A NULL duration is a pair the router cannot connect.
@@ -141,9 +155,55 @@ const STEPS: &[&str] = &[
     ",
 ];
 
-/// Brings the schema up to date in one transaction.
-pub fn migrate(conn: &mut Connection) -> Result<(), StorageError> {
-    let current: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+/// A step in PostgreSQL's SQL: 64-bit integers, doubles, and an explicit
+/// `rowid` insertion counter on every table (SQLite gives each table one
+/// implicitly, and queries order ties by it).
+fn postgres_sql(step: &str) -> String {
+    let mut sql = step
+        .replace("INTEGER PRIMARY KEY", "BIGSERIAL PRIMARY KEY")
+        .replace(" INTEGER", " BIGINT")
+        .replace(" REAL", " DOUBLE PRECISION");
+    let mut at = 0;
+    while let Some(found) = sql[at..].find("CREATE TABLE ") {
+        let open = at + found + sql[at + found..].find('(').unwrap_or(0) + 1;
+        sql.insert_str(open, "\n        rowid BIGSERIAL,");
+        at = open;
+    }
+    sql
+}
+
+/// How many steps ran.
+fn version(conn: &mut Conn<'_>) -> Result<i64, StorageError> {
+    match conn.dialect() {
+        Dialect::Sqlite => conn.query_one("PRAGMA user_version", &[])?.get(0),
+        Dialect::Postgres => {
+            conn.batch("CREATE TABLE IF NOT EXISTS ordo_schema (version BIGINT NOT NULL)")?;
+            let row = conn.query_opt("SELECT version FROM ordo_schema", &[])?;
+            match row {
+                Some(row) => row.get(0),
+                None => {
+                    conn.execute("INSERT INTO ordo_schema (version) VALUES (0)", &[])?;
+                    Ok(0)
+                }
+            }
+        }
+    }
+}
+
+fn set_version(conn: &mut Conn<'_>, version: i64) -> Result<(), StorageError> {
+    match conn.dialect() {
+        // PRAGMA takes no parameters; the value is ours.
+        Dialect::Sqlite => conn.batch(&format!("PRAGMA user_version = {version}")),
+        Dialect::Postgres => conn
+            .execute("UPDATE ordo_schema SET version = ?1", &args![version])
+            .map(drop),
+    }
+}
+
+/// Brings the schema up to date, inside the caller's transaction (so a
+/// failed step leaves the schema as it was).
+pub fn migrate(conn: &mut Conn<'_>) -> Result<(), StorageError> {
+    let current = version(conn)?;
     let latest = STEPS.len() as i64;
     if current > latest {
         return Err(StorageError::TooNew {
@@ -151,22 +211,36 @@ pub fn migrate(conn: &mut Connection) -> Result<(), StorageError> {
             supported: latest,
         });
     }
-    let tx = conn.transaction()?;
-    for step in &STEPS[current as usize..] {
-        tx.execute_batch(step)?;
+    if current == latest {
+        return Ok(());
     }
-    tx.pragma_update(None, "user_version", latest)?;
-    tx.commit()?;
-    Ok(())
+    for step in &STEPS[current as usize..] {
+        match conn.dialect() {
+            Dialect::Sqlite => conn.batch(step)?,
+            Dialect::Postgres => conn.batch(&postgres_sql(step))?,
+        }
+    }
+    set_version(conn, latest)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rusqlite::Connection;
+
+    #[test]
+    fn postgres_steps_get_wide_types_and_a_rowid() {
+        let sql =
+            postgres_sql("CREATE TABLE t (\n a INTEGER PRIMARY KEY,\n b INTEGER,\n c REAL\n);");
+        assert_eq!(
+            sql,
+            "CREATE TABLE t (\n        rowid BIGSERIAL,\n a BIGSERIAL PRIMARY KEY,\n b BIGINT,\n c DOUBLE PRECISION\n);"
+        );
+    }
 
     #[test]
     fn a_version_1_database_migrates_keeping_its_companies() {
-        let mut conn = Connection::open_in_memory().unwrap();
+        let conn = Connection::open_in_memory().unwrap();
         conn.execute_batch(STEPS[0]).unwrap();
         conn.pragma_update(None, "user_version", 1).unwrap();
         conn.execute(
@@ -179,7 +253,7 @@ mod tests {
             [],
         )
         .unwrap();
-        migrate(&mut conn).unwrap();
+        migrate(&mut Conn::sqlite(&conn)).unwrap();
         let (id, zone): (String, String) = conn
             .query_row("SELECT erp_id, time_zone FROM companies", [], |r| {
                 Ok((r.get(0)?, r.get(1)?))
@@ -190,7 +264,7 @@ mod tests {
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .unwrap();
         assert_eq!(version, STEPS.len() as i64);
-        let keys = crate::storage::keys::list_keys(&conn).unwrap();
+        let keys = crate::storage::keys::list_keys(&mut Conn::sqlite(&conn)).unwrap();
         assert_eq!(keys[0].prefix, "hash:h");
     }
 }

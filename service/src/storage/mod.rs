@@ -1,12 +1,17 @@
-//! Storage: one embedded SQLite database (WAL) per server, created and
-//! migrated on open. Every query about a company's data takes a
-//! [`Tenant`], which only an API-key lookup ([`keys::tenant_for_key`]) can
-//! produce, so a query without the company filter does not compile.
+//! Storage: one database per deployment, created and migrated on open:
+//! an embedded SQLite file (WAL; the default, one server) or a PostgreSQL
+//! server (`postgres://...`; any number of servers share it, see
+//! `postgres.rs`). Every query about a company's data takes a [`Tenant`],
+//! which only an API-key lookup ([`keys::tenant_for_key`]) can produce, so
+//! a query without the company filter does not compile.
 //!
-//! The connection sits behind a mutex; the HTTP layer calls in from
-//! blocking threads ([`Storage::run`]).
+//! Storage functions take a [`Conn`] (`db.rs`) and are written once for
+//! both backends. SQLite's one connection sits behind a mutex; PostgreSQL
+//! connections come from a pool. The HTTP layer calls in from blocking
+//! threads ([`Storage::run`]).
 
 pub mod applied_plans;
+pub mod db;
 pub mod drivers;
 pub mod jobs;
 pub mod keys;
@@ -14,6 +19,8 @@ pub mod legs;
 pub mod locations;
 mod migrations;
 pub mod page;
+mod postgres;
+pub mod rate_windows;
 pub mod resource;
 pub mod visits;
 
@@ -23,6 +30,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use rusqlite::Connection;
 
+pub use db::{Conn, Dialect, SqlValue, Tx};
 pub use keys::Tenant;
 pub use page::Page;
 
@@ -33,6 +41,23 @@ pub enum StorageError {
     /// SQLite said no.
     #[error("database: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    /// PostgreSQL said no.
+    #[error("database: {0}")]
+    Postgres(#[from] ::postgres::Error),
+    /// No PostgreSQL connection could be had in time.
+    #[error("database connection pool: {0}")]
+    Pool(#[from] r2d2::Error),
+    /// A column holds another type than the query expects.
+    #[error("database column {index}: {message}")]
+    Column {
+        /// Position in the row.
+        index: usize,
+        /// What was found.
+        message: String,
+    },
+    /// A query that always returns a row returned none.
+    #[error("database: a query returned no row")]
+    NoRow,
     /// A stored JSON column does not parse.
     #[error("stored record: {0}")]
     Json(#[from] serde_json::Error),
@@ -46,15 +71,32 @@ pub enum StorageError {
     },
 }
 
-/// The database of one server.
+/// Where the connections come from.
+enum Backend {
+    Sqlite(Mutex<Connection>),
+    Postgres(r2d2::Pool<postgres::Manager>),
+}
+
+/// The database of a deployment.
 pub struct Storage {
-    conn: Mutex<Connection>,
+    backend: Backend,
+}
+
+/// True when `--db` names a PostgreSQL server rather than a file.
+pub fn is_postgres_url(db: &str) -> bool {
+    db.starts_with("postgres://") || db.starts_with("postgresql://")
 }
 
 impl Storage {
-    /// Opens (creating if needed) and migrates the database at `path`.
-    pub fn open(path: &Path) -> Result<Self, StorageError> {
-        Self::setup(Connection::open(path)?)
+    /// Opens (creating if needed) and migrates the database `db`: a
+    /// `postgres://` URL, else an SQLite file path.
+    pub fn open(db: &Path) -> Result<Self, StorageError> {
+        match db.to_str() {
+            Some(url) if is_postgres_url(url) => Ok(Self {
+                backend: Backend::Postgres(postgres::open(url)?),
+            }),
+            _ => Self::setup(Connection::open(db)?),
+        }
     }
 
     /// A private in-memory database (unit tests).
@@ -62,7 +104,7 @@ impl Storage {
         Self::setup(Connection::open_in_memory()?)
     }
 
-    fn setup(mut conn: Connection) -> Result<Self, StorageError> {
+    fn setup(conn: Connection) -> Result<Self, StorageError> {
         // WAL: readers do not wait for the writer; a crash loses at most
         // the last transaction. busy_timeout covers `ordo keys create`
         // writing while a server runs.
@@ -70,22 +112,52 @@ impl Storage {
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.set_prepared_statement_cache_capacity(64);
         register_functions(&conn)?;
-        migrations::migrate(&mut conn)?;
+        {
+            let mut db = Conn::sqlite(&conn);
+            let mut tx = db.transaction()?;
+            migrations::migrate(&mut tx)?;
+            tx.commit()?;
+        }
         Ok(Self {
-            conn: Mutex::new(conn),
+            backend: Backend::Sqlite(Mutex::new(conn)),
         })
     }
 
-    /// Runs `f` with the connection (blocking: call from a blocking thread).
+    /// The SQL the database speaks.
+    pub fn dialect(&self) -> Dialect {
+        match self.backend {
+            Backend::Sqlite(_) => Dialect::Sqlite,
+            Backend::Postgres(_) => Dialect::Postgres,
+        }
+    }
+
+    /// True when several servers may share this database (PostgreSQL):
+    /// a job another server holds is never taken over on start, only when
+    /// its lease runs out.
+    pub fn is_shared(&self) -> bool {
+        self.dialect() == Dialect::Postgres
+    }
+
+    /// Runs `f` with a connection (blocking: call from a blocking thread).
     pub fn run<R>(
         &self,
-        f: impl FnOnce(&mut Connection) -> Result<R, StorageError>,
+        f: impl FnOnce(&mut Conn<'_>) -> Result<R, StorageError>,
     ) -> Result<R, StorageError> {
-        // A panic while holding the lock leaves SQLite consistent (an open
-        // transaction rolls back on drop), so a poisoned lock is usable.
-        let mut conn = self.conn.lock().unwrap_or_else(PoisonError::into_inner);
-        f(&mut conn)
+        match &self.backend {
+            Backend::Sqlite(conn) => {
+                // A panic while holding the lock leaves SQLite consistent
+                // (an open transaction rolls back on drop), so a poisoned
+                // lock is usable.
+                let conn = conn.lock().unwrap_or_else(PoisonError::into_inner);
+                f(&mut Conn::sqlite(&conn))
+            }
+            Backend::Postgres(pool) => postgres::blocking(|| {
+                let mut client = pool.get()?;
+                f(&mut Conn::postgres(&mut client))
+            }),
+        }
     }
 }
 

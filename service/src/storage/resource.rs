@@ -8,10 +8,9 @@
 //! the stored ones, fields not sent are kept (so a re-sync that does not
 //! send `serviceOrder`, `driverId` or `eta` keeps what a plan wrote).
 
-use rusqlite::types::Value as SqlValue;
-use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
 use serde_json::{Map, Value};
 
+use super::db::{args, Conn, Dialect, SqlValue};
 use super::page::{Page, PAGE_SIZE};
 use super::{datetime_text, now_millis, random_id, StorageError, Tenant};
 use crate::records::FieldError;
@@ -35,65 +34,101 @@ pub trait Resource {
 /// Fields the server owns; what a client sends for them is dropped.
 const SERVER_FIELDS: &[&str] = &["_id", "createdAt", "createdUser", "modifieddAt", "version"];
 
+/// One condition of a [`Filter`], written out per dialect.
+#[derive(Debug, Clone)]
+enum Clause {
+    /// `column = value`.
+    Eq(&'static str),
+    /// `column IS NULL`.
+    IsNull(&'static str),
+    /// The folded column contains the folded value.
+    Contains(&'static str),
+    /// The record's JSON array field holds the value.
+    ArrayHolds(&'static str),
+}
+
+/// What a list is ordered by (then insertion order).
+#[derive(Debug, Clone, Copy)]
+pub enum OrderKey {
+    /// An indexed column.
+    Column(&'static str),
+    /// A record field read as an integer.
+    JsonInteger(&'static str),
+    /// A record field, numbers before text and numerically.
+    JsonValue(&'static str),
+}
+
 /// SQL conditions over a resource's columns (names from code, values bound).
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
-    clauses: Vec<String>,
+    clauses: Vec<Clause>,
     params: Vec<SqlValue>,
-    order: Option<(&'static str, bool)>,
+    order: Option<(OrderKey, bool)>,
 }
 
 impl Filter {
     /// `column = value`.
     pub fn eq(&mut self, column: &'static str, value: impl Into<SqlValue>) {
         self.params.push(value.into());
-        self.clauses
-            .push(format!("{column} = ?{}", self.params.len() + 1));
+        self.clauses.push(Clause::Eq(column));
     }
 
     /// `column IS NULL` (e.g. visits without a driver).
     pub fn is_null(&mut self, column: &'static str) {
-        self.clauses.push(format!("{column} IS NULL"));
+        self.clauses.push(Clause::IsNull(column));
     }
 
     /// `column` contains `text`, case folded in any script.
     pub fn contains(&mut self, column: &'static str, text: &str) {
         self.params.push(SqlValue::Text(super::fold_case(text)));
-        self.clauses.push(format!(
-            "instr(ordo_fold({column}), ?{}) > 0",
-            self.params.len() + 1
-        ));
+        self.clauses.push(Clause::Contains(column));
     }
 
-    /// Lists in the order of `expression` (a constant SQL expression over
-    /// the row), then insertion order; descending when `descending`.
-    pub fn order_by(&mut self, expression: &'static str, descending: bool) {
-        self.order = Some((expression, descending));
+    /// Lists in the order of `key`, then insertion order; descending
+    /// when `descending`.
+    pub fn order_by(&mut self, key: OrderKey, descending: bool) {
+        self.order = Some((key, descending));
     }
 
-    fn order_sql(&self) -> String {
-        match self.order {
-            Some((expression, true)) => format!("{expression} DESC, seq DESC"),
-            Some((expression, false)) => format!("{expression} ASC, seq ASC"),
-            None => "seq".into(),
-        }
+    fn order_sql(&self, dialect: Dialect) -> String {
+        let Some((key, descending)) = self.order else {
+            return "seq".into();
+        };
+        let expression = match key {
+            OrderKey::Column(column) => column.to_owned(),
+            OrderKey::JsonInteger(field) => dialect.json_integer("record", field),
+            OrderKey::JsonValue(field) => dialect.json_sort_key("record", field),
+        };
+        let direction = dialect.direction(descending);
+        let seq = if descending { "seq DESC" } else { "seq ASC" };
+        format!("{expression}{direction}, {seq}")
     }
 
-    /// The record's JSON array at `path` (e.g. `$.skills`) holds `value`.
-    pub fn array_holds(&mut self, path: &'static str, value: &str) {
+    /// The record's JSON array field `field` (e.g. `skills`) holds `value`.
+    pub fn array_holds(&mut self, field: &'static str, value: &str) {
         self.params.push(SqlValue::Text(value.to_owned()));
-        self.clauses.push(format!(
-            "EXISTS (SELECT 1 FROM json_each(record, '{path}') WHERE value = ?{})",
-            self.params.len() + 1
-        ));
+        self.clauses.push(Clause::ArrayHolds(field));
     }
 
-    /// `WHERE company_id = ?1 AND ...`, with the parameters after ?1.
-    fn sql(&self) -> String {
+    /// `company_id = ?1 AND ...`, with the parameters after ?1 in the
+    /// order the clauses were added (`IS NULL` takes none).
+    fn sql(&self, dialect: Dialect) -> String {
         let mut sql = String::from("company_id = ?1");
+        let mut next = 1;
         for clause in &self.clauses {
+            if !matches!(clause, Clause::IsNull(_)) {
+                next += 1;
+            }
+            let param = format!("?{next}");
             sql.push_str(" AND ");
-            sql.push_str(clause);
+            sql.push_str(&match clause {
+                Clause::Eq(column) => format!("{column} = {param}"),
+                Clause::IsNull(column) => format!("{column} IS NULL"),
+                Clause::Contains(column) => {
+                    dialect.contains(&format!("ordo_fold({column})"), &param)
+                }
+                Clause::ArrayHolds(field) => dialect.json_array_holds("record", field, &param),
+            });
         }
         sql
     }
@@ -120,34 +155,32 @@ fn shown<R: Resource>(record: &str, version: i64) -> Result<Value, StorageError>
 /// Page `start..start + 100` of the tenant's records matching `filter`,
 /// in its order (default: insertion order).
 pub fn list<R: Resource>(
-    conn: &Connection,
+    conn: &mut Conn<'_>,
     tenant: &Tenant,
     filter: &Filter,
     start: usize,
 ) -> Result<Page<Value>, StorageError> {
-    let (table, cond, params) = (R::TABLE, filter.sql(), filter.params(tenant));
-    let total: i64 = conn.query_row(
-        &format!("SELECT count(*) FROM {table} WHERE {cond}"),
-        params_from_iter(params.iter()),
-        |r| r.get(0),
-    )?;
+    let dialect = conn.dialect();
+    let (table, cond, params) = (R::TABLE, filter.sql(dialect), filter.params(tenant));
+    let total: i64 = conn
+        .query_one(
+            &format!("SELECT count(*) FROM {table} WHERE {cond}"),
+            &params,
+        )?
+        .get(0)?;
     // Bound, not formatted in: one cached statement for every page, and a
     // huge `pagination` saturates instead of failing in SQLite.
     let (limit, offset) = (params.len() + 1, params.len() + 2);
-    let mut stmt = conn.prepare_cached(&format!(
+    let sql = format!(
         "SELECT record, version FROM {table} WHERE {cond} ORDER BY {} LIMIT ?{limit} OFFSET ?{offset}",
-        filter.order_sql()
-    ))?;
-    let mut page_params = params.clone();
+        filter.order_sql(dialect)
+    );
+    let mut page_params = params;
     page_params.push(SqlValue::Integer(PAGE_SIZE as i64));
     page_params.push(SqlValue::Integer(i64::try_from(start).unwrap_or(i64::MAX)));
-    let rows = stmt.query_map(params_from_iter(page_params.iter()), |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
-    })?;
     let mut records = Vec::new();
-    for row in rows {
-        let (record, version) = row?;
-        records.push(shown::<R>(&record, version)?);
+    for row in conn.query(&sql, &page_params)? {
+        records.push(shown::<R>(&row.get::<String>(0)?, row.get(1)?)?);
     }
     Ok(Page {
         records,
@@ -157,42 +190,49 @@ pub fn list<R: Resource>(
 }
 
 /// Row of the tenant's record whose `_id`, else ERP `id`, is `key`.
+/// `lock`: for a read-modify-write, the row stays locked until the
+/// transaction ends.
 fn find<R: Resource>(
-    conn: &Connection,
+    conn: &mut Conn<'_>,
     tenant: &Tenant,
     key: &str,
+    lock: bool,
 ) -> Result<Option<(i64, String, i64)>, StorageError> {
-    Ok(conn
-        .query_row(
-            &format!(
-                "SELECT seq, record, version FROM {} WHERE company_id = ?1
-                 AND (doc_id = ?2 OR erp_id = ?2) ORDER BY doc_id = ?2 DESC LIMIT 1",
-                R::TABLE
-            ),
-            params![tenant.company_id(), key],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-        .optional()?)
+    let lock = if lock {
+        conn.dialect().for_update()
+    } else {
+        ""
+    };
+    let row = conn.query_opt(
+        &format!(
+            "SELECT seq, record, version FROM {} WHERE company_id = ?1
+             AND (doc_id = ?2 OR erp_id = ?2) ORDER BY doc_id = ?2 DESC LIMIT 1{lock}",
+            R::TABLE,
+        ),
+        &args![tenant.company_id(), key],
+    )?;
+    row.map(|r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .transpose()
 }
 
 /// The tenant's record whose `_id` or ERP `id` is `key`.
 pub fn get<R: Resource>(
-    conn: &Connection,
+    conn: &mut Conn<'_>,
     tenant: &Tenant,
     key: &str,
 ) -> Result<Option<Value>, StorageError> {
-    find::<R>(conn, tenant, key)?
+    find::<R>(conn, tenant, key, false)?
         .map(|(_, record, version)| shown::<R>(&record, version))
         .transpose()
 }
 
 /// Internal row id of the tenant's record `key` (for child tables).
 pub fn row_id<R: Resource>(
-    conn: &Connection,
+    conn: &mut Conn<'_>,
     tenant: &Tenant,
     key: &str,
 ) -> Result<Option<i64>, StorageError> {
-    Ok(find::<R>(conn, tenant, key)?.map(|(seq, _, _)| seq))
+    Ok(find::<R>(conn, tenant, key, false)?.map(|(seq, _, _)| seq))
 }
 
 /// A record of an upsert batch that was not stored.
@@ -256,11 +296,12 @@ fn record_id<R: Resource>(record: &Map<String, Value>) -> Result<String, Vec<Fie
 /// Inserts or merges (by ERP `id`) every record of `items` in one
 /// transaction; a bad record is reported and skipped, the others stored.
 pub fn upsert<R: Resource>(
-    conn: &mut Connection,
+    conn: &mut Conn<'_>,
     tenant: &Tenant,
     items: Vec<Value>,
 ) -> Result<UpsertOutcome, StorageError> {
-    let tx = conn.transaction()?;
+    let mut tx = conn.transaction()?;
+    let lock = tx.dialect().for_update();
     let mut outcome = UpsertOutcome::default();
     let now = datetime_text(now_millis(), tenant.zone());
     for (index, item) in items.into_iter().enumerate() {
@@ -288,16 +329,18 @@ pub fn upsert<R: Resource>(
                 continue;
             }
         };
+        // Locked until commit: a concurrent upsert of the same record on
+        // another server merges into this one's result, not beside it.
         let existing: Option<(i64, String)> = tx
-            .query_row(
+            .query_opt(
                 &format!(
-                    "SELECT seq, record FROM {} WHERE company_id = ?1 AND erp_id = ?2",
+                    "SELECT seq, record FROM {} WHERE company_id = ?1 AND erp_id = ?2{lock}",
                     R::TABLE
                 ),
-                params![tenant.company_id(), erp_id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
+                &args![tenant.company_id(), &erp_id],
+            )?
+            .map(|r| Ok::<_, StorageError>((r.get(0)?, r.get(1)?)))
+            .transpose()?;
         let (seq, mut merged) = match existing {
             Some((seq, old)) => (Some(seq), serde_json::from_str::<Map<String, Value>>(&old)?),
             None => (None, Map::new()),
@@ -318,14 +361,14 @@ pub fn upsert<R: Resource>(
         merged.insert("modifieddAt".into(), now.clone().into());
         match seq {
             Some(seq) => {
-                write_update::<R>(&tx, seq, &erp_id, &merged, columns)?;
+                write_update::<R>(&mut tx, seq, &erp_id, &merged, columns)?;
                 outcome.updated += 1;
             }
             None => {
                 merged.insert("_id".into(), random_id(17).into());
                 merged.insert("createdAt".into(), now.clone().into());
                 merged.insert("createdUser".into(), "API".into());
-                write_insert::<R>(&tx, tenant, &erp_id, &merged, columns)?;
+                write_insert::<R>(&mut tx, tenant, &erp_id, &merged, columns)?;
                 outcome.inserted += 1;
             }
         }
@@ -335,7 +378,7 @@ pub fn upsert<R: Resource>(
 }
 
 fn write_insert<R: Resource>(
-    conn: &Connection,
+    conn: &mut Conn<'_>,
     tenant: &Tenant,
     erp_id: &str,
     record: &Map<String, Value>,
@@ -355,17 +398,19 @@ fn write_insert<R: Resource>(
         SqlValue::Text(serde_json::to_string(record)?),
     ];
     values.extend(columns);
-    conn.prepare_cached(&format!(
-        "INSERT INTO {} (company_id, doc_id, erp_id, version, record, {names}) VALUES (?1, ?2, ?3, ?4, ?5, {})",
-        R::TABLE,
-        marks.join(", ")
-    ))?
-    .execute(params_from_iter(values))?;
+    conn.execute(
+        &format!(
+            "INSERT INTO {} (company_id, doc_id, erp_id, version, record, {names}) VALUES (?1, ?2, ?3, ?4, ?5, {})",
+            R::TABLE,
+            marks.join(", ")
+        ),
+        &values,
+    )?;
     Ok(())
 }
 
 fn write_update<R: Resource>(
-    conn: &Connection,
+    conn: &mut Conn<'_>,
     seq: i64,
     erp_id: &str,
     record: &Map<String, Value>,
@@ -382,12 +427,14 @@ fn write_update<R: Resource>(
         SqlValue::Text(serde_json::to_string(record)?),
     ];
     values.extend(columns);
-    conn.prepare_cached(&format!(
-        "UPDATE {} SET erp_id = ?2, record = ?3, version = version + 1, {} WHERE seq = ?1",
-        R::TABLE,
-        sets.join(", ")
-    ))?
-    .execute(params_from_iter(values))?;
+    conn.execute(
+        &format!(
+            "UPDATE {} SET erp_id = ?2, record = ?3, version = version + 1, {} WHERE seq = ?1",
+            R::TABLE,
+            sets.join(", ")
+        ),
+        &values,
+    )?;
     Ok(())
 }
 
@@ -408,37 +455,28 @@ impl From<StorageError> for UpdateError {
     }
 }
 
-impl From<rusqlite::Error> for UpdateError {
-    fn from(e: rusqlite::Error) -> Self {
-        Self::Storage(e.into())
-    }
-}
-
 /// Merges `patch` into the tenant's record `key` (fields present replace,
 /// others stay) and bumps its version.
 pub fn update<R: Resource>(
-    conn: &mut Connection,
+    conn: &mut Conn<'_>,
     tenant: &Tenant,
     key: &str,
     mut patch: Map<String, Value>,
 ) -> Result<(), UpdateError> {
-    let tx = conn.transaction()?;
-    let (seq, old, _) = find::<R>(&tx, tenant, key)?.ok_or(UpdateError::NotFound)?;
+    let mut tx = conn.transaction()?;
+    let (seq, old, _) = find::<R>(&mut tx, tenant, key, true)?.ok_or(UpdateError::NotFound)?;
     let mut record: Map<String, Value> = serde_json::from_str(&old).map_err(StorageError::from)?;
     clean(tenant, &mut patch).map_err(|e| UpdateError::Invalid(vec![e]))?;
     record.extend(patch);
     R::canonical(&mut record);
     let (erp_id, columns) = R::index(&record).map_err(UpdateError::Invalid)?;
-    let taken: Option<i64> = tx
-        .query_row(
-            &format!(
-                "SELECT seq FROM {} WHERE company_id = ?1 AND erp_id = ?2 AND seq != ?3",
-                R::TABLE
-            ),
-            params![tenant.company_id(), erp_id, seq],
-            |r| r.get(0),
-        )
-        .optional()?;
+    let taken = tx.query_opt(
+        &format!(
+            "SELECT seq FROM {} WHERE company_id = ?1 AND erp_id = ?2 AND seq != ?3",
+            R::TABLE
+        ),
+        &args![tenant.company_id(), &erp_id, seq],
+    )?;
     if taken.is_some() {
         return Err(UpdateError::Invalid(vec![FieldError::new(
             "id",
@@ -449,20 +487,23 @@ pub fn update<R: Resource>(
         "modifieddAt".into(),
         datetime_text(now_millis(), tenant.zone()).into(),
     );
-    write_update::<R>(&tx, seq, &erp_id, &record, columns)?;
+    write_update::<R>(&mut tx, seq, &erp_id, &record, columns)?;
     tx.commit()?;
     Ok(())
 }
 
 /// Deletes the tenant's record `key`; false when there is none.
 pub fn delete<R: Resource>(
-    conn: &Connection,
+    conn: &mut Conn<'_>,
     tenant: &Tenant,
     key: &str,
 ) -> Result<bool, StorageError> {
-    match find::<R>(conn, tenant, key)? {
+    match find::<R>(conn, tenant, key, false)? {
         Some((seq, _, _)) => {
-            conn.execute(&format!("DELETE FROM {} WHERE seq = ?1", R::TABLE), [seq])?;
+            conn.execute(
+                &format!("DELETE FROM {} WHERE seq = ?1", R::TABLE),
+                &args![seq],
+            )?;
             Ok(true)
         }
         None => Ok(false),

@@ -2,10 +2,9 @@
 //! applying a plan (serviceOrder and driverId) in one transaction, skipping
 //! visits changed since the plan read them.
 
-use rusqlite::types::Value as SqlValue;
-use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde_json::{Map, Value};
 
+use super::db::{args, Conn, SqlValue};
 use super::resource::Resource;
 use super::{datetime_text, now_millis, StorageError, Tenant};
 use crate::records::visit::{canonical_visit, visit_columns};
@@ -65,27 +64,33 @@ pub struct VisitSnapshot {
 /// The tenant's visits of `date` (optionally of one territory), in
 /// insertion order.
 pub fn for_plan(
-    conn: &Connection,
+    conn: &mut Conn<'_>,
     tenant: &Tenant,
     date: &str,
     territory: Option<&str>,
 ) -> Result<Vec<VisitSnapshot>, StorageError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT doc_id, version, record FROM visits
-         WHERE company_id = ?1 AND date = ?2
-           AND (?3 IS NULL OR json_extract(record, '$.territory') = ?3)
-         ORDER BY seq",
-    )?;
-    let rows = stmt.query_map(params![tenant.company_id(), date, territory], |r| {
-        Ok((r.get(0)?, r.get(1)?, r.get::<_, String>(2)?))
-    })?;
+    let (sql, params) = match territory {
+        None => (
+            "SELECT doc_id, version, record FROM visits
+             WHERE company_id = ?1 AND date = ?2 ORDER BY seq"
+                .to_owned(),
+            args![tenant.company_id(), date].to_vec(),
+        ),
+        Some(territory) => (
+            format!(
+                "SELECT doc_id, version, record FROM visits
+                 WHERE company_id = ?1 AND date = ?2 AND {} = ?3 ORDER BY seq",
+                conn.dialect().json_text("record", "territory")
+            ),
+            args![tenant.company_id(), date, territory].to_vec(),
+        ),
+    };
     let mut visits = Vec::new();
-    for row in rows {
-        let (doc_id, version, record) = row?;
+    for row in conn.query(&sql, &params)? {
         visits.push(VisitSnapshot {
-            doc_id,
-            version,
-            record: serde_json::from_str(&record)?,
+            doc_id: row.get(0)?,
+            version: row.get(1)?,
+            record: serde_json::from_str(&row.get::<String>(2)?)?,
         });
     }
     Ok(visits)
@@ -120,22 +125,27 @@ pub struct ApplyOutcome {
 /// Writes `serviceOrder`, `driverId` and `eta` of every assignment whose visit is
 /// still at the version the plan read, inside the caller's transaction (the
 /// plan job records its result in the same one, so a crash keeps both or
-/// neither).
+/// neither). Each visit is locked as it is read, and its write again
+/// requires the version read: of two servers applying plans of one day at
+/// once, the second finds the first's writes and reports them as
+/// conflicts.
 pub fn apply(
-    tx: &Transaction<'_>,
+    tx: &mut Conn<'_>,
     tenant: &Tenant,
     assignments: &[Assignment],
 ) -> Result<ApplyOutcome, StorageError> {
     let mut outcome = ApplyOutcome::default();
     let now = datetime_text(now_millis(), tenant.zone());
+    let read = format!(
+        "SELECT seq, version, record FROM visits WHERE company_id = ?1 AND doc_id = ?2{}",
+        tx.dialect().for_update()
+    );
     for a in assignments {
-        let row: Option<(i64, i64, String)> = tx
-            .query_row(
-                "SELECT seq, version, record FROM visits WHERE company_id = ?1 AND doc_id = ?2",
-                params![tenant.company_id(), a.doc_id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .optional()?;
+        let row = tx.query_opt(&read, &args![tenant.company_id(), &a.doc_id])?;
+        let row: Option<(i64, i64, String)> = match row {
+            Some(r) => Some((r.get(0)?, r.get(1)?, r.get(2)?)),
+            None => None,
+        };
         let Some((seq, version, record)) = row else {
             outcome
                 .conflicts
@@ -154,10 +164,17 @@ pub fn apply(
         record.insert("eta".into(), a.eta.into());
         record.insert("modifieddAt".into(), now.clone().into());
         record.insert("modifyUser".into(), "ordo-plan".into());
-        tx.execute(
-            "UPDATE visits SET record = ?2, driver_id = ?3, version = version + 1 WHERE seq = ?1",
-            params![seq, serde_json::to_string(&record)?, a.driver_id],
+        let written = tx.execute(
+            "UPDATE visits SET record = ?2, driver_id = ?3, version = version + 1
+             WHERE seq = ?1 AND version = ?4",
+            &args![seq, serde_json::to_string(&record)?, &a.driver_id, version],
         )?;
+        if written == 0 {
+            outcome
+                .conflicts
+                .push((a.doc_id.clone(), "modified after the plan started"));
+            continue;
+        }
         outcome.applied += 1;
     }
     Ok(outcome)
@@ -197,7 +214,7 @@ mod tests {
                 assert_eq!(for_plan(c, &globex, "2026-11-23", None)?.len(), 2);
                 // A plan of globex cannot touch acme's visit.
                 let out = apply(
-                    &c.transaction()?,
+                    &mut *c.transaction()?,
                     &globex,
                     &[Assignment {
                         doc_id,
@@ -227,7 +244,7 @@ mod tests {
                 items[4]["priority"] = json!(1);
                 items[5]["driverId"] = json!("d7");
                 resource::upsert::<Visits>(c, &acme, items)?;
-                let count = |f: &dyn Fn(&mut Filter)| {
+                let mut count = |f: &dyn Fn(&mut Filter)| {
                     let mut filter = Filter::default();
                     f(&mut filter);
                     resource::list::<Visits>(c, &acme, &filter, 0).map(|p| p.total)
@@ -280,8 +297,8 @@ mod tests {
                         eta: 30_000.0 + 600.0 * i as f64,
                     })
                     .collect();
-                let tx = c.transaction()?;
-                let out = apply(&tx, &acme, &plan)?;
+                let mut tx = c.transaction()?;
+                let out = apply(&mut tx, &acme, &plan)?;
                 tx.commit()?;
                 assert_eq!(out.applied, 1);
                 assert_eq!(
