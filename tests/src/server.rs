@@ -83,11 +83,15 @@ impl Database {
         );
         let mut client = postgres::Client::connect(admin, postgres::NoTls)
             .unwrap_or_else(|e| panic!("connect to the test PostgreSQL {admin}: {e}"));
-        client
-            .batch_execute(&format!(
-                "DROP DATABASE IF EXISTS {name}; CREATE DATABASE {name}"
-            ))
-            .expect("create a test database");
+        // One statement each: neither may run inside a transaction block.
+        for statement in [
+            format!("DROP DATABASE IF EXISTS {name}"),
+            format!("CREATE DATABASE {name}"),
+        ] {
+            client
+                .batch_execute(&statement)
+                .expect("create a test database");
+        }
         let base = admin.rsplit_once('/').map_or(admin, |(base, _)| base);
         Self::Postgres {
             admin: admin.to_owned(),

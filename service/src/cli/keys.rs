@@ -38,7 +38,8 @@ pub enum KeysCommand {
         /// its local times of day and dates.
         #[arg(long)]
         time_zone: Option<String>,
-        /// Database file (created when missing).
+        /// Database file (created when missing), or a PostgreSQL URL
+        /// (`postgres://...`, as `ordo serve --db` takes it).
         #[arg(long, default_value = "ordo.db")]
         db: PathBuf,
     },
@@ -60,8 +61,9 @@ pub enum KeysCommand {
 }
 
 fn open(db: &Path, create: bool) -> Result<Storage> {
+    let is_url = db.to_str().is_some_and(crate::storage::is_postgres_url);
     anyhow::ensure!(
-        create || db.exists(),
+        create || is_url || db.exists(),
         "no database at {} (give --db)",
         db.display()
     );
