@@ -161,30 +161,7 @@ fn check_route(problem: &Problem, solution: &Solution, r: usize, report: &mut Ch
         report.distance += problem.distance(location, visit.location);
         report.travel_time += travel;
         let arrival = time + travel;
-        let (allowance, cost_per_second) = visit
-            .lateness
-            .map_or((0.0, 0.0), |l| (l.max_seconds, l.cost_per_second));
-        let window = visit
-            .windows
-            .iter()
-            .find(|w| arrival <= w.latest + allowance + EPS);
-        let start = match window {
-            Some(w) => {
-                let start = arrival.max(w.earliest);
-                let late = (start - w.latest).max(0.0);
-                report.late_seconds += late;
-                if late > EPS {
-                    report.soft_cost += cost_per_second * late;
-                }
-                start
-            }
-            None => {
-                report
-                    .violations
-                    .push(Violation::TimeWindow { visit: v, arrival });
-                arrival
-            }
-        };
+        let start = service_start(visit, v, arrival, report);
         report.waiting += start - arrival;
         if departure.is_none() {
             // Just in time: leave so as to arrive when service can start,
@@ -259,21 +236,7 @@ fn check_route(problem: &Problem, solution: &Solution, r: usize, report: &mut Ch
         }
         None => time,
     };
-    let (overtime_allowed, overtime_cost) = vehicle
-        .limits
-        .overtime
-        .map_or((0.0, 0.0), |o| (o.max_seconds, o.cost_per_second));
-    if end_time > vehicle.shift.latest + overtime_allowed + EPS {
-        report.violations.push(Violation::ShiftEnd {
-            route: r,
-            end: end_time,
-        });
-    }
-    let overtime = (end_time - vehicle.shift.latest).max(0.0);
-    report.overtime_seconds += overtime;
-    if overtime > EPS {
-        report.soft_cost += overtime_cost * overtime;
-    }
+    check_shift_end(vehicle, r, end_time, report);
     check_caps(problem, route, r, report);
     let working = end_time - departure.unwrap_or(vehicle.shift.earliest);
     report.working_time += working;
@@ -291,6 +254,68 @@ fn check_route(problem: &Problem, solution: &Solution, r: usize, report: &mut Ch
             load,
             capacity: vehicle.capacity,
         });
+    }
+}
+
+/// When service starts at visit `v` (index) arriving at `arrival`: in the
+/// first window still open, a window counting as open until its `latest`
+/// plus the visit's lateness allowance; the seconds after `latest` and
+/// their cost are added to the report. No window: a violation, and
+/// service starts on arrival.
+fn service_start(
+    visit: &crate::model::Visit,
+    v: usize,
+    arrival: Time,
+    report: &mut CheckReport,
+) -> Time {
+    let (allowance, cost_per_second) = visit
+        .lateness
+        .map_or((0.0, 0.0), |l| (l.max_seconds, l.cost_per_second));
+    let window = visit
+        .windows
+        .iter()
+        .find(|w| arrival <= w.latest + allowance + EPS);
+    match window {
+        Some(w) => {
+            let start = arrival.max(w.earliest);
+            let late = (start - w.latest).max(0.0);
+            report.late_seconds += late;
+            if late > EPS {
+                report.soft_cost += cost_per_second * late;
+            }
+            start
+        }
+        None => {
+            report
+                .violations
+                .push(Violation::TimeWindow { visit: v, arrival });
+            arrival
+        }
+    }
+}
+
+/// The end of route `r`'s day against its shift and overtime: a
+/// violation past both, the overtime and its cost into the report.
+fn check_shift_end(
+    vehicle: &crate::model::Vehicle,
+    r: usize,
+    end_time: Time,
+    report: &mut CheckReport,
+) {
+    let (overtime_allowed, overtime_cost) = vehicle
+        .limits
+        .overtime
+        .map_or((0.0, 0.0), |o| (o.max_seconds, o.cost_per_second));
+    if end_time > vehicle.shift.latest + overtime_allowed + EPS {
+        report.violations.push(Violation::ShiftEnd {
+            route: r,
+            end: end_time,
+        });
+    }
+    let overtime = (end_time - vehicle.shift.latest).max(0.0);
+    report.overtime_seconds += overtime;
+    if overtime > EPS {
+        report.soft_cost += overtime_cost * overtime;
     }
 }
 

@@ -32,8 +32,10 @@
 
 use std::ops::Range;
 
+mod soft;
+
 use super::schedule;
-use crate::model::{ArcCost, Problem, Service, Time, EPS};
+use crate::model::{ArcCost, Problem, Time, EPS};
 
 /// The travel between a visit and one node of a route, kept by a scan of
 /// insertion positions ([`RouteState::insertion_delta_along`]).
@@ -343,34 +345,7 @@ impl RouteState {
                 self.distance += problem.distance(last.location, end);
             }
         }
-        let timed = problem.speed_profile().is_some();
-        for p in (1..=m).rev() {
-            let visit = &problem.visits[self.visits[p - 1]];
-            let base = problem.duration(visit.location, nodes[p + 1].location);
-            let next = nodes[p + 1].latest_arrival;
-            // The latest start of service that still reaches the next
-            // node in time (the inverse travel function under a speed
-            // profile; the same number, written as before, without).
-            let tail = base + visit.service;
-            let latest_start = if timed {
-                problem.depart_by(next, base) - visit.service
-            } else {
-                next - tail
-            };
-            let fits = |earliest: Time| {
-                if timed {
-                    earliest <= latest_start + EPS
-                } else {
-                    earliest + tail <= next + EPS
-                }
-            };
-            nodes[p].latest_arrival = visit
-                .windows
-                .iter()
-                .filter(|w| fits(w.earliest))
-                .map(|w| visit.latest_start(w).min(latest_start))
-                .fold(Time::NEG_INFINITY, Time::max);
-        }
+        latest_arrivals(problem, &self.visits, &mut nodes);
         nodes[0].latest_arrival = vehicle.shift.earliest;
         self.nodes = nodes;
         self.prefix_soft = prefix_soft;
@@ -408,29 +383,6 @@ impl RouteState {
         } else {
             None
         }
-    }
-
-    /// Lateness plus overtime cost of the route's schedule: the earliest
-    /// schedule of the bounds, or, on a vehicle whose schedule is
-    /// simulated (break, working-time cap), the simulated one.
-    fn schedule_soft_cost(&self, problem: &Problem) -> f64 {
-        let m = self.visits.len();
-        let vehicle = &problem.vehicles[self.vehicle];
-        let bounds_cost =
-            || self.prefix_soft(m) + vehicle.overtime_cost(self.nodes[m + 1].departure);
-        if Self::needs_exact_check(problem, self.vehicle) {
-            schedule::best_timeline(problem, self.vehicle, &self.visits)
-                .map_or_else(bounds_cost, |t| t.soft_cost)
-        } else {
-            bounds_cost()
-        }
-    }
-
-    /// Lateness cost of the visits before node `p` in the earliest
-    /// schedule (node 0 is the start).
-    #[inline]
-    pub fn prefix_soft(&self, p: usize) -> f64 {
-        self.prefix_soft.get(p).copied().unwrap_or(0.0)
     }
 
     /// Whether the cached bounds say the route is feasible (exact for
@@ -581,68 +533,6 @@ impl RouteState {
         Some(delta + problem.assignment_cost(visit, self.vehicle) + soft)
     }
 
-    /// Whether the route keeps its caps on visits and distance with
-    /// `visit` at position `p`.
-    fn caps_admit(&self, problem: &Problem, visit: usize, p: usize, open_tail: bool) -> bool {
-        let vehicle = &problem.vehicles[self.vehicle];
-        let v = &problem.visits[visit];
-        let prev = self.nodes[p].location;
-        let added = if open_tail {
-            problem.distance(prev, v.location)
-        } else {
-            let next = self.nodes[p + 1].location;
-            let was_driven = p < self.visits.len() || vehicle.end.is_some() && p > 0;
-            problem.distance(prev, v.location) + problem.distance(v.location, next)
-                - if was_driven {
-                    problem.distance(prev, next)
-                } else {
-                    0.0
-                }
-        };
-        vehicle.within_caps(self.visits.len() + 1, self.distance + added)
-    }
-
-    /// Change of the lateness and overtime cost when `visit` starts
-    /// service at `start` at position `p`, `next_travel` from node
-    /// `p + 1`: the push forward followed until waiting absorbs it.
-    fn soft_insertion_delta(
-        &self,
-        problem: &Problem,
-        visit: usize,
-        p: usize,
-        service: Service,
-        next_travel: Time,
-    ) -> f64 {
-        let v = &problem.visits[visit];
-        let vehicle = &problem.vehicles[self.vehicle];
-        let m = self.visits.len();
-        let mut delta = v.lateness_cost(service.late);
-        let mut time = service.start + v.service + next_travel;
-        for q in p + 1..=m {
-            let node = &self.nodes[q];
-            let old_cost = self.prefix_soft(q) - self.prefix_soft(q - 1);
-            let w = &problem.visits[self.visits[q - 1]];
-            let Some(service) = w.serve(time) else {
-                return Time::INFINITY;
-            };
-            let departure = service.start + w.service;
-            delta += w.lateness_cost(service.late) - old_cost;
-            if departure <= node.departure {
-                // Absorbed: from here on the schedule is the cached one.
-                return delta;
-            }
-            let base = problem.duration(w.location, self.nodes[q + 1].location);
-            time = departure + problem.leg_time(departure, base);
-        }
-        // An empty route has no end to pay overtime on.
-        let old_overtime = if m == 0 {
-            0.0
-        } else {
-            vehicle.overtime_cost(self.nodes[m + 1].departure)
-        };
-        delta + vehicle.overtime_cost(time) - old_overtime
-    }
-
     /// Whether `visit`, starting service at `start` and `next_travel` away
     /// from node `p + 1`, may go at position `p`: the later bounds and the
     /// order rules.
@@ -691,5 +581,39 @@ impl RouteState {
     pub fn insert(&mut self, problem: &Problem, arcs: &ArcCost, visit: usize, p: usize) {
         self.visits.insert(p, visit);
         self.refresh(problem, arcs);
+    }
+}
+
+/// The backward pass: the latest arrival at each visit node that keeps the
+/// rest of the route feasible, from the end node's (already set) back.
+fn latest_arrivals(problem: &Problem, visits: &[usize], nodes: &mut [Node]) {
+    let m = visits.len();
+    let timed = problem.speed_profile().is_some();
+    for p in (1..=m).rev() {
+        let visit = &problem.visits[visits[p - 1]];
+        let base = problem.duration(visit.location, nodes[p + 1].location);
+        let next = nodes[p + 1].latest_arrival;
+        // The latest start of service that still reaches the next
+        // node in time (the inverse travel function under a speed
+        // profile; the same number, written as before, without).
+        let tail = base + visit.service;
+        let latest_start = if timed {
+            problem.depart_by(next, base) - visit.service
+        } else {
+            next - tail
+        };
+        let fits = |earliest: Time| {
+            if timed {
+                earliest <= latest_start + EPS
+            } else {
+                earliest + tail <= next + EPS
+            }
+        };
+        nodes[p].latest_arrival = visit
+            .windows
+            .iter()
+            .filter(|w| fits(w.earliest))
+            .map(|w| visit.latest_start(w).min(latest_start))
+            .fold(Time::NEG_INFINITY, Time::max);
     }
 }

@@ -10,8 +10,15 @@
 //! the moves they price as improving. They return `None` for the cases
 //! they leave to the general path: degenerate moves, a move that empties
 //! a route (its vehicle's fixed cost), a reversed chain on an asymmetric
-//! table, and every move of a problem with soft limits (its lateness and
-//! overtime costs depend on the schedule, which [`super::delta`] follows).
+//! table.
+//!
+//! With soft limits a move's lateness and overtime cost depends on the
+//! schedule, which only [`super::delta`] follows. The price here is then a
+//! lower bound: the travel change minus the lateness and overtime the
+//! changed routes pay now (no move can save more than that). The search
+//! uses these prices only to skip moves that cannot improve, so the bound
+//! keeps it exact, and on the many routes that pay no lateness it is
+//! tight.
 
 use super::Position;
 use crate::model::{ArcCost, Problem};
@@ -67,7 +74,7 @@ pub fn relocate_delta(
     let a = &state.routes[u.route];
     let m = a.visits.len();
     let (i, end) = (u.index, u.index + len);
-    if end > m || (reversed && !problem.travel.is_symmetric()) || problem.has_soft_costs() {
+    if end > m || (reversed && !problem.travel.is_symmetric()) {
         return None;
     }
     // Chain nodes are i + 1 ..= end.
@@ -91,7 +98,8 @@ pub fn relocate_delta(
             - b.next_arc(after);
         let assignment = a.piece_assignment(problem, b.vehicle, i, end)
             - a.piece_assignment(problem, a.vehicle, i, end);
-        return Some(closed - removed_links + opened + assignment);
+        let soft = a.soft_cost + b.soft_cost;
+        return Some(closed - removed_links + opened + assignment - soft);
     }
     // Same route: the target node must lie outside the chain and not just
     // before it.
@@ -102,7 +110,7 @@ pub fn relocate_delta(
     let opened = arcs.arc(problem, a.node_location(after), first)
         + arc_to_node(problem, arcs, a, last, after + 1)
         - a.next_arc(after);
-    Some(closed - removed_links + opened)
+    Some(closed - removed_links + opened - a.soft_cost)
 }
 
 /// Cost change of exchanging the `len_u` visits from `u` with the `len_v`
@@ -117,7 +125,7 @@ pub fn swap_delta(
     len_u: usize,
     len_v: usize,
 ) -> Option<f64> {
-    if u.route == v.route || problem.has_soft_costs() {
+    if u.route == v.route {
         return None;
     }
     let (a, b) = (&state.routes[u.route], &state.routes[v.route]);
@@ -139,5 +147,5 @@ pub fn swap_delta(
         - a.piece_assignment(problem, a.vehicle, i, i_end)
         + b.piece_assignment(problem, a.vehicle, j, j_end)
         - b.piece_assignment(problem, b.vehicle, j, j_end);
-    Some(into_a + into_b + assignment)
+    Some(into_a + into_b + assignment - a.soft_cost - b.soft_cost)
 }

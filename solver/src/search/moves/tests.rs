@@ -325,3 +325,30 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// With soft limits the quick prices bound the general delta from
+    /// below, so skipping a move they price as not improving is safe.
+    #[test]
+    fn quick_prices_bound_soft_deltas(seed in any::<u64>(), n in 6usize..20, timed in any::<bool>()) {
+        let mut problem = soften(&random_problem(seed, n, 3, Features::ALL), seed, true);
+        if timed {
+            problem = with_rush_hours(&problem, seed);
+        }
+        let objective = Objective::default();
+        let arcs = ArcCost::new(&objective);
+        let state = SearchState::from_solution(&problem, &arcs, &regret_insertion(&problem, &objective));
+        let pos = every_position(&state);
+        for &u in &pos {
+            for &v in &pos {
+                for (quick, proposals) in quick_priced(&problem, &arcs, &state, u, v) {
+                    let (Some(quick), Some(proposals)) = (quick, proposals) else { continue };
+                    let general = delta(&problem, &arcs, &state, &proposals);
+                    prop_assert!(quick <= general + 1e-6, "{:?}: quick {} above {}", proposals, quick, general);
+                }
+            }
+        }
+    }
+}
