@@ -17,6 +17,8 @@ const page = {
   api: null,
   day: null,
   job: null,
+  // The progress bar's fraction.
+  fraction: 0,
   // What the last finished job showed: its result, for Apply.
   finished: null,
   // Milliseconds of each full redraw (the test and the report read them).
@@ -74,6 +76,7 @@ function setBusy(running) {
 }
 
 function setProgress(fraction, text) {
+  page.fraction = fraction;
   const percent = Math.round(100 * Math.max(0, Math.min(1, fraction)));
   $("progress").setAttribute("aria-valuenow", String(percent));
   $("progress-fill").style.width = `${percent}%`;
@@ -177,7 +180,9 @@ function finished(day, job, mode) {
   const s = plan.summary || {};
   const verdict = job.result && job.result.feasible === false ? " · CHECKER FOUND VIOLATIONS" : "";
   if (job.status === "done") setProgress(1, `100% · served ${s.served} · unassigned ${(plan.unassigned || []).length}`);
-  else setProgress(job.progress ? job.progress.fraction || 0 : 0, `${job.status} · best plan kept`);
+  // A cancelled search stops where it was (its final record says 1.0:
+  // the job is over, not the budget used).
+  else setProgress(page.fraction || 0, `${job.status} · best plan kept`);
   const changes = mode === "reroute" ? ` · ${(plan.changes || []).length} changes` : "";
   const verb = job.status !== "done" ? "Cancelled, best plan shown" : mode === "reroute" ? "Re-routed" : "Planned";
   const next = job.status === "done" ? "Apply to publish." : "Not applied: plan again to publish.";

@@ -154,6 +154,19 @@ mod tests {
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(json["meta"]["errors"][0]["field"], "priority");
         assert_eq!(json["meta"]["error"], "priority: must be in 1..=10");
+        let conflict =
+            json!({"visitId": "abc", "id": 7, "reason": "modified after the plan started"});
+        let (status, json) = body(ApiError::Conflict {
+            message: "1 visit changed".into(),
+            conflicts: vec![conflict.clone()],
+        })
+        .await;
+        assert_eq!(status, StatusCode::CONFLICT);
+        assert_eq!(
+            json,
+            json!({"meta": {"status": 409, "code": "conflict", "error": "1 visit changed",
+                            "conflicts": [conflict]}, "data": null})
+        );
         let (status, json) = body(ApiError::Internal("disk on fire".into())).await;
         assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
         assert!(!json.to_string().contains("disk"));

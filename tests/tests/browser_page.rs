@@ -365,6 +365,14 @@ fn cancelling_a_long_plan_stops_it_and_the_page_says_so() {
     // The progress stops: no more polling, the bar stays where it ended.
     let bar = "return document.getElementById('progress').getAttribute('aria-valuenow');";
     let (requests, at) = (api_requests(&page), page.eval(bar, json!([])));
+    let percent: u64 = at
+        .as_str()
+        .and_then(|p| p.parse().ok())
+        .expect("a percentage");
+    assert!(
+        percent < 100,
+        "the bar stays where the search stopped: {percent}%"
+    );
     std::thread::sleep(std::time::Duration::from_millis(2_000));
     assert_eq!(api_requests(&page), requests, "the page stopped polling");
     assert_eq!(page.eval(bar, json!([])), at);
