@@ -227,9 +227,10 @@ mod tests {
                 json!({"model": "osrm", "url": "http://x", "fallback": "yes"}),
                 "travel.fallback",
             ),
+            (json!({"model": "valhalla"}), "travel.url"),
             (
-                json!({"model": "valhalla", "url": "http://x"}),
-                "travel.model",
+                json!({"model": "valhalla", "url": "http://x", "costing": ""}),
+                "travel.costing",
             ),
         ];
         for (travel, field) in cases {
