@@ -10,7 +10,10 @@
 //! `cargo run --release -p ordo-e2e --example reroute_latency -- [RUNS] [TIME_LIMIT] [FILE|-] [scratch]`
 //! (defaults 5 runs, 0.6 s, `-`: the bundled scenario). `scratch` plans the
 //! same rest of the day from scratch instead (`warmStart: false`, no
-//! disruption costs), for comparison.
+//! disruption costs), for comparison. With `ORDO_ROUTER=osrm=URL` the
+//! server plans on road times (`ordo serve --router`), and a first plan
+//! of the day (one iteration) fills its leg cache before the timed
+//! re-route, which then fetches only places it has not seen.
 
 use std::time::{Duration, Instant};
 
@@ -96,6 +99,23 @@ fn drivers_and_locations(scenario: &Value, midnight_ms: i64) -> (Vec<Value>, Vec
     (drivers, locations)
 }
 
+/// A one-iteration plan of the day: the server fetches and keeps every
+/// leg between the day's places.
+fn fill_leg_cache(server: &Server, key: &str, date: &str) {
+    let body = json!({"date": date, "iterations": 1, "timeLimitSeconds": 60});
+    let r = server.call("POST", "/api/v2/plans", Some(key), Some(&body));
+    assert_eq!(r.status, 202, "{}", r.json);
+    let id = r.json["data"]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let job = server.wait_for(&format!("/api/v2/plans/{id}"), key, |j| {
+        !matches!(j["data"]["status"].as_str(), Some("queued" | "solving"))
+    });
+    let travel = &job["data"]["result"]["plan"]["summary"]["travel"];
+    eprintln!("leg cache filled: {travel}");
+}
+
 struct Run {
     wall: Duration,
     planned: usize,
@@ -138,7 +158,12 @@ fn one_run(scenario: &Value, time_limit: f64, scratch: bool) -> Run {
     let date = scenario["date"].as_str().unwrap_or_default();
     let now = scenario["now"].as_f64().unwrap_or(39_600.0);
     let midnight_ms = PlanDate::parse(date).map_or(0, |d| d.midnight_unix_seconds() * 1000);
-    let server = Server::start(&["--rate-limit", "100000000"]);
+    let router = std::env::var("ORDO_ROUTER").ok();
+    let mut args = vec!["--rate-limit", "100000000"];
+    if let Some(router) = &router {
+        args.extend(["--router", router.as_str()]);
+    }
+    let server = Server::start(&args);
     let key = server.key("dispatch");
     let (drivers, locations) = drivers_and_locations(scenario, midnight_ms);
     let r = server.call("POST", "/api/v2/drivers", Some(&key), Some(&json!(drivers)));
@@ -160,6 +185,9 @@ fn one_run(scenario: &Value, time_limit: f64, scratch: bool) -> Run {
         assert_eq!(r.status, 204, "{}", r.json);
     }
 
+    if router.is_some() {
+        fill_leg_cache(&server, &key, date);
+    }
     let mut body = json!({"date": date, "mode": "reroute", "now": now,
                       "timeLimitSeconds": time_limit, "apply": true});
     if scratch {
@@ -189,6 +217,9 @@ fn one_run(scenario: &Value, time_limit: f64, scratch: bool) -> Run {
     assert_eq!(data["status"], "done", "{job}");
     let plan = &data["result"]["plan"];
     let summary = &plan["summary"];
+    if summary.get("travel").is_some() {
+        eprintln!("re-route travel: {}", summary["travel"]);
+    }
     let count = |v: &Value| v.as_u64().unwrap_or(0) as usize;
     // The API shows whole seconds in the company's zone; the stored
     // milliseconds time the queue and the job exactly.

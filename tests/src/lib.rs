@@ -79,4 +79,5 @@ pub fn instance_files(dir: &Path) -> Vec<PathBuf> {
 pub mod osrm;
 pub mod same_value;
 pub mod server;
+pub mod valhalla;
 pub mod webdriver;

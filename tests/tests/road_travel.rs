@@ -4,7 +4,8 @@
 //! `ordo solve` on road times, the error that names the router,
 //! `NO_ROUTE` for a visit in the sea, and plan jobs through the API on
 //! `ordo serve --router` with the leg cache (table requests counted by a
-//! proxy), a re-route, the geodesic fall-back and road polylines.
+//! proxy), a re-route, the geodesic fall-back and road polylines; and a
+//! plan on a real Valhalla (`.ci/setup-valhalla`, the pyvalhalla wheel).
 //! Tests that need the router skip with a visible message when it cannot
 //! be set up here.
 
@@ -13,6 +14,7 @@ use std::process::Command;
 use ordo_e2e::ordo_bin;
 use ordo_e2e::osrm::{CountingProxy, LocalOsrm};
 use ordo_e2e::server::{generated_day_in, Server};
+use ordo_e2e::valhalla::LocalValhalla;
 use ordo_service::routing::Router;
 use ordo_solver::plan::PlanDate;
 use serde_json::{json, Value};
@@ -387,4 +389,133 @@ fn plan_jobs_on_the_servers_router_fetch_only_new_places_the_second_time() {
     }
     let travel = &rerouted["summary"]["travel"];
     assert!(travel["cachedLegs"].as_u64().unwrap() > 1000, "{travel}");
+}
+
+#[test]
+fn a_jobs_travel_names_its_errors_falls_back_only_when_asked_and_draws_roads() {
+    let Some(osrm) = LocalOsrm::start() else {
+        return;
+    };
+    let server = Server::start(&["--rate-limit", "100000"]);
+    let key = server.key("helsinki");
+    let (date, visits, drivers) = generated_day_in("helsinki", 12, 2, 7);
+    server.call("POST", "/api/v2/drivers", Some(&key), Some(&json!(drivers)));
+    server.call("POST", "/api/v2/visits", Some(&key), Some(&json!(visits)));
+
+    let r = server.call(
+        "POST",
+        "/api/v2/plans",
+        Some(&key),
+        Some(&json!({"date": date, "travel": {"model": "osrm"}})),
+    );
+    assert_eq!(r.status, 422, "{}", r.json);
+    assert_eq!(
+        r.json["meta"]["errors"][0]["field"], "travel.url",
+        "{}",
+        r.json
+    );
+
+    // A router that does not answer fails the job, naming it ...
+    let dead = json!({"model": "osrm", "url": "http://127.0.0.1:9"});
+    let id = submit(&server, &key, json!({"date": date, "travel": dead}));
+    let job = ended(&server, &key, &id);
+    assert_eq!(job["status"], "failed", "{job}");
+    let error = job["error"].as_str().unwrap_or_default();
+    assert!(error.contains("router http://127.0.0.1:9"), "{job}");
+    // ... unless the job allows straight lines, which the summary says.
+    let mut allowed = dead.clone();
+    allowed["fallback"] = "geodesic".into();
+    let plan = planned(
+        &server,
+        &key,
+        json!({"date": date, "iterations": 200, "travel": allowed}),
+    );
+    let travel = &plan["summary"]["travel"];
+    assert_eq!(travel["model"], "geodesic", "{travel}");
+    assert_eq!(travel["fallback"]["used"], "geodesic", "{travel}");
+    let reason = travel["fallback"]["reason"].as_str().unwrap();
+    assert!(reason.contains("router http://127.0.0.1:9"), "{reason}");
+
+    // Road polylines: each route's line starts near its driver's start.
+    let drawn = json!({"model": "osrm", "url": osrm.url, "geometry": true});
+    let plan = planned(
+        &server,
+        &key,
+        json!({"date": date, "iterations": 200, "travel": drawn}),
+    );
+    let routes = plan["routes"].as_array().unwrap();
+    assert!(!routes.is_empty(), "{plan}");
+    for route in routes {
+        let line = &route["geometry"];
+        assert_eq!(line["type"], "LineString", "{route}");
+        let points = line["coordinates"].as_array().unwrap();
+        let stops = route["stops"].as_array().unwrap().len();
+        assert!(points.len() > stops + 1, "roads, not chords: {line}");
+        let driver = drivers
+            .iter()
+            .find(|d| d["id"] == route["driverId"])
+            .unwrap();
+        let (lng, lat) = (
+            points[0][0].as_f64().unwrap(),
+            points[0][1].as_f64().unwrap(),
+        );
+        let start = &driver["start"];
+        assert!(
+            (lat - start["lat"].as_f64().unwrap()).abs() < 0.005,
+            "{line}"
+        );
+        assert!(
+            (lng - start["lng"].as_f64().unwrap()).abs() < 0.01,
+            "{line}"
+        );
+    }
+}
+
+#[test]
+fn a_plan_on_valhalla_road_times_with_a_visit_in_the_sea() {
+    let Some(valhalla) = LocalValhalla::start() else {
+        return;
+    };
+    let places = helsinki_places(23);
+    let tiled = Router {
+        table_limit: 7,
+        ..Router::valhalla(&valhalla.url)
+    };
+    let (matrix, stats) = tiled.matrix(&places).unwrap();
+    assert_eq!(stats.tiles, 16, "23 places in tiles of 7");
+    let (whole, _) = Router::valhalla(&valhalla.url).matrix(&places).unwrap();
+    assert_eq!(matrix, whole, "tiles assemble the same matrix");
+    let n = places.len();
+    let asymmetric = (0..n * n).any(|c| {
+        let (a, b) = (c / n, c % n);
+        matches!((matrix.durations[a * n + b], matrix.durations[b * n + a]),
+                 (Some(x), Some(y)) if (x - y).abs() > 1.0)
+    });
+    assert!(
+        asymmetric,
+        "one-way streets make some A->B differ from B->A"
+    );
+
+    let mut plan = helsinki_plan(6);
+    plan["visits"][5]["lat"] = SEA.0.into();
+    plan["visits"][5]["lng"] = SEA.1.into();
+    let flag = format!("valhalla={}", valhalla.url);
+    let (run, result) = solve(&plan, &["--router", &flag]);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{stderr}");
+    let result = result.unwrap();
+    assert_eq!(result["summary"]["travel"]["model"], "valhalla", "{result}");
+    assert!(
+        result["summary"]["served"].as_u64().unwrap() >= 3,
+        "{result}"
+    );
+    let sea = result["unassigned"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["visitId"] == "1005")
+        .unwrap_or_else(|| panic!("the sea visit is unassigned: {result}"));
+    assert_eq!(sea["reason"], "NO_ROUTE", "{sea}");
+    let detail = sea["detail"].as_str().unwrap();
+    assert!(detail.contains("cannot snap it within 500 m"), "{detail}");
 }

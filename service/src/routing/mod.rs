@@ -1,4 +1,4 @@
-//! Road travel from a routing engine (OSRM): the service fetches the
+//! Road travel from a routing engine (OSRM, Valhalla): the service fetches the
 //! matrix of a plan's places and hands the solver a supplied matrix, so
 //! the solver stays pure computation.
 //!
@@ -21,6 +21,7 @@ mod osrm;
 mod report;
 mod resolve;
 mod tiles;
+mod valhalla;
 
 use std::time::Duration;
 
@@ -34,12 +35,34 @@ pub use report::{add_geometry, annotate};
 pub use resolve::{resolve, LeftOutDriver, Resolved};
 pub use tiles::{FetchStats, RoadMatrix, Snap};
 
+/// Which routing engine a router is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    /// OSRM: `table`, `nearest`, `route`.
+    Osrm,
+    /// Valhalla: `sources_to_targets`.
+    Valhalla,
+}
+
+impl Engine {
+    /// Its name in `model` and `--router`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Osrm => "osrm",
+            Self::Valhalla => "valhalla",
+        }
+    }
+}
+
 /// A routing engine and how to talk to it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Router {
+    /// OSRM or Valhalla.
+    pub engine: Engine,
     /// Base URL, e.g. `http://127.0.0.1:5000`.
     pub url: String,
-    /// OSRM profile name in the URL (`car`, `driving`, ...).
+    /// OSRM profile name in the URL (`car`, `driving`, ...), or Valhalla's
+    /// costing (`auto`, ...).
     pub profile: String,
     /// Most sources (and destinations) per table request: OSRM's
     /// `--max-table-size` (default 100).
@@ -59,6 +82,7 @@ impl Router {
     /// An OSRM router at `url` with the default limits.
     pub fn osrm(url: &str) -> Self {
         Self {
+            engine: Engine::Osrm,
             url: url.trim_end_matches('/').to_string(),
             profile: "car".into(),
             table_limit: 100,
@@ -69,14 +93,24 @@ impl Router {
         }
     }
 
-    /// Parses `osrm=URL` (the `--router` flag).
+    /// A Valhalla router at `url`, costing `auto`, with the default limits.
+    pub fn valhalla(url: &str) -> Self {
+        Self {
+            engine: Engine::Valhalla,
+            profile: "auto".into(),
+            ..Self::osrm(url)
+        }
+    }
+
+    /// Parses `osrm=URL` or `valhalla=URL` (the `--router` flag).
     pub fn parse_flag(flag: &str) -> Result<Self> {
+        let web = |url: &str| url.starts_with("http://") || url.starts_with("https://");
         match flag.split_once('=') {
-            Some(("osrm", url)) if url.starts_with("http://") || url.starts_with("https://") => {
-                Ok(Self::osrm(url))
-            }
-            Some(("valhalla", _)) => bail!("--router valhalla=URL: Valhalla is not supported yet"),
-            _ => bail!("--router: expected osrm=http://HOST:PORT, got '{flag}'"),
+            Some(("osrm", url)) if web(url) => Ok(Self::osrm(url)),
+            Some(("valhalla", url)) if web(url) => Ok(Self::valhalla(url)),
+            _ => bail!(
+                "--router: expected osrm=http://HOST:PORT or valhalla=http://HOST:PORT, got '{flag}'"
+            ),
         }
     }
 
@@ -87,8 +121,49 @@ impl Router {
     }
 
     /// A client of this router's services.
-    fn client(&self) -> osrm::TableClient {
-        osrm::TableClient::new(self)
+    fn client(&self) -> Client {
+        match self.engine {
+            Engine::Osrm => Client::Osrm(osrm::TableClient::new(self)),
+            Engine::Valhalla => Client::Valhalla(valhalla::ValhallaClient::new(self)),
+        }
+    }
+}
+
+/// A client of either engine.
+enum Client {
+    Osrm(osrm::TableClient),
+    Valhalla(valhalla::ValhallaClient),
+}
+
+impl Client {
+    /// The router's words for a place it cannot snap within `radius`.
+    fn refusal(&self, point: (f64, f64), radius: f64) -> String {
+        match self {
+            Self::Osrm(c) => c.refusal(point, radius),
+            Self::Valhalla(c) => c.refusal(point, radius),
+        }
+    }
+
+    /// The road polyline through `points`, `[lng, lat]` positions.
+    fn route_line(&self, points: &[(f64, f64)]) -> Result<Vec<[f64; 2]>, String> {
+        match self {
+            Self::Osrm(c) => c.route_line(points),
+            Self::Valhalla(_) => Err("road polylines come from OSRM only".into()),
+        }
+    }
+}
+
+impl tiles::TableSource for Client {
+    fn table(
+        &self,
+        points: &[(f64, f64)],
+        sources: std::ops::Range<usize>,
+        destinations: std::ops::Range<usize>,
+    ) -> Result<tiles::Tile, tiles::TileError> {
+        match self {
+            Self::Osrm(c) => c.table(points, sources, destinations),
+            Self::Valhalla(c) => c.table(points, sources, destinations),
+        }
     }
 }
 

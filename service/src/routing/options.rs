@@ -2,8 +2,8 @@
 //! plan file's `options.travel` (`ordo solve`), a plan job's `travel`
 //! (the API), the `--router` flag of `ordo solve` and `ordo serve`.
 //! `{"model": "osrm", "url", "profile", "tableLimit", "snapRadius",
-//! "fallback": "geodesic"}`; `{"model": "valhalla", ...}` is refused until
-//! Valhalla is supported; `geodesic` and `matrix` are the solver's own.
+//! "fallback": "geodesic", "geometry"}`, `{"model": "valhalla", "url",
+//! "costing": "auto", ...}`; `geodesic` and `matrix` are the solver's own.
 
 use anyhow::{bail, Result};
 use serde_json::Value;
@@ -19,7 +19,8 @@ pub const TRAVEL_FIELDS: &[Field] = &[
         Kind::OneOf(&["geodesic", "osrm", "valhalla"]),
         true,
         "geodesic: straight lines times a detour factor. osrm: road times from an OSRM server \
-         (table service, tiled). valhalla: not supported yet (refused).",
+         (table service, tiled). valhalla: road times from a Valhalla server \
+         (sources_to_targets, tiled).",
     ),
     f(
         "url",
@@ -32,6 +33,12 @@ pub const TRAVEL_FIELDS: &[Field] = &[
         Kind::Text,
         false,
         "OSRM profile in the URL (default car).",
+    ),
+    f(
+        "costing",
+        Kind::Text,
+        false,
+        "Valhalla costing (default auto).",
     ),
     f(
         "tableLimit",
@@ -106,24 +113,32 @@ impl RoadTravel {
 /// (`options.travel` or `travel`). `None` for the solver's own models.
 pub fn road_travel(travel: &Value, field: &str) -> Result<Option<RoadTravel>> {
     let text = |key: &str| travel.get(key).and_then(Value::as_str);
-    match text("model").unwrap_or("") {
-        "osrm" => {}
-        "valhalla" => bail!("{field}.model: valhalla is not supported yet (use osrm)"),
+    let model = text("model").unwrap_or("");
+    let make: fn(&str) -> Router = match model {
+        "osrm" => Router::osrm,
+        "valhalla" => Router::valhalla,
         _ => return Ok(None),
-    }
+    };
     let Some(url) = text("url").filter(|u| u.starts_with("http://") || u.starts_with("https://"))
     else {
-        bail!("{field}.url: required for model osrm, an http(s) URL such as http://127.0.0.1:5000");
+        bail!(
+            "{field}.url: required for model {model}, an http(s) URL such as http://127.0.0.1:5000"
+        );
     };
-    let mut router = Router::osrm(url);
-    if let Some(profile) = travel.get("profile") {
+    let mut router = make(url);
+    let profile_key = if model == "valhalla" {
+        "costing"
+    } else {
+        "profile"
+    };
+    if let Some(profile) = travel.get(profile_key) {
         let valid = profile.as_str().filter(|p| {
             !p.is_empty()
                 && p.chars()
                     .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
         });
         let Some(profile) = valid else {
-            bail!("{field}.profile: a profile name such as car");
+            bail!("{field}.{profile_key}: a name such as car (OSRM) or auto (Valhalla)");
         };
         router.profile = profile.to_string();
     }
@@ -212,9 +227,10 @@ mod tests {
                 json!({"model": "osrm", "url": "http://x", "fallback": "yes"}),
                 "travel.fallback",
             ),
+            (json!({"model": "valhalla"}), "travel.url"),
             (
-                json!({"model": "valhalla", "url": "http://x"}),
-                "travel.model",
+                json!({"model": "valhalla", "url": "http://x", "costing": ""}),
+                "travel.costing",
             ),
         ];
         for (travel, field) in cases {

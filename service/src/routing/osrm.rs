@@ -193,7 +193,8 @@ fn waypoints(answer: &Value, key: &str, count: usize) -> Vec<Option<Snap>> {
         .collect()
 }
 
-fn truncate(text: &str) -> String {
+/// At most 300 characters of an answer, for error messages.
+pub(super) fn truncate(text: &str) -> String {
     const MAX: usize = 300;
     match text.char_indices().nth(MAX) {
         Some((i, _)) => format!("{}...", &text[..i]),

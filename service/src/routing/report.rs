@@ -20,7 +20,7 @@ pub fn annotate(result: &mut Value, resolved: &Resolved) {
         .map(|d| json!({"driverId": d.id, "reason": "NO_ROUTE", "detail": d.detail}))
         .collect();
     let mut travel = json!({
-        "model": "osrm",
+        "model": resolved.engine,
         "router": resolved.router,
         "profile": resolved.profile,
         "places": resolved.places,

@@ -30,6 +30,8 @@ pub struct LeftOutDriver {
 /// What [`resolve`] did, for the result's `summary.travel`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Resolved {
+    /// The engine's name (`osrm`, `valhalla`).
+    pub engine: &'static str,
     /// The router's base URL.
     pub router: String,
     /// Its profile.
@@ -106,6 +108,7 @@ pub fn resolve(
     current_positions_as_starts(request);
     let places = Places::of(request);
     let mut resolved = Resolved {
+        engine: router.engine.name(),
         router: router.url.clone(),
         profile: router.profile.clone(),
         places: places.points.len(),
