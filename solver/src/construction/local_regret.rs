@@ -15,7 +15,7 @@
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
-use super::regret::{cheapest, open_heads, open_route, own_start_vehicles, seed_score, Candidate};
+use super::regret::{cheapest, open_heads, open_route, own_start_vehicles, Candidate};
 use crate::model::{nearest_among, ArcCost, NearestVisits, Objective, Problem};
 use crate::route::{simulate, RouteState};
 use crate::solution::{Route, Solution};
@@ -87,23 +87,43 @@ struct Builder<'a> {
 /// Builds a first solution of a large day; visits that fit nowhere are
 /// left unassigned.
 pub fn local_regret_insertion(problem: &Problem, objective: &Objective) -> Solution {
-    let mut b = Builder::new(problem, objective);
+    let mut b = crate::phase::timed("construction setup", || Builder::new(problem, objective));
     let mut tiers: Vec<u8> = problem.visits.iter().map(|v| v.priority).collect();
     tiers.sort_unstable();
     tiers.dedup();
-    // Seeds of new routes: far from every start first (Solomon's I1 rule).
-    let mut by_seed_score: Vec<(f64, usize)> = (0..problem.n_visits())
-        .map(|v| (seed_score(problem, v), v))
-        .collect();
-    by_seed_score.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    let by_seed_score = seed_order(problem);
     for tier in tiers {
         let members: Vec<usize> = (0..problem.n_visits())
             .filter(|&v| problem.visits[v].priority == tier && !problem.visits[v].must_be_first)
             .collect();
         b.build_tier(&members, &by_seed_score);
     }
-    b.serve_left_out();
+    crate::phase::timed("construction left-out pass", || b.serve_left_out());
     b.finish()
+}
+
+/// Seeds of new routes: the visits far from every start first (Solomon's
+/// I1 rule), each start place weighed once and found by
+/// [`nearest_among`] (a spatial index on large geodesic days, where a
+/// scan of every driver's home was n * drivers legs).
+fn seed_order(problem: &Problem) -> Vec<(f64, usize)> {
+    let mut starts: Vec<usize> = problem.vehicles.iter().map(|k| k.start).collect();
+    starts.sort_unstable();
+    starts.dedup();
+    let visit_locations: Vec<usize> = problem.visits.iter().map(|v| v.location).collect();
+    let nearest = nearest_among(problem, &visit_locations, &starts, 1, false);
+    let mut order: Vec<(f64, usize)> = nearest
+        .iter()
+        .enumerate()
+        .map(|(v, row)| {
+            let score = row.first().map_or(f64::INFINITY, |&s| {
+                problem.distance(starts[s as usize], visit_locations[v])
+            });
+            (score, v)
+        })
+        .collect();
+    order.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    order
 }
 
 impl<'a> Builder<'a> {
@@ -333,6 +353,7 @@ impl<'a> Builder<'a> {
         left.sort_by_key(|&v| (self.problem.visits[v].priority, v));
         for v in left {
             let best = (0..self.routes.len())
+                .filter(|&r| self.has_room(r, v))
                 .filter_map(|r| {
                     cheapest(self.problem, &self.arcs, &self.routes[r], v).map(|c| (c, r))
                 })
@@ -342,6 +363,19 @@ impl<'a> Builder<'a> {
                 None => self.unassigned.push(v),
             }
         }
+    }
+
+    /// Whether route `r` leaves a gap for `v`'s service in one of its
+    /// windows, by two binary searches: a necessary condition that spares
+    /// the scan of positions on the full routes of an over-full day.
+    fn has_room(&self, r: usize, v: usize) -> bool {
+        let visit = &self.problem.visits[v];
+        let route = &self.routes[r];
+        visit.windows.iter().any(|w| {
+            !route
+                .window_positions(w.earliest, visit.service, w.latest)
+                .is_empty()
+        })
     }
 
     fn finish(mut self) -> Solution {

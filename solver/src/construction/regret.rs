@@ -208,7 +208,7 @@ pub(super) fn own_start_vehicles(problem: &Problem, objective: &Objective) -> Ve
 }
 
 /// Seeds far from every start first (Solomon's I1 rule).
-pub(super) fn seed_score(problem: &Problem, visit: usize) -> f64 {
+fn seed_score(problem: &Problem, visit: usize) -> f64 {
     let loc = problem.visits[visit].location;
     problem
         .vehicles

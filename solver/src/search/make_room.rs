@@ -52,13 +52,15 @@ pub fn make_room(problem: &Problem, arcs: &ArcCost, state: &mut SearchState) -> 
 /// Passes of [`make_room`] at most.
 const MAX_PASSES: usize = 3;
 
-/// Left-out visits of one pass that may take the place of less important
-/// ones ([`serve_instead`]) at most. A trade tries every route, each with
-/// a copy of the day: about 4 ms a visit on a 10,000-visit day, where
-/// 4,000 visits left out made one pass take 17 s of CPU and kept the
-/// first regional round from ending for most of a minute. The most
-/// important come first, so a small day (fewer left out) is not affected.
-const MAX_TRADES: usize = 100;
+/// Above this many left-out visits a pass tries at most [`MAX_TRADES`]
+/// of them in place of less important ones ([`serve_instead`]).
+const MANY_LEFT_OUT: usize = 200;
+/// A trade tries every route, each with a copy of the day: on an
+/// over-full 10,000-visit day with 4,000 visits left out, one pass took
+/// 17 s of CPU and kept the first regional round from ending for most of
+/// a minute (100 trades still took 11 s). The most important visits come
+/// first; days with fewer left out (field-2000: about 80) are not affected.
+const MAX_TRADES: usize = 10;
 
 fn one_pass(problem: &Problem, arcs: &ArcCost, state: &mut SearchState) -> usize {
     if state.unassigned.is_empty() {
@@ -68,7 +70,11 @@ fn one_pass(problem: &Problem, arcs: &ArcCost, state: &mut SearchState) -> usize
     let mut left_out = std::mem::take(&mut state.unassigned);
     left_out.sort_by_key(|&v| (problem.visits[v].priority, v));
     let mut placed = 0;
-    let mut trades_left = MAX_TRADES;
+    let mut trades_left = if left_out.len() > MANY_LEFT_OUT {
+        MAX_TRADES
+    } else {
+        usize::MAX
+    };
     for v in left_out {
         if let Some((_, place)) = cheapest_place(problem, arcs, state, v) {
             apply(problem, arcs, state, v, place);
