@@ -90,7 +90,7 @@ fn break_in_database(server: &Server, erp_id: &str, field: &str, value: &str) {
     if let Some(mut pg) = server.database().postgres_client() {
         let changed = pg
             .execute(
-                "UPDATE visits SET record = jsonb_set(record::jsonb, ARRAY[$2], $3::jsonb)::text
+                "UPDATE visits SET record = jsonb_set(record::jsonb, ARRAY[$2], $3::text::jsonb)::text
                  WHERE erp_id = $1",
                 &[&erp_id, &field, &value],
             )

@@ -346,6 +346,23 @@ impl<'c> Conn<'c> {
         Ok(())
     }
 
+    /// Inside a transaction: waits until no other transaction holds
+    /// `scope` (a constant name and a company), and holds it until this
+    /// one ends. Batch upserts of one company then run one after the
+    /// other on PostgreSQL, as SQLite's single writer runs every write, so
+    /// two servers inserting the same new record never collide on its key.
+    pub fn serialize_writes(&mut self, scope: &str) -> Result<(), StorageError> {
+        match self.dialect() {
+            Dialect::Sqlite => Ok(()),
+            Dialect::Postgres => self
+                .query(
+                    "SELECT pg_advisory_xact_lock(hashtext(?1))::text",
+                    &args![scope],
+                )
+                .map(drop),
+        }
+    }
+
     /// Begins a transaction: it commits on [`Tx::commit`] and rolls back
     /// when dropped otherwise (an early `?` return, a panic).
     pub fn transaction(&mut self) -> Result<Tx<'_, 'c>, StorageError> {

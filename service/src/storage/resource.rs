@@ -301,6 +301,7 @@ pub fn upsert<R: Resource>(
     items: Vec<Value>,
 ) -> Result<UpsertOutcome, StorageError> {
     let mut tx = conn.transaction()?;
+    tx.serialize_writes(&format!("{}:{}", R::TABLE, tenant.company_id()))?;
     let lock = tx.dialect().for_update();
     let mut outcome = UpsertOutcome::default();
     let now = datetime_text(now_millis(), tenant.zone());
@@ -464,6 +465,7 @@ pub fn update<R: Resource>(
     mut patch: Map<String, Value>,
 ) -> Result<(), UpdateError> {
     let mut tx = conn.transaction()?;
+    tx.serialize_writes(&format!("{}:{}", R::TABLE, tenant.company_id()))?;
     let (seq, old, _) = find::<R>(&mut tx, tenant, key, true)?.ok_or(UpdateError::NotFound)?;
     let mut record: Map<String, Value> = serde_json::from_str(&old).map_err(StorageError::from)?;
     clean(tenant, &mut patch).map_err(|e| UpdateError::Invalid(vec![e]))?;
