@@ -12,7 +12,7 @@
 //! `"fallback": "geodesic"` allows it, and the summary says so
 //! ([`report`]). A pair the router cannot connect (OSRM answers `null`)
 //! becomes a leg of [`ordo_solver::model::NO_ROUTE_SECONDS`], which no shift can drive; a
-//! place it cannot snap is cut off ([`resolve`]). The service keeps legs
+//! place it cannot snap is cut off ([`resolve()`]). The service keeps legs
 //! in its database ([`cache`]) so a second plan fetches only new places.
 
 mod cache;
