@@ -158,12 +158,17 @@ impl Dialect {
         }
     }
 
-    /// The JSON value of field `field` in an order where numbers come
-    /// before text and numbers sort numerically (both backends' rule).
-    pub fn json_sort_key(self, column: &str, field: &str) -> String {
+    /// The sort keys of field `field` in an order where numbers come
+    /// before text and numbers sort numerically (SQLite's rule; jsonb
+    /// puts text before numbers, so PostgreSQL sorts by "not a number"
+    /// first).
+    pub fn json_sort_keys(self, column: &str, field: &str) -> Vec<String> {
         match self {
-            Self::Sqlite => format!("json_extract({column}, '$.{field}')"),
-            Self::Postgres => format!("({column}::jsonb -> '{field}')"),
+            Self::Sqlite => vec![format!("json_extract({column}, '$.{field}')")],
+            Self::Postgres => vec![
+                format!("(jsonb_typeof({column}::jsonb -> '{field}') <> 'number')"),
+                format!("({column}::jsonb -> '{field}')"),
+            ],
         }
     }
 

@@ -94,14 +94,18 @@ impl Filter {
         let Some((key, descending)) = self.order else {
             return "seq".into();
         };
-        let expression = match key {
-            OrderKey::Column(column) => column.to_owned(),
-            OrderKey::JsonInteger(field) => dialect.json_integer("record", field),
-            OrderKey::JsonValue(field) => dialect.json_sort_key("record", field),
+        let expressions = match key {
+            OrderKey::Column(column) => vec![column.to_owned()],
+            OrderKey::JsonInteger(field) => vec![dialect.json_integer("record", field)],
+            OrderKey::JsonValue(field) => dialect.json_sort_keys("record", field),
         };
         let direction = dialect.direction(descending);
         let seq = if descending { "seq DESC" } else { "seq ASC" };
-        format!("{expression}{direction}, {seq}")
+        let keys: Vec<String> = expressions
+            .iter()
+            .map(|e| format!("{e}{direction}"))
+            .collect();
+        format!("{}, {seq}", keys.join(", "))
     }
 
     /// The record's JSON array field `field` (e.g. `skills`) holds `value`.
