@@ -327,9 +327,14 @@ impl Server {
         reply(response)
     }
 
-    /// Sends raw text with chosen headers.
+    /// Sends raw text with chosen headers, on a connection of its own: a
+    /// refused body may be left unread, and then the server closes the
+    /// connection after answering, which a later request must not reuse.
     pub fn raw(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> Reply {
-        let mut request = self.agent.request(method, &format!("{}{path}", self.base));
+        let mut request = self
+            .agent
+            .request(method, &format!("{}{path}", self.base))
+            .set("Connection", "close");
         for (name, value) in headers {
             request = request.set(name, value);
         }
