@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 
 use axum::routing::get;
 use axum::{Json, Router};
-use serde_json::Value;
+use serde_json::{json, Value};
 use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, Type};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{Ref, RefOr};
@@ -148,6 +148,9 @@ pub fn document() -> &'static Value {
     DOC.get_or_init(|| {
         let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or(Value::Null);
         super::openapi_contract::complete(&mut doc);
+        if let Some(job) = doc.pointer_mut("/components/schemas/PlanJobRequest") {
+            add_travel_rules(job);
+        }
         doc
     })
 }
@@ -212,4 +215,29 @@ mod tests {
         assert!(required.iter().any(|r| r == "id"));
         assert!(!required.iter().any(|r| r == "docNo"));
     }
+}
+
+/// The rules of a job's `travel` the field list cannot state
+/// (`routing::road_travel` checks them): a road model needs an http(s)
+/// `url`, and a profile or costing is a plain name.
+fn add_travel_rules(schema: &mut Value) {
+    let Some(travel) = schema.pointer_mut("/properties/travel") else {
+        return;
+    };
+    // Only the model that reads a field constrains it.
+    for field in ["url", "profile", "costing"] {
+        if let Some(property) = travel["properties"]
+            .get_mut(field)
+            .and_then(Value::as_object_mut)
+        {
+            property.remove("type");
+        }
+    }
+    let road = |model: &str, name_field: &str| {
+        json!({"if": {"required": ["model"], "properties": {"model": {"const": model}}},
+            "then": {"required": ["url"], "properties": {
+                "url": {"type": "string", "pattern": "^https?://[a-z0-9.]+(:[0-9]{1,5})?$"},
+                name_field: {"type": "string", "pattern": "^[A-Za-z0-9_-]+$"}}}})
+    };
+    travel["allOf"] = json!([road("osrm", "profile"), road("valhalla", "costing")]);
 }
