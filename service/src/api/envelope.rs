@@ -55,8 +55,10 @@ pub fn list(page: Page<Value>) -> Json<Value> {
 pub fn pagination(query: &HashMap<String, String>) -> Result<usize, ApiError> {
     match query.get("pagination") {
         None => Ok(0),
-        Some(text) if text.trim().is_empty() => Ok(0),
-        Some(text) => text.trim().parse().map_err(|_| {
+        // Exactly as the document states it: empty or digits (no
+        // whitespace around them).
+        Some(text) if text.is_empty() => Ok(0),
+        Some(text) => text.parse().map_err(|_| {
             ApiError::BadRequest(format!(
                 "pagination: expected a start index (0, 100, 200 ...), got \"{text}\""
             ))

@@ -160,6 +160,31 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/api/v2/openapi.json", get(|| async { Json(document()) }))
 }
 
+/// The rules of a job's `travel` the field list cannot state
+/// (`routing::road_travel` checks them): a road model needs an http(s)
+/// `url`, and a profile or costing is a plain name.
+fn add_travel_rules(schema: &mut Value) {
+    let Some(travel) = schema.pointer_mut("/properties/travel") else {
+        return;
+    };
+    // Only the model that reads a field constrains it.
+    for field in ["url", "profile", "costing"] {
+        if let Some(property) = travel["properties"]
+            .get_mut(field)
+            .and_then(Value::as_object_mut)
+        {
+            property.remove("type");
+        }
+    }
+    let road = |model: &str, name_field: &str| {
+        json!({"if": {"required": ["model"], "properties": {"model": {"const": model}}},
+            "then": {"required": ["url"], "properties": {
+                "url": {"type": "string", "pattern": "^https?://[a-z0-9.]+(:[0-9]{1,5})?$"},
+                name_field: {"type": "string", "pattern": "^[A-Za-z0-9_-]+$"}}}})
+    };
+    travel["allOf"] = json!([road("osrm", "profile"), road("valhalla", "costing")]);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -215,29 +240,4 @@ mod tests {
         assert!(required.iter().any(|r| r == "id"));
         assert!(!required.iter().any(|r| r == "docNo"));
     }
-}
-
-/// The rules of a job's `travel` the field list cannot state
-/// (`routing::road_travel` checks them): a road model needs an http(s)
-/// `url`, and a profile or costing is a plain name.
-fn add_travel_rules(schema: &mut Value) {
-    let Some(travel) = schema.pointer_mut("/properties/travel") else {
-        return;
-    };
-    // Only the model that reads a field constrains it.
-    for field in ["url", "profile", "costing"] {
-        if let Some(property) = travel["properties"]
-            .get_mut(field)
-            .and_then(Value::as_object_mut)
-        {
-            property.remove("type");
-        }
-    }
-    let road = |model: &str, name_field: &str| {
-        json!({"if": {"required": ["model"], "properties": {"model": {"const": model}}},
-            "then": {"required": ["url"], "properties": {
-                "url": {"type": "string", "pattern": "^https?://[a-z0-9.]+(:[0-9]{1,5})?$"},
-                name_field: {"type": "string", "pattern": "^[A-Za-z0-9_-]+$"}}}})
-    };
-    travel["allOf"] = json!([road("osrm", "profile"), road("valhalla", "costing")]);
 }
