@@ -15,10 +15,12 @@
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
-use super::regret::{cheapest, open_heads, open_route, own_start_vehicles, Candidate};
+use super::regret::{
+    cheapest, into_solution, open_heads, open_route, own_start_vehicles, Candidate,
+};
 use crate::model::{nearest_among, ArcCost, NearestVisits, Objective, Problem};
-use crate::route::{simulate, RouteState};
-use crate::solution::{Route, Solution};
+use crate::route::RouteState;
+use crate::solution::Solution;
 
 /// Drivers' homes nearest to a visit whose routes it weighs.
 const NEAR_HOMES: usize = 8;
@@ -378,26 +380,7 @@ impl<'a> Builder<'a> {
         })
     }
 
-    fn finish(mut self) -> Solution {
-        self.unassigned.sort_unstable();
-        let problem = self.problem;
-        Solution {
-            routes: self
-                .routes
-                .into_iter()
-                .map(|r| {
-                    // Every route was confirmed by a full simulation, so a
-                    // break position exists whenever the vehicle has one.
-                    let break_position = simulate(problem, r.vehicle, r.visits.iter().copied())
-                        .and_then(|s| s.break_position);
-                    Route {
-                        vehicle: r.vehicle,
-                        visits: r.visits,
-                        break_position,
-                    }
-                })
-                .collect(),
-            unassigned: self.unassigned,
-        }
+    fn finish(self) -> Solution {
+        into_solution(self.problem, self.routes, self.unassigned)
     }
 }

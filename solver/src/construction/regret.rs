@@ -93,24 +93,7 @@ pub fn whole_regret_insertion(problem: &Problem, objective: &Objective) -> Solut
             }
         }
     }
-    unassigned.sort_unstable();
-    Solution {
-        routes: routes
-            .into_iter()
-            .map(|r| {
-                // Every route was confirmed by a full simulation, so a
-                // break position exists whenever the vehicle has a break.
-                let break_position = simulate(problem, r.vehicle, r.visits.iter().copied())
-                    .and_then(|s| s.break_position);
-                Route {
-                    vehicle: r.vehicle,
-                    visits: r.visits,
-                    break_position,
-                }
-            })
-            .collect(),
-        unassigned,
-    }
+    into_solution(problem, routes, unassigned)
 }
 
 /// The routes opened by the fixed heads (visits in progress, frozen
@@ -291,4 +274,27 @@ pub(super) fn open_route(
     vehicle_open[route.vehicle] = true;
     route.insert(problem, arcs, seed, 0);
     Some(route)
+}
+
+/// The built routes as a solution (the left-out visits in order), each
+/// route's break placed by a full simulation: every route was confirmed by
+/// one, so a break position exists whenever the vehicle has a break.
+pub(super) fn into_solution(
+    problem: &Problem,
+    routes: Vec<RouteState>,
+    mut unassigned: Vec<usize>,
+) -> Solution {
+    unassigned.sort_unstable();
+    Solution {
+        routes: routes
+            .into_iter()
+            .map(|r| Route {
+                break_position: simulate(problem, r.vehicle, r.visits.iter().copied())
+                    .and_then(|s| s.break_position),
+                vehicle: r.vehicle,
+                visits: r.visits,
+            })
+            .collect(),
+        unassigned,
+    }
 }
